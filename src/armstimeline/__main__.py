@@ -1,0 +1,3 @@
+from armstimeline.cli import cli
+
+cli(prog_name="armstimeline")

@@ -1,0 +1,104 @@
+"""The command line: parse options, call the library, turn our errors into exit codes.
+
+Heavy imports (sqlite-utils, datasette, icalendar) happen inside the commands that
+need them, so ``armstimeline --help`` stays quick.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from armstimeline import paths
+from armstimeline.errors import ArmstimelineError, ValidationError
+
+
+class ProblemsReported(click.ClickException):
+    """Problems already printed one per line; exit 1 with a closing count."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.format_message(), err=True)
+
+
+def run_library(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Map our errors to click's: problems one per line on stderr, exit code 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ValidationError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            n = len(exc.problems)
+            raise ProblemsReported(
+                f"{n} problem{'s' if n != 1 else ''} found; fix them and run the command again."
+            ) from exc
+        except ArmstimelineError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper
+
+
+def events_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--events and --sources, shared by every command that reads the dataset."""
+    func = click.option(
+        "--sources",
+        "sources_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Folder with sources.yml and the source texts. Default: ./seeds, else bundled.",
+    )(func)
+    return click.option(
+        "--events",
+        "events_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Folder of event files. Default: ./events, else the bundled events.",
+    )(func)
+
+
+def dirs(events_dir: Path | None, sources_dir: Path | None) -> tuple[Path, Path]:
+    return events_dir or paths.default_events_dir(), sources_dir or paths.default_sources_dir()
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog="Example: armstimeline validate && armstimeline serve",
+)
+@click.version_option(package_name="armstimeline")
+def cli() -> None:
+    """Dated, sourced events on how Russia uses arms sales as a foreign-policy tool.
+
+    Validate event files, build the SQLite database, serve it in Datasette and export
+    timelines as CSV, iCalendar or JSON.
+    """
+
+
+@cli.command(epilog="Example: armstimeline validate --events events --sources seeds")
+@events_options
+@run_library
+def validate(events_dir: Path | None, sources_dir: Path | None) -> None:
+    """Check every event file and report all problems at once.
+
+    Prints one line per problem as PATH:LINE: FIELD: MESSAGE and exits 1 when there
+    is any; exits 0 and prints a count when everything is valid.
+    """
+    from armstimeline.load import load_events
+
+    events_dir, sources_dir = dirs(events_dir, sources_dir)
+    events, sources = load_events(events_dir, sources_dir)
+    click.echo(f"{len(events)} events and {len(sources)} sources are valid.")
+
+
+def main() -> None:  # pragma: no cover - console entry
+    cli(prog_name="armstimeline")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

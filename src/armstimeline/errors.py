@@ -1,0 +1,74 @@
+"""One base error; every problem a person sees names its place, field and fix."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import attrs
+
+__all__ = ["ArmstimelineError", "BuildError", "ExportError", "Problem", "ValidationError"]
+
+_MAX_SHOWN = 60
+
+
+def show_value(value: object, limit: int = _MAX_SHOWN) -> str:
+    """Quote a value for a message: escaped (no raw control characters) and truncated."""
+    text = value if isinstance(value, str) else repr(value)
+    text = text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f'"{text}"'
+
+
+@attrs.frozen(order=True)
+class Problem:
+    """One thing wrong with one file: where, which field, and what to do about it."""
+
+    path: str
+    line: int | None
+    field: str
+    message: str
+    column: int | None = attrs.field(default=None, order=False)
+
+    def __str__(self) -> str:
+        place = self.path
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        field = f" {self.field}:" if self.field else ""
+        return f"{place}:{field} {self.message}"
+
+
+class ArmstimelineError(Exception):
+    """Base class of every error this library raises on purpose."""
+
+
+class ValidationError(ArmstimelineError):
+    """The events or sources have problems; all of them are listed, not only the first."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: Sequence[Problem] = sorted(problems)
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n != 1 else ''} found:"
+        return "\n".join([head, *(str(p) for p in self.problems)])
+
+
+class BuildError(ArmstimelineError):
+    """The database could not be built; the previous database is untouched."""
+
+
+class ExportError(ArmstimelineError):
+    """An export could not be written (unknown format, bad filter)."""
+
+
+def relpath(path: Path) -> str:
+    """A path as a person would type it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

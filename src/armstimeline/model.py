@@ -1,0 +1,150 @@
+"""The event model: frozen, typed attrs classes with no I/O.
+
+Validators here guard programmers' mistakes; the loader checks files first and
+words its own messages for people (see ``load.py``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import attrs
+
+from armstimeline import reference
+from armstimeline.dates import DateInterval, EventDate, PartialDate
+
+__all__ = ["Actor", "Amount", "Citation", "Event", "Place", "Relation", "Source"]
+
+
+def _in(vocab: str):  # type: ignore[no-untyped-def]
+    def check(instance: object, attribute: attrs.Attribute, value: str) -> None:  # type: ignore[type-arg]
+        allowed = getattr(reference, vocab)()
+        if value not in allowed:
+            raise ValueError(f"{attribute.name} {value!r} is not one of {sorted(allowed)}")
+
+    return check
+
+
+def _finite_non_negative(instance: object, attribute: attrs.Attribute, value: float) -> None:  # type: ignore[type-arg]
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"{attribute.name} must be a finite number >= 0, not {value!r}")
+
+
+def _tuple(value: object) -> tuple:  # type: ignore[type-arg]
+    return tuple(value)  # type: ignore[arg-type]
+
+
+@attrs.frozen
+class Actor:
+    """A country (ISO 3166-1 alpha-3) in a role such as supplier or recipient."""
+
+    country: str = attrs.field(validator=attrs.validators.matches_re(r"[A-Z]{3}"))
+    role: str = attrs.field(validator=_in("roles"))
+
+
+@attrs.frozen
+class Amount:
+    """A figure: money (ISO 4217 ``currency``) or a quantity with a ``unit``; never both."""
+
+    value: float = attrs.field(converter=float, validator=_finite_non_negative)
+    what: str
+    currency: str | None = None
+    unit: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if (self.currency is None) == (self.unit is None):
+            raise ValueError("an amount has either a currency or a unit")
+
+    @property
+    def label(self) -> str:
+        """'1000000000 USD' or '65 percent', for one-cell displays."""
+        number = f"{self.value:g}" if self.value < 1e15 else repr(self.value)
+        if self.value == int(self.value) and self.value < 1e15:
+            number = str(int(self.value))
+        return f"{number} {self.currency or self.unit}"
+
+
+@attrs.frozen
+class Place:
+    """A named location; latitude and longitude in WGS84 degrees."""
+
+    name: str
+    lat: float = attrs.field(
+        converter=float, validator=[attrs.validators.ge(-90), attrs.validators.le(90)]
+    )
+    lon: float = attrs.field(
+        converter=float, validator=[attrs.validators.ge(-180), attrs.validators.le(180)]
+    )
+
+
+@attrs.frozen
+class Citation:
+    """A source id and a short verbatim quote from it that supports the event."""
+
+    source: str
+    quote: str
+
+
+@attrs.frozen
+class Relation:
+    """A typed link from this event to another one."""
+
+    type: str = attrs.field(validator=_in("relation_types"))
+    target: str
+
+
+@attrs.frozen
+class Event:
+    """One dated, sourced event."""
+
+    id: str
+    title: str
+    date: EventDate = attrs.field(
+        validator=attrs.validators.instance_of((PartialDate, DateInterval))
+    )
+    kind: str = attrs.field(validator=_in("kinds"))
+    summary: str
+    sources: tuple[Citation, ...] = attrs.field(converter=_tuple)
+    actors: tuple[Actor, ...] = attrs.field(default=(), converter=_tuple)
+    systems: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    amounts: tuple[Amount, ...] = attrs.field(default=(), converter=_tuple)
+    places: tuple[Place, ...] = attrs.field(default=(), converter=_tuple)
+    tags: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    relations: tuple[Relation, ...] = attrs.field(default=(), converter=_tuple)
+    note: str | None = None
+
+    @property
+    def countries(self) -> tuple[str, ...]:
+        """Every country code, once, in the order the file lists them."""
+        return tuple(dict.fromkeys(a.country for a in self.actors))
+
+    def countries_in(self, role: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(a.country for a in self.actors if a.role == role))
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        table = reference.country_regions()
+        return tuple(dict.fromkeys(table[c] for c in self.countries if c in table))
+
+    @property
+    def sort_key(self) -> tuple[int, int, int, str]:
+        return (*self.date.sort_key, self.id)
+
+
+@attrs.frozen
+class Source:
+    """A document events cite; quotes from one with a local text ``file`` are checked."""
+
+    id: str
+    title: str
+    publisher: str | None = None
+    author: str | None = None
+    published: EventDate | None = None
+    url: str | None = None
+    file: str | None = None
+    note: str | None = None
+
+    @property
+    def checked_locally(self) -> bool:
+        """Quotes from a source with a local text are verified; external ones are not."""
+        return self.file is not None

@@ -1,0 +1,300 @@
+"""Loading and validating event files: every check names file, line and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from armstimeline.dates import PartialDate, Precision
+from armstimeline.errors import ValidationError
+from armstimeline.load import load_events, read_event, validate
+
+from .conftest import GOOD_EVENT
+
+
+def replace(old: str, new: str, event_id: str = "bad-event") -> str:
+    text = GOOD_EVENT.format(id=event_id)
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+# (case name, file text, line, field, part of the message)
+BAD_FILES = [
+    ("unknown key", replace("tags:", "tagz:"), 17, "tagz", "did you mean 'tags'?"),
+    (
+        "missing title",
+        replace("title: Armenia obtains Russian Iskander missile systems\n", ""),
+        1,
+        "title",
+        "required key 'title' is missing",
+    ),
+    ("bad date", replace('"2016"', '"2016-13"'), 3, "date", "no month 13"),
+    ("impossible day", replace('"2016"', '"2019-02-30"'), 3, "date", "no day 30"),
+    ("five-digit year", replace('"2016"', '"20015"'), 3, "date", "is not a date"),
+    ("words for a date", replace('"2016"', "last year"), 3, "date", "is not a date"),
+    ("interval backwards", replace('"2016"', '"2017/2013"'), 3, "date", "before it starts"),
+    (
+        "unknown kind",
+        replace("kind: delivery", "kind: deliverey"),
+        4,
+        "kind",
+        "did you mean 'delivery'?",
+    ),
+    (
+        "bad country",
+        replace("country: ARM", "country: XXX"),
+        7,
+        "actors[1].country",
+        "not an ISO 3166-1 alpha-3 code",
+    ),
+    (
+        "alpha-2 country",
+        replace("country: ARM", "country: AM"),
+        7,
+        "actors[1].country",
+        "did you mean 'ARM'?",
+    ),
+    (
+        "bad role",
+        replace("role: recipient", "role: reciever"),
+        7,
+        "actors[1].role",
+        "use one of: supplier, recipient",
+    ),
+    (
+        "unknown system",
+        replace("[SS-26 Stone]", "[Wunderwaffe]"),
+        8,
+        "systems[0]",
+        "not in the systems catalog",
+    ),
+    (
+        "bad currency",
+        replace("unit: percent", "currency: XYZ"),
+        10,
+        "amounts[0].currency",
+        "not an ISO 4217 currency code",
+    ),
+    (
+        "negative amount",
+        replace('value: "65"', 'value: "-5"'),
+        10,
+        "amounts[0].value",
+        "out of range",
+    ),
+    (
+        "infinite amount",
+        replace('value: "65"', "value: .inf"),
+        10,
+        "amounts[0].value",
+        "is not a number",
+    ),
+    (
+        "percent over 100",
+        replace('value: "65"', "value: 165"),
+        10,
+        "amounts[0].value",
+        "at most 100",
+    ),
+    (
+        "currency and unit",
+        replace("unit: percent", "unit: percent, currency: USD"),
+        10,
+        "amounts[0]",
+        "either 'currency'",
+    ),
+    (
+        "latitude out of range",
+        replace("lat: 40.18", "lat: 95"),
+        12,
+        "places[0].lat",
+        "out of range -90 to 90",
+    ),
+    (
+        "longitude out of range",
+        replace("lon: 44.5", "lon: 190"),
+        12,
+        "places[0].lon",
+        "out of range -180 to 180",
+    ),
+    (
+        "quote not in source",
+        replace("short-range\n", "long-range\n"),
+        16,
+        "sources.quote",
+        "is not in the text of 'edm-azerbaijan-armenia'",
+    ),
+    (
+        "unknown source",
+        replace("source: edm-azerbaijan-armenia", "source: nowhere"),
+        16,
+        "sources",
+        "'nowhere' is not in the registry",
+    ),
+    (
+        "no sources",
+        replace(
+            "sources:\n  - source: edm-azerbaijan-armenia\n    quote: in 2016, Armenia obtained "
+            "Russian Iskander (SS-26 Stone) short-range\n",
+            "sources: []\n",
+        ),
+        14,
+        "sources",
+        "cite at least one source",
+    ),
+    (
+        "id and file name differ",
+        replace("id: bad-event", "id: other-event"),
+        1,
+        "id",
+        "does not match the file name",
+    ),
+    ("id not a slug", replace("id: bad-event", "id: Bad Event"), 1, "id", "not a valid event id"),
+    (
+        "self relation",
+        GOOD_EVENT.format(id="bad-event") + "relations:\n  - {type: caused, target: bad-event}\n",
+        19,
+        "relations",
+        "cannot be related to itself",
+    ),
+    (
+        "relation to nothing",
+        GOOD_EVENT.format(id="bad-event")
+        + "relations:\n  - {type: caused, target: no-such-event}\n",
+        19,
+        "relations",
+        "'no-such-event' is not an event id",
+    ),
+    (
+        "unknown relation type",
+        GOOD_EVENT.format(id="bad-event") + "relations:\n  - {type: cause, target: good-event}\n",
+        19,
+        "relations[0].type",
+        "did you mean 'caused'?",
+    ),
+    (
+        "duplicate key",
+        GOOD_EVENT.format(id="bad-event") + "title: again\n",
+        18,
+        "title",
+        "appears twice",
+    ),
+    ("list not mapping", "- just\n- a list\n", 1, "", "expected a mapping"),
+    ("yaml syntax", replace("kind: delivery", "kind: [delivery"), None, "", "YAML syntax error"),
+    ("tag", replace("kind: delivery", "kind: !!python/object delivery"), 4, "kind", "tag"),
+    (
+        "alias",
+        replace(
+            "title: Armenia obtains Russian Iskander missile systems",
+            "title: &t Armenia\nsummary2: *t",
+        ),
+        3,
+        "summary2",
+        "unknown key",
+    ),
+]
+
+
+class TestEachCheck:
+    @pytest.mark.parametrize(
+        ("text", "line", "field", "message"),
+        [case[1:] for case in BAD_FILES],
+        ids=[case[0] for case in BAD_FILES],
+    )
+    def test_bad_file_is_reported_with_place(
+        self, events_dir, write_event, seeds, text, line, field, message
+    ):
+        """Each bad file gives a problem naming its file, line and field, with a fix."""
+        write_event("good-event")
+        write_event("bad-event", text)
+        problems = validate(events_dir, seeds)
+        assert problems, "expected a problem"
+        mine = [p for p in problems if p.path.endswith("bad-event.yml")]
+        assert any(message in p.message for p in mine), [str(p) for p in problems]
+        hit = next(p for p in mine if message in p.message)
+        assert hit.field == field
+        if line is not None:
+            assert hit.line == line
+        assert str(hit).startswith(hit.path)
+        assert not [p for p in problems if p.path.endswith("good-event.yml")]
+
+    def test_duplicate_ids(self, events_dir, write_event, seeds):
+        """Two files with one id are both named, whatever their suffixes."""
+        write_event("twin")
+        write_event("twin", suffix=".yaml")
+        problems = validate(events_dir, seeds)
+        assert any("also used by" in p.message and p.field == "id" for p in problems)
+
+    def test_symmetric_relation_needs_both_sides(self, events_dir, write_event, seeds):
+        """A quid-pro-quo declared on one side only says which file to complete."""
+        write_event("other-event")
+        write_event(
+            "one-side",
+            GOOD_EVENT.format(id="one-side")
+            + "relations:\n  - {type: quid_pro_quo, target: other-event}\n",
+        )
+        problems = validate(events_dir, seeds)
+        assert len(problems) == 1
+        assert "add {type: quid_pro_quo, target: one-side}" in problems[0].message
+
+
+class TestAllAtOnce:
+    def test_broken_file_does_not_hide_others(self, events_dir, write_event, seeds):
+        """A file that is not even YAML still lets every other file's problems through."""
+        write_event("broken", "id: [unclosed\n")
+        write_event("bad-date", replace('"2016"', '"2016-13"', "bad-date"))
+        write_event("bad-country", replace("country: ARM", "country: QQQ", "bad-country"))
+        problems = validate(events_dir, seeds)
+        files = {Path(p.path).name for p in problems}
+        assert files == {"broken.yml", "bad-date.yml", "bad-country.yml"}
+
+    def test_many_problems_in_one_file(self, events_dir, write_event, seeds):
+        """All problems in one file are reported, not only the first."""
+        text = replace('"2016"', '"2016-13"').replace("lat: 40.18", "lat: 99")
+        write_event("bad-event", text.replace("kind: delivery", "kind: nope"))
+        fields = {p.field for p in validate(events_dir, seeds)}
+        assert {"date", "kind", "places[0].lat"} <= fields
+
+    def test_load_raises_once_with_every_problem(self, events_dir, write_event, seeds):
+        write_event("bad-date", replace('"2016"', '"2016-13"', "bad-date"))
+        write_event("bad-kind", replace("kind: delivery", "kind: nope", "bad-kind"))
+        with pytest.raises(ValidationError) as info:
+            load_events(events_dir, seeds)
+        assert len(info.value.problems) == 2
+        assert "2 problems found" in str(info.value)
+
+
+class TestValues:
+    def test_values_are_not_reinterpreted(self, events_dir, write_event, seeds):
+        """Unquoted dates stay partial dates; 'no' stays text; 2.5e9 is a number."""
+        text = replace('"2016"', "2016").replace('value: "65"', "value: 2.5e1")
+        text = text.replace("tags: [south-caucasus]", "tags: [no, south-caucasus]")
+        path = write_event("bad-event", text)
+        event = read_event(path)
+        assert event.date == PartialDate(2016)
+        assert event.date.precision is Precision.YEAR
+        assert event.amounts[0].value == 25.0
+        assert event.tags == ("no", "south-caucasus")
+
+    def test_system_aliases_become_canonical(self, write_event):
+        """A NATO reporting name is stored under the catalog's canonical name."""
+        event = read_event(write_event("good-event"))
+        assert event.systems == ("Iskander",)
+
+    def test_crlf_and_bom_are_accepted(self, events_dir, write_event, seeds):
+        path = write_event("good-event")
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+        assert validate(events_dir, seeds) == []
+
+
+class TestDataset:
+    def test_project_events_are_valid(self, seeds):
+        """The bundled events validate, and every one cites a checked quote."""
+        from .conftest import EVENTS
+
+        assert validate(EVENTS, seeds) == []
+        events, sources = load_events(EVENTS, seeds)
+        assert len(events) >= 50
+        for event in events:
+            assert any(sources[c.source].checked_locally for c in event.sources), event.id
