@@ -96,6 +96,37 @@ def validate(events_dir: Path | None, sources_dir: Path | None) -> None:
     click.echo(f"{len(events)} events and {len(sources)} sources are valid.")
 
 
+def load_timeline(events_dir: Path | None, sources_dir: Path | None):  # type: ignore[no-untyped-def]
+    from armstimeline.timeline import load
+
+    events_dir, sources_dir = dirs(events_dir, sources_dir)
+    return load(events_dir, sources_dir)
+
+
+@cli.command(epilog="Example: armstimeline stats --json")
+@events_options
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@run_library
+def stats(events_dir: Path | None, sources_dir: Path | None, as_json: bool) -> None:
+    """Count events by kind, country, decade and source."""
+    import json
+
+    from armstimeline.stats import counts
+
+    table = counts(load_timeline(events_dir, sources_dir))
+    if as_json:
+        click.echo(json.dumps(table, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{table['events']} events")
+    for section, rows in table.items():
+        if section == "events":
+            continue
+        click.echo(f"\nBy {section}:")
+        width = max((len(k) for k in rows), default=0)
+        for key, n in rows.items():
+            click.echo(f"  {key.ljust(width)}  {n:>4}")
+
+
 def main() -> None:  # pragma: no cover - console entry
     cli(prog_name="armstimeline")
 

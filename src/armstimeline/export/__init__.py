@@ -1,0 +1,1 @@
+"""Exports: CSV, iCalendar, JSON and TimelineJS, from a Timeline."""

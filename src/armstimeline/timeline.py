@@ -1,0 +1,296 @@
+"""The Timeline: an immutable, ordered collection of events, and the shared filters.
+
+One filter language serves the library, ``armstimeline list`` and ``armstimeline
+export``: country (any role or a given one), kind, weapon system (aliases match),
+tag, region, a date range (an event matches when its possible span overlaps), and
+free text.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+import pendulum
+
+from armstimeline import reference
+from armstimeline.dates import parse_bound
+from armstimeline.errors import ArmstimelineError
+from armstimeline.model import Event, Source
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas
+
+__all__ = ["Filter", "Timeline", "load"]
+
+GroupKey = Literal["year", "decade", "country", "kind", "region", "system", "tag"]
+
+
+def _lower_tuple(values: Iterable[str] | str | None) -> tuple[str, ...]:
+    if values is None:
+        return ()
+    if isinstance(values, str):
+        values = [values]
+    return tuple(v.strip() for v in values if v and v.strip())
+
+
+def _bound(value: str | pendulum.Date | None, *, end: bool) -> pendulum.Date | None:
+    if value is None or isinstance(value, pendulum.Date):
+        return value
+    try:
+        return parse_bound(str(value), end=end)
+    except ValueError as exc:
+        raise ArmstimelineError(f"The date bound '{value}' is not valid: {exc}") from exc
+
+
+@attrs.frozen
+class Filter:
+    """Criteria an event must meet; values within one criterion are alternatives (OR).
+
+    ``start`` and ``end`` accept partial dates: ``start="2015"`` means from 1 January
+    2015 and ``end="2020"`` up to 31 December 2020. An event matches when any day it
+    could mean falls in that range, so a year-precise '2016' matches a range ending
+    in March 2016.
+    """
+
+    countries: tuple[str, ...] = attrs.field(default=(), converter=_lower_tuple)
+    role: str | None = None
+    kinds: tuple[str, ...] = attrs.field(default=(), converter=_lower_tuple)
+    systems: tuple[str, ...] = attrs.field(default=(), converter=_lower_tuple)
+    tags: tuple[str, ...] = attrs.field(default=(), converter=_lower_tuple)
+    regions: tuple[str, ...] = attrs.field(default=(), converter=_lower_tuple)
+    start: pendulum.Date | None = attrs.field(
+        default=None, converter=lambda v: _bound(v, end=False)
+    )
+    end: pendulum.Date | None = attrs.field(default=None, converter=lambda v: _bound(v, end=True))
+    text: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        problems = []
+        for country in self.countries:
+            if country.upper() not in reference.country_regions():
+                problems.append(f"country '{country}' is not used (give an ISO alpha-3 code)")
+        if self.role is not None and self.role not in reference.roles():
+            problems.append(f"role '{self.role}' is not one of {', '.join(reference.roles())}")
+        for kind in self.kinds:
+            if kind not in reference.kinds():
+                problems.append(f"kind '{kind}' is not one of {', '.join(reference.kinds())}")
+        for region in self.regions:
+            if region not in reference.regions():
+                problems.append(f"region '{region}' is not one of {', '.join(reference.regions())}")
+        lookup = reference.system_lookup()
+        for system in self.systems:
+            if system.casefold() not in lookup:
+                problems.append(f"system '{system}' is not in the systems catalog")
+        if self.start and self.end and self.end < self.start:
+            problems.append("the end of the date range comes before its start")
+        if problems:
+            raise ArmstimelineError("Invalid filter: " + "; ".join(problems) + ".")
+
+    @property
+    def is_empty(self) -> bool:
+        return self == Filter()
+
+    def matches(self, event: Event) -> bool:
+        if self.countries or self.role:
+            wanted = {c.upper() for c in self.countries}
+            if not any(
+                (not wanted or a.country in wanted) and (self.role is None or a.role == self.role)
+                for a in event.actors
+            ):
+                return False
+        if self.kinds and event.kind not in self.kinds:
+            return False
+        if self.systems:
+            lookup = reference.system_lookup()
+            names = {lookup[s.casefold()] for s in self.systems}
+            if not names.intersection(event.systems):
+                return False
+        if self.tags and not set(self.tags).intersection(event.tags):
+            return False
+        if self.regions and not set(self.regions).intersection(event.regions):
+            return False
+        if (self.start or self.end) and not event.date.overlaps(self.start, self.end):
+            return False
+        return not self.text or self._text_matches(event)
+
+    def _text_matches(self, event: Event) -> bool:
+        haystack = " ".join(
+            [event.id, event.title, event.summary, event.note or "", *event.systems, *event.tags]
+            + [c.quote for c in event.sources]
+        ).casefold()
+        return all(word in haystack for word in (self.text or "").casefold().split())
+
+
+@attrs.frozen
+class Timeline:
+    """Events in timeline order (earliest possible day, then coarser precision first)."""
+
+    events: tuple[Event, ...] = attrs.field(
+        converter=lambda evs: tuple(sorted(evs, key=lambda e: e.sort_key))
+    )
+    sources: Mapping[str, Source] = attrs.field(factory=dict)
+    _by_id: dict[str, Event] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {e.id: e for e in self.events})
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self.events)
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def __contains__(self, item: object) -> bool:
+        key = item.id if isinstance(item, Event) else item
+        return key in self._by_id
+
+    def __getitem__(self, key: str | int) -> Event:
+        """``timeline["armenia-iskander-2016"]`` by id, or ``timeline[0]`` by position."""
+        if isinstance(key, int):
+            return self.events[key]
+        try:
+            return self._by_id[key]
+        except KeyError:
+            raise KeyError(f"no event with id '{key}'") from None
+
+    def get(self, event_id: str) -> Event | None:
+        return self._by_id.get(event_id)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(e.id for e in self.events)
+
+    # -- filtering and grouping ------------------------------------------------------
+
+    def filter(self, criteria: Filter | None = None, **kwargs: Any) -> Timeline:
+        """A new Timeline with the events matching a Filter or its keyword arguments.
+
+        ``timeline.filter(countries="TUR", start="2015", end="2020")``
+        """
+        criteria = criteria or Filter(**kwargs)
+        return attrs.evolve(self, events=[e for e in self.events if criteria.matches(e)])
+
+    def group_by(self, key: GroupKey) -> dict[str, Timeline]:
+        """Events grouped by year, decade, country, kind, region, system or tag.
+
+        Dates group under the year their span starts in (an interval '2013/2017' under
+        2013). Multi-valued keys put an event in every group it belongs to. Groups come
+        in sorted order.
+        """
+        groups: dict[str, list[Event]] = defaultdict(list)
+        for event in self.events:
+            for value in _group_values(event, key):
+                groups[value].append(event)
+        return {k: attrs.evolve(self, events=groups[k]) for k in sorted(groups)}
+
+    # -- relations ---------------------------------------------------------------------
+
+    def related(
+        self,
+        event: Event | str,
+        type: str | None = None,
+        direction: Literal["out", "in", "both"] = "both",
+    ) -> list[tuple[str, Event]]:
+        """Events linked to ``event`` as (relation, other event) pairs.
+
+        Outgoing links carry their type ('caused'); incoming ones the inverse name from
+        the vocabulary ('caused_by'), or the same name for symmetric types, which are
+        reported once.
+        """
+        event = self[event] if isinstance(event, str) else event
+        types = reference.relation_types()
+        found: dict[tuple[str, str], Event] = {}
+        if direction in ("out", "both"):
+            for rel in event.relations:
+                other = self.get(rel.target)
+                if other is not None and (type is None or rel.type == type):
+                    found[(rel.type, other.id)] = other
+        if direction in ("in", "both"):
+            for other in self.events:
+                for rel in other.relations:
+                    if rel.target != event.id or (type is not None and rel.type != type):
+                        continue
+                    spec = types[rel.type]
+                    name = rel.type if spec.get("symmetric") else spec.get("inverse", rel.type)
+                    found.setdefault((name, other.id), other)
+        return sorted(found.items(), key=lambda kv: (kv[1].sort_key, kv[0][0]))  # type: ignore[return-value]
+
+    def quid_pro_quo(self) -> list[tuple[Event, Event]]:
+        """Each quid-pro-quo pair once, earlier event first: what each deal bought."""
+        pairs = set()
+        for event in self.events:
+            for rel in event.relations:
+                other = self.get(rel.target)
+                if rel.type == "quid_pro_quo" and other is not None:
+                    a, b = sorted([event, other], key=lambda e: e.sort_key)
+                    pairs.add((a.id, b.id))
+        return sorted(((self[a], self[b]) for a, b in pairs), key=lambda p: p[0].sort_key)
+
+    def citations(self, event: Event | str) -> list[tuple[Source | None, str]]:
+        """The sources of an event with their quotes."""
+        event = self[event] if isinstance(event, str) else event
+        return [(self.sources.get(c.source), c.quote) for c in event.sources]
+
+    # -- conversion --------------------------------------------------------------------
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Flat rows, one per event, as in the CSV export."""
+        from armstimeline.export.records import event_record
+
+        return [event_record(e, self.sources) for e in self.events]
+
+    def to_dataframe(self) -> pandas.DataFrame:
+        """A pandas DataFrame (install the 'pandas' extra); dates stay strings."""
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on the extra
+            raise ArmstimelineError(
+                "to_dataframe needs pandas; install it with: pip install 'armstimeline[pandas]'"
+            ) from exc
+        frame = pd.DataFrame.from_records(self.to_records())
+        for column in ("earliest", "latest"):
+            frame[column] = pd.to_datetime(frame[column])
+        return frame
+
+
+def _group_values(event: Event, key: GroupKey) -> Iterable[str]:
+    if key == "year":
+        return [str(event.date.earliest.year)]
+    if key == "decade":
+        return [f"{event.date.earliest.year // 10 * 10}s"]
+    if key == "country":
+        return event.countries
+    if key == "kind":
+        return [event.kind]
+    if key == "region":
+        return event.regions
+    if key == "system":
+        return event.systems
+    if key == "tag":
+        return event.tags
+    raise ValueError(f"cannot group by {key!r}")
+
+
+def load(events: str | Path | None = None, sources: str | Path | None = None) -> Timeline:
+    """The bundled timeline, or the one in another events folder.
+
+    Sources default to a ``seeds`` folder beside the events folder, else the bundled one.
+
+    Raises ValidationError listing every problem when the files do not validate.
+    """
+    from armstimeline import paths
+    from armstimeline.load import load_events
+
+    events_dir = Path(events) if events is not None else paths.bundled_dir() / "events"
+    if sources is not None:
+        sources_dir = Path(sources)
+    elif (events_dir.parent / "seeds" / "sources.yml").is_file():
+        sources_dir = events_dir.parent / "seeds"
+    else:
+        sources_dir = paths.bundled_dir() / "seeds"
+    loaded, registry = load_events(events_dir, sources_dir)
+    return Timeline(loaded, registry)
