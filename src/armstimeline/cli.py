@@ -127,6 +127,76 @@ def stats(events_dir: Path | None, sources_dir: Path | None, as_json: bool) -> N
             click.echo(f"  {key.ljust(width)}  {n:>4}")
 
 
+def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=Path("armstimeline.db"),
+        show_default=True,
+        help="The SQLite database file.",
+    )(func)
+
+
+@cli.command(epilog="Example: armstimeline build --db armstimeline.db")
+@events_options
+@db_option
+@run_library
+def build(events_dir: Path | None, sources_dir: Path | None, db_path: Path) -> None:
+    """Validate the events and build the SQLite database.
+
+    The new database is written beside the old one and renamed into place only when
+    complete, so a failed build leaves the previous database untouched.
+    """
+    from armstimeline.db import build as build_db
+
+    events_dir, sources_dir = dirs(events_dir, sources_dir)
+    report = build_db(events_dir, sources_dir, db_path)
+    click.echo(f"Built {report.path} with {report.events} events.", err=True)
+
+
+@cli.command(epilog="Example: armstimeline serve --port 8001")
+@events_options
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--metadata",
+    "metadata_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Datasette metadata. Default: ./metadata.yml, else the bundled one.",
+)
+@click.option("--no-rebuild", is_flag=True, help="Serve the database as it is.")
+@run_library
+def serve(
+    events_dir: Path | None,
+    sources_dir: Path | None,
+    db_path: Path,
+    host: str,
+    port: int,
+    metadata_file: Path | None,
+    no_rebuild: bool,
+) -> None:
+    """Rebuild the database if the events changed, then browse it in Datasette.
+
+    The database is opened immutable (read-only) with metadata.yml, the map plugin and
+    this project's plugin.
+    """
+    from armstimeline.site_serve import serve_database
+
+    events_dir, sources_dir = dirs(events_dir, sources_dir)
+    serve_database(
+        db_path,
+        events_dir=None if no_rebuild else events_dir,
+        sources_dir=sources_dir,
+        host=host,
+        port=port,
+        metadata=metadata_file,
+        echo=lambda msg: click.echo(msg, err=True),
+    )
+
+
 def main() -> None:  # pragma: no cover - console entry
     cli(prog_name="armstimeline")
 

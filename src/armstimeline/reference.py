@@ -28,9 +28,12 @@ __all__ = [
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def _read_bytes(name: str) -> bytes:
+    return resources.files("armstimeline.refdata").joinpath(name).read_bytes()
+
+
 def _read(name: str) -> Any:
-    text = resources.files("armstimeline.refdata").joinpath(name).read_text("utf-8")
-    return yaml.load(text, Loader=_Loader)
+    return yaml.load(_read_bytes(name).decode("utf-8"), Loader=_Loader)
 
 
 @functools.cache

@@ -1,0 +1,429 @@
+"""The SQLite build: a normalised schema plus denormalised columns for faceting.
+
+A build validates first, writes a new file beside the target inside one transaction,
+checks it, fsyncs it and only then renames it over the old database, so a failed or
+interrupted build never damages the last good one. The same events always give the
+same rows in the same order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from armstimeline import reference
+from armstimeline.errors import BuildError
+from armstimeline.load import EVENT_SUFFIXES, load_events
+from armstimeline.model import Event, Source
+
+__all__ = ["SCHEMA_VERSION", "BuildReport", "build", "fingerprint", "is_current"]
+
+SCHEMA_VERSION = "1"
+
+
+@attrs.frozen
+class BuildReport:
+    """What a build wrote."""
+
+    path: Path
+    events: int
+    tables: dict[str, int]
+    fingerprint: str
+
+
+def fingerprint(events_dir: Path, sources_dir: Path) -> str:
+    """A hash of every input file's name and bytes, and of the schema version.
+
+    ``serve`` compares it with the one stored in the database to decide whether to rebuild.
+    """
+    digest = hashlib.sha256(f"schema {SCHEMA_VERSION}\n".encode())
+    for folder, suffixes in ((events_dir, EVENT_SUFFIXES), (sources_dir, None)):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if not path.is_file() or (suffixes and path.suffix not in suffixes):
+                continue
+            digest.update(f"{folder.name}/{path.name}\n".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for name in ("vocabulary.yml", "countries.yml", "systems.yml"):
+        digest.update(reference._read_bytes(name))
+    return digest.hexdigest()
+
+
+def is_current(db_path: Path, events_dir: Path, sources_dir: Path) -> bool:
+    """True when the database exists and was built from exactly these files."""
+    if not db_path.is_file():
+        return False
+    try:
+        uri = f"file:{db_path.resolve()}?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
+            row = conn.execute("select value from build_info where key = 'fingerprint'").fetchone()
+    except sqlite3.Error:
+        return False
+    return row is not None and row[0] == fingerprint(events_dir, sources_dir)
+
+
+# -- the schema --------------------------------------------------------------------------
+
+_SCHEMA = """
+create table build_info (key text primary key, value text not null);
+create table kinds (id text primary key, description text not null);
+create table roles (id text primary key, description text not null);
+create table regions (id text primary key, name text not null);
+create table relation_types (
+    id text primary key, description text not null, symmetric integer not null, inverse text
+);
+create table countries (
+    code text primary key, name text not null,
+    region text not null references regions(id)
+);
+create table systems (
+    name text primary key, category text not null, origin text references countries(code),
+    aliases text not null
+);
+create table sources (
+    id text primary key, title text not null, publisher text, author text,
+    published text, url text, file text, checked_locally integer not null, note text
+);
+create table events (
+    id text primary key,
+    title text not null,
+    date text not null,
+    precision text not null,
+    is_interval integer not null,
+    earliest text not null,
+    latest text not null,
+    year integer not null,
+    end_year integer not null,
+    decade integer not null,
+    kind text not null references kinds(id),
+    region text references regions(id),
+    regions text not null,
+    countries text not null,
+    suppliers text not null,
+    recipients text not null,
+    systems text not null,
+    tags text not null,
+    summary text not null,
+    quotes text not null,
+    note text,
+    latitude real,
+    longitude real,
+    sort_order integer not null
+);
+create table actors (
+    event_id text not null references events(id),
+    country text not null references countries(code),
+    role text not null references roles(id),
+    primary key (event_id, country, role)
+);
+create table event_systems (
+    event_id text not null references events(id),
+    system text not null references systems(name),
+    primary key (event_id, system)
+);
+create table event_tags (
+    event_id text not null references events(id),
+    tag text not null,
+    primary key (event_id, tag)
+);
+create table event_regions (
+    event_id text not null references events(id),
+    region text not null references regions(id),
+    primary key (event_id, region)
+);
+create table amounts (
+    id integer primary key,
+    event_id text not null references events(id),
+    value real not null,
+    currency text,
+    unit text,
+    what text not null
+);
+create table places (
+    id integer primary key,
+    event_id text not null references events(id),
+    name text not null,
+    latitude real not null,
+    longitude real not null
+);
+create table citations (
+    id integer primary key,
+    event_id text not null references events(id),
+    source_id text not null references sources(id),
+    quote text not null
+);
+create table relations (
+    from_event text not null references events(id),
+    to_event text not null references events(id),
+    type text not null references relation_types(id),
+    primary key (from_event, to_event, type)
+);
+"""
+
+_INDEXES = """
+create index idx_events_sort on events(sort_order);
+create index idx_events_kind on events(kind, sort_order);
+create index idx_events_year on events(year);
+create index idx_events_decade on events(decade);
+create index idx_events_precision on events(precision);
+create index idx_events_region on events(region);
+create index idx_events_earliest on events(earliest, latest);
+create index idx_actors_country on actors(country, event_id);
+create index idx_actors_role on actors(role, country);
+create index idx_event_systems_system on event_systems(system, event_id);
+create index idx_event_tags_tag on event_tags(tag, event_id);
+create index idx_event_regions_region on event_regions(region, event_id);
+create index idx_amounts_event on amounts(event_id);
+create index idx_places_event on places(event_id);
+create index idx_citations_event on citations(event_id);
+create index idx_citations_source on citations(source_id);
+create index idx_relations_to on relations(to_event, type);
+"""
+
+_VIEWS = """
+create view timeline as
+select
+    e.date as date,
+    e.precision as precision,
+    e.title as title,
+    e.kind as kind,
+    e.countries as countries,
+    e.systems as systems,
+    e.earliest as earliest,
+    e.latest as latest,
+    e.id as id
+from events e
+order by e.sort_order;
+
+create view quid_pro_quo as
+select
+    a.id as event_id, a.date as event_date, a.title as event_title,
+    b.id as traded_for_id, b.date as traded_for_date, b.title as traded_for_title,
+    b.kind as traded_for_kind
+from relations r
+join events a on a.id = r.from_event
+join events b on b.id = r.to_event
+where r.type = 'quid_pro_quo'
+order by a.sort_order, b.sort_order;
+"""
+
+
+def _json(values: Iterable[str]) -> str:
+    return json.dumps(list(values), ensure_ascii=False)
+
+
+def _event_row(event: Event, order: int) -> dict[str, Any]:
+    date = event.date
+    first = event.places[0] if event.places else None
+    regions = event.regions
+    return {
+        "id": event.id,
+        "title": event.title,
+        "date": str(date),
+        "precision": date.precision.label,
+        "is_interval": int(date.is_interval),
+        "earliest": date.earliest.isoformat(),
+        "latest": date.latest.isoformat(),
+        "year": date.earliest.year,
+        "end_year": date.latest.year,
+        "decade": date.earliest.year // 10 * 10,
+        "kind": event.kind,
+        "region": _primary_region(event),
+        "regions": _json(regions),
+        "countries": _json(event.countries),
+        "suppliers": _json(event.countries_in("supplier")),
+        "recipients": _json(event.countries_in("recipient")),
+        "systems": _json(event.systems),
+        "tags": _json(event.tags),
+        "summary": event.summary,
+        "quotes": "\n".join(c.quote for c in event.sources),
+        "note": event.note,
+        "latitude": first.lat if first else None,
+        "longitude": first.lon if first else None,
+        "sort_order": order,
+    }
+
+
+def _primary_region(event: Event) -> str | None:
+    """The region of the first country that is not Russia: where the event happens to Russia."""
+    table = reference.country_regions()
+    for country in event.countries:
+        if country != "RUS":
+            return table[country]
+    return table.get(event.countries[0]) if event.countries else None
+
+
+def _rows(events: list[Event], sources: dict[str, Source]) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table's rows, in a fixed order, as tuples in schema column order."""
+    vocab = reference.vocabulary()
+    used = sorted({c for e in events for c in e.countries} | set(reference.country_regions()))
+    tables: dict[str, list[tuple[Any, ...]]] = {
+        "kinds": sorted(vocab["kinds"].items()),
+        "roles": sorted(vocab["roles"].items()),
+        "regions": sorted(vocab["regions"].items()),
+        "relation_types": [
+            (k, v["description"], int(bool(v.get("symmetric"))), v.get("inverse"))
+            for k, v in sorted(vocab["relation_types"].items())
+        ],
+        "countries": [(c, reference.country_name(c), reference.country_regions()[c]) for c in used],
+        "systems": [
+            (s.name, s.category, s.origin, _json(s.aliases))
+            for s in sorted(reference.systems(), key=lambda s: s.name)
+        ],
+        "sources": [
+            (
+                s.id,
+                s.title,
+                s.publisher,
+                s.author,
+                str(s.published) if s.published else None,
+                s.url,
+                s.file,
+                int(s.checked_locally),
+                s.note,
+            )
+            for s in sorted(sources.values(), key=lambda s: s.id)
+        ],
+        "events": [],
+        "actors": [],
+        "event_systems": [],
+        "event_tags": [],
+        "event_regions": [],
+        "amounts": [],
+        "places": [],
+        "citations": [],
+        "relations": [],
+    }
+    for order, event in enumerate(events):
+        tables["events"].append(tuple(_event_row(event, order).values()))
+        eid = event.id
+        tables["actors"].extend(dict.fromkeys((eid, a.country, a.role) for a in event.actors))
+        tables["event_systems"].extend((eid, s) for s in event.systems)
+        tables["event_tags"].extend((eid, t) for t in event.tags)
+        tables["event_regions"].extend((eid, r) for r in event.regions)
+        tables["amounts"].extend(
+            (None, eid, a.value, a.currency, a.unit, a.what) for a in event.amounts
+        )
+        tables["places"].extend((None, eid, p.name, p.lat, p.lon) for p in event.places)
+        tables["citations"].extend((None, eid, c.source, c.quote) for c in event.sources)
+        tables["relations"].extend(dict.fromkeys((eid, r.target, r.type) for r in event.relations))
+    return tables
+
+
+def _write(
+    conn: sqlite3.Connection, tables: dict[str, list[tuple[Any, ...]]], info: dict[str, str]
+) -> None:
+    """Create the schema and fill it in one transaction; indexes and FTS after the rows."""
+    import sqlite_utils
+
+    conn.executescript(_SCHEMA)
+    conn.execute("begin")
+    conn.executemany("insert into build_info values (?, ?)", sorted(info.items()))
+    for table, rows in tables.items():
+        if not rows:
+            continue
+        marks = ", ".join("?" * len(rows[0]))
+        conn.executemany(f"insert into [{table}] values ({marks})", rows)
+    conn.execute("commit")
+    conn.executescript(_INDEXES)
+    db = sqlite_utils.Database(conn)
+    db["events"].enable_fts(
+        ["title", "summary", "quotes", "note"], fts_version="FTS5", create_triggers=False
+    )
+    db["events"].optimize()
+    conn.executescript(_VIEWS)
+    conn.execute("analyze")
+
+
+def build(
+    events_dir: str | Path,
+    sources_dir: str | Path,
+    db_path: str | Path,
+) -> BuildReport:
+    """Validate the events and build the database at ``db_path`` atomically.
+
+    Raises ValidationError (nothing written) when the events have problems, and
+    BuildError when the database cannot be written; the old file is untouched in both.
+    """
+    events_dir, sources_dir, db_path = Path(events_dir), Path(sources_dir), Path(db_path)
+    events, sources = load_events(events_dir, sources_dir)
+    stamp = fingerprint(events_dir, sources_dir)
+    target = db_path.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    gc_was_enabled = gc.isenabled()
+    try:
+        gc.disable()
+        tables = _rows(events, sources)
+        info = {"fingerprint": stamp, "schema_version": SCHEMA_VERSION, "events": str(len(events))}
+        with contextlib.closing(sqlite3.connect(tmp, isolation_level=None)) as conn:
+            conn.execute("pragma journal_mode = off")
+            conn.execute("pragma synchronous = off")
+            conn.execute("pragma foreign_keys = on")
+            _write(conn, tables, info)
+            _check(conn)
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+        _fsync_dir(target.parent)
+    except (sqlite3.Error, OSError) as exc:
+        raise BuildError(
+            f"Could not build {db_path}: {exc}. The previous database, if any, is unchanged."
+        ) from exc
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    return BuildReport(
+        path=db_path,
+        events=len(events),
+        tables={k: len(v) for k, v in tables.items()},
+        fingerprint=stamp,
+    )
+
+
+def _check(conn: sqlite3.Connection) -> None:
+    """Refuse to publish a file that fails SQLite's own integrity and key checks."""
+    problems = [r[0] for r in conn.execute("pragma integrity_check")]
+    if problems != ["ok"]:
+        raise BuildError(f"integrity check failed: {problems[:3]}")
+    broken = conn.execute("pragma foreign_key_check").fetchall()
+    if broken:
+        raise BuildError(f"foreign key check failed: {broken[:3]}")
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def table_rows(db_path: Path) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
+    """Every table's rows in rowid order, for comparing two builds."""
+    with contextlib.closing(sqlite3.connect(db_path)) as conn:
+        names = [
+            r[0]
+            for r in conn.execute(
+                "select name from sqlite_master where type = 'table' order by name"
+            )
+        ]
+        for name in names:
+            yield name, conn.execute(f"select * from [{name}]").fetchall()

@@ -1,0 +1,102 @@
+"""The SQLite build: atomic, deterministic, checked, and refusing bad input."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+
+from armstimeline.cli import cli
+from armstimeline.db import build, is_current, table_rows
+from armstimeline.errors import ValidationError
+
+from .conftest import EVENTS, SEEDS
+
+
+class TestBuild:
+    def test_tables_and_counts(self, tmp_path):
+        """Every event becomes one row; child tables hold the normalised parts."""
+        db = tmp_path / "a.db"
+        report = build(EVENTS, SEEDS, db)
+        conn = sqlite3.connect(db)
+        n = conn.execute("select count(*) from events").fetchone()[0]
+        assert n == report.events >= 50
+        roles = conn.execute(
+            "select role from actors where event_id = 'turkey-s400-purchase-2019' "
+            "and country = 'TUR'"
+        ).fetchall()
+        assert roles == [("buyer",)]
+        row = conn.execute(
+            "select date, precision, earliest, latest, year, decade from events "
+            "where id = 'armenia-iskander-2016'"
+        ).fetchone()
+        assert row == ("2016", "year", "2016-01-01", "2016-12-31", 2016, 2010)
+        assert conn.execute("pragma foreign_key_check").fetchall() == []
+        assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
+        fts = conn.execute(
+            "select count(*) from events_fts where events_fts match 'Iskander'"
+        ).fetchone()[0]
+        assert fts >= 2
+
+    def test_two_builds_are_identical(self, tmp_path):
+        """Same events, same rows in the same order."""
+        build(EVENTS, SEEDS, tmp_path / "a.db")
+        build(EVENTS, SEEDS, tmp_path / "b.db")
+        assert list(table_rows(tmp_path / "a.db")) == list(table_rows(tmp_path / "b.db"))
+
+    def test_refuses_invalid_events_and_keeps_old_db(self, tmp_path, dataset_copy):
+        """A build over a bad event exits 1 and leaves the existing database's bytes alone."""
+        events, seeds = dataset_copy
+        db = tmp_path / "armstimeline.db"
+        build(events, seeds, db)
+        before = db.read_bytes()
+        bad = events / "armenia-iskander-2016.yml"
+        bad.write_text(bad.read_text().replace('date: "2016"', 'date: "2016-13"'))
+        with pytest.raises(ValidationError):
+            build(events, seeds, db)
+        result = CliRunner().invoke(
+            cli, ["build", "--events", str(events), "--sources", str(seeds), "--db", str(db)]
+        )
+        assert result.exit_code == 1
+        assert "armenia-iskander-2016.yml:3" in result.stderr
+        assert db.read_bytes() == before
+        assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".tmp") == []
+
+    def test_failed_write_keeps_old_db(self, tmp_path, monkeypatch):
+        """A crash while writing leaves the previous database intact and no temp file."""
+        from armstimeline import db as dbmod
+
+        path = tmp_path / "armstimeline.db"
+        build(EVENTS, SEEDS, path)
+        before = path.read_bytes()
+
+        def boom(*args, **kwargs):
+            raise sqlite3.OperationalError("disk I/O error")
+
+        monkeypatch.setattr(dbmod, "_check", boom)
+        with pytest.raises(dbmod.BuildError, match="previous database"):
+            build(EVENTS, SEEDS, path)
+        assert path.read_bytes() == before
+        assert [p.name for p in tmp_path.iterdir()] == ["armstimeline.db"]
+
+    def test_fingerprint_tracks_changes(self, tmp_path, dataset_copy):
+        """serve rebuilds only when an event or source file changed."""
+        events, seeds = dataset_copy
+        db = tmp_path / "x.db"
+        assert not is_current(db, events, seeds)
+        build(events, seeds, db)
+        assert is_current(db, events, seeds)
+        path = events / "armenia-iskander-2016.yml"
+        path.write_text(path.read_text().replace("angering", "upsetting"))
+        assert not is_current(db, events, seeds)
+
+
+def test_cli_build(tmp_path):
+    db = tmp_path / "out.db"
+    result = CliRunner().invoke(
+        cli, ["build", "--events", str(EVENTS), "--sources", str(SEEDS), "--db", str(db)]
+    )
+    assert result.exit_code == 0, result.output
+    assert db.is_file()
+    assert "events" in result.stderr

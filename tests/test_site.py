@@ -1,0 +1,132 @@
+"""The Datasette site, through Datasette's own test client, on a freshly built database."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from datasette.app import Datasette
+
+from armstimeline.db import build
+from armstimeline.site_serve import load_metadata
+
+from .conftest import EVENTS, ROOT, SEEDS
+
+
+@pytest.fixture(scope="module")
+def db_path(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("site") / "armstimeline.db"
+    build(EVENTS, SEEDS, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def ds(db_path) -> Datasette:
+    return Datasette(
+        immutables=[str(db_path)],
+        metadata=load_metadata(db_path, ROOT / "metadata.yml"),
+        settings={"suggest_facets": False},
+    )
+
+
+async def get_json(ds: Datasette, path: str) -> dict:
+    response = await ds.client.get(path)
+    assert response.status_code == 200, (path, response.text[:500])
+    return response.json()
+
+
+def facet_values(data: dict, name: str) -> dict[str, int]:
+    results = data["facet_results"]
+    facets = results.values() if isinstance(results, dict) else results
+    facet = next(f for f in facets if f["name"] == name)
+    return {str(r["value"]): r["count"] for r in facet["results"]}
+
+
+@pytest.mark.asyncio
+class TestSite:
+    async def test_events_table_loads_with_default_facets(self, ds):
+        """The events page lists events and shows every configured facet."""
+        data = await get_json(ds, "/armstimeline/events.json?_size=5")
+        assert len(data["rows"]) == 5
+        for name in ("kind", "decade", "year", "precision", "region", "countries", "systems"):
+            assert facet_values(data, name), name
+        assert facet_values(data, "countries")["TUR"] >= 3
+        response = await ds.client.get("/armstimeline/events")
+        assert response.status_code == 200
+        assert "Turkey" in response.text or "Türkiye" in response.text
+
+    async def test_facet_array_countries_includes_turkey_for_s400(self, ds):
+        """?_facet_array=countries works on the JSON column: the S-400 row carries TUR."""
+        data = await get_json(
+            ds,
+            "/armstimeline/events.json?_facet_array=countries&id=turkey-s400-purchase-2019",
+        )
+        assert "TUR" in facet_values(data, "countries")
+        filtered = await get_json(
+            ds, "/armstimeline/events.json?countries__arraycontains=TUR&_shape=objects&_size=100"
+        )
+        assert "turkey-s400-purchase-2019" in {r["id"] for r in filtered["rows"]}
+
+    async def test_child_facet_filters_through_actors(self, ds):
+        """Clicking the country facet filters via the indexed actors table."""
+        data = await get_json(ds, "/armstimeline/events.json?_shape=objects&_size=100")
+        facets = data["facet_results"]
+        facets = facets.values() if isinstance(facets, dict) else facets
+        country = next(f for f in facets if f["name"] == "countries")
+        tur = next(r for r in country["results"] if r["value"] == "TUR")
+        url = tur["toggle_url"].replace("http://localhost", "")
+        rows = (await get_json(ds, url))["rows"]
+        assert len(rows) == tur["count"]
+        assert all("TUR" in json.loads(r["countries"]) for r in rows)
+        assert {"turkey-s400-purchase-2019", "turkey-f35-suspension-2019"} <= {
+            r["id"] for r in rows
+        }
+
+    async def test_search_finds_iskander(self, ds):
+        data = await get_json(ds, "/armstimeline/events.json?_search=Iskander&_shape=objects")
+        ids = {r["id"] for r in data["rows"]}
+        assert "armenia-iskander-2016" in ids
+
+    @pytest.mark.parametrize(
+        ("query", "params", "expect"),
+        [
+            ("event_sources", "id=turkey-s400-purchase-2019", "Wavell Room"),
+            ("between_countries", "country_a=RUS&country_b=TUR", "turkey-s400-purchase-2019"),
+            ("quid_pro_quo_pairs", "", "gazprom-bangladesh-gas-wells-2013"),
+            ("events_by_year_and_kind", "", "2016"),
+            ("country_timeline", "country=mmr", "myanmar-coup-2021"),
+        ],
+    )
+    async def test_canned_queries_return_rows(self, ds, query, params, expect):
+        data = await get_json(ds, f"/armstimeline/{query}.json?_shape=array&{params}")
+        assert data, query
+        assert expect in json.dumps(data)
+
+    async def test_timeline_view_is_in_date_order(self, ds):
+        rows = await get_json(ds, "/armstimeline/timeline.json?_shape=array&_size=max")
+        assert rows[0]["date"] == "1991"
+        earliest = [r["earliest"] for r in rows]
+        assert earliest == sorted(earliest)
+
+    async def test_row_page_links_citations_and_relations(self, ds):
+        """An event's page links to its citations and related events."""
+        response = await ds.client.get("/armstimeline/events/turkey-s400-purchase-2019")
+        assert response.status_code == 200
+        assert "citations" in response.text
+        assert "relations" in response.text
+
+    async def test_writes_are_refused(self, ds, db_path):
+        """SQL that writes is rejected, and the file is opened immutable."""
+        before = db_path.read_bytes()
+        response = await ds.client.get("/armstimeline.json?sql=delete+from+events&_shape=objects")
+        assert response.status_code == 400
+        assert "Statement must be a SELECT" in response.text
+        db = ds.get_database("armstimeline")
+        assert db.is_mutable is False
+        with pytest.raises(AssertionError):  # Datasette refuses writes to immutable files
+            await db.execute_write("delete from events")
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            await db.execute_fn(lambda conn: conn.execute("delete from events"))
+        assert db_path.read_bytes() == before
