@@ -130,3 +130,45 @@ class TestSite:
         with pytest.raises(sqlite3.OperationalError, match="readonly"):
             await db.execute_fn(lambda conn: conn.execute("delete from events"))
         assert db_path.read_bytes() == before
+
+
+@pytest.mark.asyncio
+class TestIcsRenderer:
+    async def test_faceted_view_as_ics_has_only_those_events(self, ds):
+        """The .ics of the events view filtered to TUR holds exactly Turkey's events."""
+        import icalendar
+
+        from armstimeline.export import export
+        from armstimeline.timeline import load
+
+        through = json.dumps({"table": "actors", "column": "country", "value": "TUR"})
+        first = await ds.client.get("/armstimeline/events.ics", params={"_through": through})
+        assert first.status_code == 200
+        assert first.headers["content-type"].startswith("text/calendar")
+        items = list(icalendar.Calendar.from_ical(first.content).walk("VEVENT"))
+        uids = {str(i["uid"]) for i in items}
+        expected = load(EVENTS, SEEDS).filter(countries="TUR")
+        assert uids == {f"{e.id}@armstimeline" for e in expected}
+        # the same UIDs, dates and summaries as the command-line export
+        cli_items = icalendar.Calendar.from_ical(export(expected, "ics")).walk("VEVENT")
+        by_uid = {str(i["uid"]): i for i in cli_items}
+        for item in items:
+            twin = by_uid[str(item["uid"])]
+            assert item.decoded("dtstart") == twin.decoded("dtstart")
+            assert item.decoded("dtend") == twin.decoded("dtend")
+            assert str(item["summary"]) == str(twin["summary"])
+        again = await ds.client.get("/armstimeline/events.ics", params={"_through": through})
+        assert again.content == first.content
+
+    async def test_array_filter_and_canned_query_as_ics(self, ds):
+        r = await ds.client.get("/armstimeline/events.ics?countries__arraycontains=ARM")
+        assert r.status_code == 200
+        assert b"armenia-iskander-2016@armstimeline" in r.content
+        assert b"myanmar-coup-2021@armstimeline" not in r.content
+        q = await ds.client.get("/armstimeline/country_timeline.ics?country=MMR")
+        assert q.status_code == 200
+        assert b"myanmar-coup-2021@armstimeline" in q.content
+
+    async def test_ics_link_offered_on_pages(self, ds):
+        page = await ds.client.get("/armstimeline/events")
+        assert "events.ics" in page.text

@@ -203,3 +203,6 @@ def main() -> None:  # pragma: no cover - console entry
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+from armstimeline import cli_timeline  # noqa: E402,F401 - registers list, show, export, new

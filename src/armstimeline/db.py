@@ -427,3 +427,75 @@ def table_rows(db_path: Path) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
         ]
         for name in names:
             yield name, conn.execute(f"select * from [{name}]").fetchall()
+
+
+def read_events(
+    conn: sqlite3.Connection, ids: Iterable[str]
+) -> tuple[list[Event], dict[str, Source]]:
+    """Rebuild Event objects from a built database, in timeline order.
+
+    The site's .ics renderer uses this so a download from any Datasette view follows
+    exactly the rules of ``armstimeline export``.
+    """
+    from armstimeline.dates import parse_date
+    from armstimeline.model import Actor, Amount, Citation, Place, Relation
+
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return [], {}
+    conn.execute("create temp table if not exists _wanted (id text primary key)")
+    conn.execute("delete from _wanted")
+    conn.executemany("insert or ignore into _wanted values (?)", [(i,) for i in wanted])
+
+    def children(sql: str) -> dict[str, list[tuple[Any, ...]]]:
+        out: dict[str, list[tuple[Any, ...]]] = {}
+        for row in conn.execute(sql):
+            out.setdefault(row[0], []).append(row[1:])
+        return out
+
+    join = "join _wanted w on w.id = t.event_id"
+    actors = children(f"select t.event_id, country, role from actors t {join} order by t.rowid")
+    systems = children(f"select t.event_id, system from event_systems t {join} order by t.rowid")
+    tags = children(f"select t.event_id, tag from event_tags t {join} order by t.rowid")
+    amounts = children(
+        f"select t.event_id, value, what, currency, unit from amounts t {join} order by t.id"
+    )
+    places = children(
+        f"select t.event_id, name, latitude, longitude from places t {join} order by t.id"
+    )
+    cites = children(f"select t.event_id, source_id, quote from citations t {join} order by t.id")
+    rels = children(
+        "select from_event, type, to_event from relations t "
+        "join _wanted w on w.id = t.from_event order by t.rowid"
+    )
+    events = []
+    for row in conn.execute(
+        "select e.id, title, date, kind, summary, note from events e "
+        "join _wanted w on w.id = e.id order by e.sort_order"
+    ):
+        eid = row[0]
+        events.append(
+            Event(
+                id=eid,
+                title=row[1],
+                date=parse_date(row[2]),
+                kind=row[3],
+                summary=row[4],
+                note=row[5],
+                actors=[Actor(*a) for a in actors.get(eid, [])],
+                systems=[s[0] for s in systems.get(eid, [])],
+                tags=[t[0] for t in tags.get(eid, [])],
+                amounts=[
+                    Amount(value=a[0], what=a[1], currency=a[2], unit=a[3])
+                    for a in amounts.get(eid, [])
+                ],
+                places=[Place(*p) for p in places.get(eid, [])],
+                sources=[Citation(*c) for c in cites.get(eid, [])],
+                relations=[Relation(type=r[0], target=r[1]) for r in rels.get(eid, [])],
+            )
+        )
+    sources = {
+        r[0]: Source(id=r[0], title=r[1], publisher=r[2], url=r[3], file=r[4])
+        for r in conn.execute("select id, title, publisher, url, file from sources")
+    }
+    return events, sources

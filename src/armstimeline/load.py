@@ -20,7 +20,16 @@ import yaml
 from armstimeline import reference
 from armstimeline.dates import DateError, EventDate, parse_date
 from armstimeline.errors import Problem, ValidationError, relpath, show_value
-from armstimeline.model import Actor, Amount, Citation, Event, Place, Relation, Source
+from armstimeline.model import (
+    Actor,
+    Amount,
+    Citation,
+    Event,
+    Place,
+    Relation,
+    Source,
+    order_events,
+)
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -695,7 +704,7 @@ def _read_folder(
         else:
             broken.add(path.stem)
     problems.extend(_check_all(parsed, sources, texts, broken))
-    events = sorted((p.event for p in parsed), key=lambda e: e.sort_key)
+    events = order_events([p.event for p in parsed])
     return events, sources, problems
 
 

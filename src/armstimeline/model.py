@@ -148,3 +148,31 @@ class Source:
     def checked_locally(self) -> bool:
         """Quotes from a source with a local text are verified; external ones are not."""
         return self.file is not None
+
+
+def order_events(events: list[Event] | tuple[Event, ...]) -> list[Event]:
+    """Timeline order: earliest day, coarser precision first, shorter span, then cause
+    before effect (so two '2019' events linked by 'caused' keep their story order),
+    then id.
+    """
+    by_id = {e.id: e for e in events}
+    before: dict[str, set[str]] = {e.id: set() for e in events}
+    for event in events:
+        for rel in event.relations:
+            if rel.target not in by_id:
+                continue
+            if rel.type == "caused":
+                before[rel.target].add(event.id)
+            elif rel.type == "response_to":
+                before[event.id].add(rel.target)
+    depth: dict[str, int] = {}
+
+    def rank(event_id: str, seen: frozenset[str] = frozenset()) -> int:
+        if event_id in depth:
+            return depth[event_id]
+        parents = [p for p in before[event_id] if p not in seen]
+        value = 1 + max((rank(p, seen | {event_id}) for p in parents), default=-1)
+        depth[event_id] = value
+        return value
+
+    return sorted(events, key=lambda e: (*e.date.sort_key, rank(e.id), e.id))

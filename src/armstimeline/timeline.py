@@ -19,7 +19,7 @@ import pendulum
 from armstimeline import reference
 from armstimeline.dates import parse_bound
 from armstimeline.errors import ArmstimelineError
-from armstimeline.model import Event, Source
+from armstimeline.model import Event, Source, order_events
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
@@ -125,18 +125,31 @@ class Filter:
         return all(word in haystack for word in (self.text or "").casefold().split())
 
 
+class _Ordered(tuple):  # type: ignore[type-arg]
+    """Events already in timeline order: a subset keeps its parent's order."""
+
+
+def _in_order(events: Iterable[Event]) -> tuple[Event, ...]:
+    if isinstance(events, _Ordered):
+        return events
+    return _Ordered(order_events(list(events)))
+
+
 @attrs.frozen
 class Timeline:
-    """Events in timeline order (earliest possible day, then coarser precision first)."""
+    """Events in timeline order (see ``model.order_events``): iterate, filter, group, link."""
 
-    events: tuple[Event, ...] = attrs.field(
-        converter=lambda evs: tuple(sorted(evs, key=lambda e: e.sort_key))
-    )
+    events: tuple[Event, ...] = attrs.field(converter=_in_order)
     sources: Mapping[str, Source] = attrs.field(factory=dict)
     _by_id: dict[str, Event] = attrs.field(init=False, repr=False, eq=False)
+    _position: dict[str, int] = attrs.field(init=False, repr=False, eq=False)
+
+    def _subset(self, events: Iterable[Event]) -> Timeline:
+        return attrs.evolve(self, events=_Ordered(events))
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {e.id: e for e in self.events})
+        object.__setattr__(self, "_position", {e.id: i for i, e in enumerate(self.events)})
 
     def __iter__(self) -> Iterator[Event]:
         return iter(self.events)
@@ -172,7 +185,7 @@ class Timeline:
         ``timeline.filter(countries="TUR", start="2015", end="2020")``
         """
         criteria = criteria or Filter(**kwargs)
-        return attrs.evolve(self, events=[e for e in self.events if criteria.matches(e)])
+        return self._subset(e for e in self.events if criteria.matches(e))
 
     def group_by(self, key: GroupKey) -> dict[str, Timeline]:
         """Events grouped by year, decade, country, kind, region, system or tag.
@@ -185,7 +198,7 @@ class Timeline:
         for event in self.events:
             for value in _group_values(event, key):
                 groups[value].append(event)
-        return {k: attrs.evolve(self, events=groups[k]) for k in sorted(groups)}
+        return {k: self._subset(groups[k]) for k in sorted(groups)}
 
     # -- relations ---------------------------------------------------------------------
 
@@ -217,7 +230,8 @@ class Timeline:
                     spec = types[rel.type]
                     name = rel.type if spec.get("symmetric") else spec.get("inverse", rel.type)
                     found.setdefault((name, other.id), other)
-        return sorted(found.items(), key=lambda kv: (kv[1].sort_key, kv[0][0]))  # type: ignore[return-value]
+        pos = self._position
+        return sorted(found.items(), key=lambda kv: (pos[kv[1].id], kv[0][0]))  # type: ignore[misc]
 
     def quid_pro_quo(self) -> list[tuple[Event, Event]]:
         """Each quid-pro-quo pair once, earlier event first: what each deal bought."""
@@ -226,9 +240,10 @@ class Timeline:
             for rel in event.relations:
                 other = self.get(rel.target)
                 if rel.type == "quid_pro_quo" and other is not None:
-                    a, b = sorted([event, other], key=lambda e: e.sort_key)
-                    pairs.add((a.id, b.id))
-        return sorted(((self[a], self[b]) for a, b in pairs), key=lambda p: p[0].sort_key)
+                    a, b = sorted([event.id, other.id], key=self._position.__getitem__)
+                    pairs.add((a, b))
+        pos = self._position
+        return [(self[a], self[b]) for a, b in sorted(pairs, key=lambda p: (pos[p[0]], pos[p[1]]))]
 
     def citations(self, event: Event | str) -> list[tuple[Source | None, str]]:
         """The sources of an event with their quotes."""

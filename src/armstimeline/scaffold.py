@@ -1,0 +1,80 @@
+"""A new event file's skeleton, written for a contributor to fill in."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+from armstimeline import reference
+from armstimeline.dates import parse_date
+from armstimeline.errors import ArmstimelineError
+
+__all__ = ["new_event_file", "slugify"]
+
+TEMPLATE = """\
+id: {id}
+title: {title}
+date: "{date}"
+kind: {kind}
+actors:                      # ISO 3166-1 alpha-3 codes; roles: {roles}
+  - {{country: RUS, role: supplier}}
+systems: []                  # names or aliases from the systems catalog
+amounts: []                  # e.g. {{value: 1000000000, currency: USD, what: loan}}
+places: []                   # e.g. {{name: Yerevan, lat: 40.18, lon: 44.51}}
+summary: >-
+  {summary}
+sources:
+  - source: {source}
+    quote: {quote}
+tags: []
+relations: []                # e.g. {{type: caused, target: another-event-id}}
+"""
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].strip("-")
+
+
+def new_event_file(
+    folder: Path,
+    title: str,
+    date_text: str,
+    *,
+    kind: str = "deal",
+    event_id: str | None = None,
+    source: str | None = None,
+    quote: str | None = None,
+) -> Path:
+    """Write ``folder/<id>.yml``; refuse to overwrite an existing file."""
+    try:
+        date = parse_date(date_text)
+    except ValueError as exc:
+        raise ArmstimelineError(f"The date '{date_text}' is not valid: {exc}.") from exc
+    if kind not in reference.kinds():
+        raise ArmstimelineError(
+            f"The kind '{kind}' is not known; use one of {', '.join(reference.kinds())}."
+        )
+    event_id = event_id or slugify(f"{title} {date.earliest.year}")
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", event_id):
+        raise ArmstimelineError(f"The id '{event_id}' must be lower-case words and hyphens.")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{event_id}.yml"
+    if path.exists():
+        raise ArmstimelineError(f"{path} already exists; choose another --id.")
+    text = TEMPLATE.format(
+        id=event_id,
+        title=json.dumps(title, ensure_ascii=False),
+        date=date,
+        kind=kind,
+        roles=", ".join(reference.roles()),
+        summary="TODO: what happened, in your own words.",
+        source=source or "TODO-source-id-from-seeds-sources-yml",
+        quote=json.dumps(
+            quote or "TODO: a short verbatim quote from that source", ensure_ascii=False
+        ),
+    )
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,67 @@
+"""Events to plain dicts in the event-file layout, and back.
+
+The dict has exactly the keys an event file has, in the same order, so JSON exports
+read like the YAML files and ``event_from_dict(event_to_dict(e)) == e``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from armstimeline.dates import parse_date
+from armstimeline.model import Actor, Amount, Citation, Event, Place, Relation
+
+__all__ = ["event_from_dict", "event_to_dict"]
+
+
+def _number(value: float) -> int | float:
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
+def event_to_dict(event: Event) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": event.id,
+        "title": event.title,
+        "date": str(event.date),
+        "kind": event.kind,
+        "actors": [{"country": a.country, "role": a.role} for a in event.actors],
+        "systems": list(event.systems),
+        "amounts": [
+            {
+                "value": _number(a.value),
+                **({"currency": a.currency} if a.currency else {"unit": a.unit}),
+                "what": a.what,
+            }
+            for a in event.amounts
+        ],
+        "places": [{"name": p.name, "lat": p.lat, "lon": p.lon} for p in event.places],
+        "summary": event.summary,
+        "sources": [{"source": c.source, "quote": c.quote} for c in event.sources],
+        "tags": list(event.tags),
+        "relations": [{"type": r.type, "target": r.target} for r in event.relations],
+    }
+    if event.note:
+        out["note"] = event.note
+    return out
+
+
+def event_from_dict(data: dict[str, Any]) -> Event:
+    """Rebuild an Event from ``event_to_dict`` output (trusted input, not a validator)."""
+    return Event(
+        id=data["id"],
+        title=data["title"],
+        date=parse_date(data["date"]),
+        kind=data["kind"],
+        summary=data["summary"],
+        sources=[Citation(**c) for c in data.get("sources", [])],
+        actors=[Actor(**a) for a in data.get("actors", [])],
+        systems=data.get("systems", []),
+        amounts=[
+            Amount(value=a["value"], what=a["what"], currency=a.get("currency"), unit=a.get("unit"))
+            for a in data.get("amounts", [])
+        ],
+        places=[Place(**p) for p in data.get("places", [])],
+        tags=data.get("tags", []),
+        relations=[Relation(**r) for r in data.get("relations", [])],
+        note=data.get("note"),
+    )
