@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +63,15 @@ def events_options(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
+def progress_bar(paths: list[Path]) -> Iterator[Path]:
+    """A progress bar on a terminal for large folders; silent when piped."""
+    if len(paths) < 500 or not sys.stderr.isatty():
+        yield from paths
+        return
+    with click.progressbar(paths, label="Reading event files", file=sys.stderr) as bar:
+        yield from bar
+
+
 def dirs(events_dir: Path | None, sources_dir: Path | None) -> tuple[Path, Path]:
     return events_dir or paths.default_events_dir(), sources_dir or paths.default_sources_dir()
 
@@ -92,7 +101,7 @@ def validate(events_dir: Path | None, sources_dir: Path | None) -> None:
     from armstimeline.load import load_events
 
     events_dir, sources_dir = dirs(events_dir, sources_dir)
-    events, sources = load_events(events_dir, sources_dir)
+    events, sources = load_events(events_dir, sources_dir, progress_bar)
     click.echo(f"{len(events)} events and {len(sources)} sources are valid.")
 
 
@@ -151,7 +160,7 @@ def build(events_dir: Path | None, sources_dir: Path | None, db_path: Path) -> N
     from armstimeline.db import build as build_db
 
     events_dir, sources_dir = dirs(events_dir, sources_dir)
-    report = build_db(events_dir, sources_dir, db_path)
+    report = build_db(events_dir, sources_dir, db_path, progress_bar)
     click.echo(f"Built {report.path} with {report.events} events.", err=True)
 
 

@@ -350,6 +350,7 @@ def build(
     events_dir: str | Path,
     sources_dir: str | Path,
     db_path: str | Path,
+    progress: Any = None,
 ) -> BuildReport:
     """Validate the events and build the database at ``db_path`` atomically.
 
@@ -357,7 +358,7 @@ def build(
     BuildError when the database cannot be written; the old file is untouched in both.
     """
     events_dir, sources_dir, db_path = Path(events_dir), Path(sources_dir), Path(db_path)
-    events, sources = load_events(events_dir, sources_dir)
+    events, sources = load_events(events_dir, sources_dir, progress)
     stamp = fingerprint(events_dir, sources_dir)
     target = db_path.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)

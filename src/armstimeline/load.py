@@ -688,15 +688,19 @@ def _check_all(
             )
 
 
+Progress = Callable[[list[Path]], Iterable[Path]]
+
+
 def _read_folder(
-    events_dir: str | Path, sources_dir: str | Path
+    events_dir: str | Path, sources_dir: str | Path, progress: Progress | None = None
 ) -> tuple[list[Event], dict[str, Source], list[Problem]]:
     problems: list[Problem] = []
     sources, texts, source_problems = _parse_sources(Path(sources_dir))
     problems.extend(source_problems)
     parsed: list[_Parsed] = []
     broken: set[str] = set()
-    for path in event_paths(events_dir):
+    paths = event_paths(events_dir)
+    for path in progress(paths) if progress else paths:
         item, found = _parse_event(path)
         problems.extend(found)
         if item is not None:
@@ -708,16 +712,21 @@ def _read_folder(
     return events, sources, problems
 
 
-def validate(events_dir: str | Path, sources_dir: str | Path) -> list[Problem]:
+def validate(
+    events_dir: str | Path, sources_dir: str | Path, progress: Progress | None = None
+) -> list[Problem]:
     """Every problem in an events folder and its sources, sorted by file and line."""
-    return sorted(_read_folder(events_dir, sources_dir)[2])
+    return sorted(_read_folder(events_dir, sources_dir, progress)[2])
 
 
 def load_events(
-    events_dir: str | Path, sources_dir: str | Path
+    events_dir: str | Path, sources_dir: str | Path, progress: Progress | None = None
 ) -> tuple[list[Event], dict[str, Source]]:
-    """Events in timeline order and their sources; raise ValidationError on any problem."""
-    events, sources, problems = _read_folder(events_dir, sources_dir)
+    """Events in timeline order and their sources; raise ValidationError on any problem.
+
+    ``progress`` may wrap the list of file paths (a progress bar); it must yield them all.
+    """
+    events, sources, problems = _read_folder(events_dir, sources_dir, progress)
     if problems:
         raise ValidationError(problems)
     return events, sources

@@ -231,7 +231,8 @@ class Timeline:
                     name = rel.type if spec.get("symmetric") else spec.get("inverse", rel.type)
                     found.setdefault((name, other.id), other)
         pos = self._position
-        return sorted(found.items(), key=lambda kv: (pos[kv[1].id], kv[0][0]))  # type: ignore[misc]
+        ordered = sorted(found.items(), key=lambda kv: (pos[kv[1].id], kv[0][0]))
+        return [(name, other) for (name, _), other in ordered]
 
     def quid_pro_quo(self) -> list[tuple[Event, Event]]:
         """Each quid-pro-quo pair once, earlier event first: what each deal bought."""

@@ -1,0 +1,95 @@
+"""The Timeline: filters, grouping and relations against the real dataset."""
+
+from __future__ import annotations
+
+import pytest
+
+from armstimeline.errors import ArmstimelineError
+from armstimeline.timeline import Filter, Timeline, load
+
+from .conftest import EVENTS, SEEDS
+
+
+@pytest.fixture(scope="module")
+def timeline() -> Timeline:
+    return load(EVENTS, SEEDS)
+
+
+class TestFilters:
+    def test_turkey_2015_2020_s400_before_f35(self, timeline):
+        """Turkey's 2015-2020 events include the S-400 purchase, then the F-35 suspension."""
+        ids = timeline.filter(countries="TUR", start="2015", end="2020").ids
+        s400 = ids.index("turkey-s400-purchase-2019")
+        f35 = ids.index("turkey-f35-suspension-2019")
+        assert s400 < f35
+        assert (
+            all("TUR" in timeline[i].countries for i in ids)
+            and "us-patriot-withdrawal-turkey-2015" in ids
+        )
+
+    def test_role(self, timeline):
+        buyers = timeline.filter(countries="TUR", role="buyer")
+        assert "turkey-s400-purchase-2019" in buyers
+        assert "turkey-f35-suspension-2019" not in buyers
+
+    def test_system_alias_matches(self, timeline):
+        assert timeline.filter(systems="SS-26 Stone").ids == timeline.filter(systems="Iskander").ids
+        assert "armenia-iskander-2016" in timeline.filter(systems="ss-26 stone")
+
+    def test_date_overlap_is_honest(self, timeline):
+        """A year-precise 2016 event matches a range that ends in March 2016."""
+        assert "armenia-iskander-2016" in timeline.filter(start="2015-06", end="2016-03")
+        assert "armenia-iskander-2016" not in timeline.filter(start="2017")
+        assert "azerbaijan-russian-arms-share-2013-2017" in timeline.filter(
+            start="2015", end="2015"
+        )
+
+    def test_kind_tag_region_text(self, timeline):
+        assert all(e.kind == "basing" for e in timeline.filter(kinds="basing"))
+        assert "hamedan-air-base-2016" in timeline.filter(
+            tags="arms-for-access", regions="middle_east"
+        )
+        assert timeline.filter(text="ten natural gas").ids == ("gazprom-bangladesh-gas-wells-2013",)
+
+    def test_bad_filter_is_a_clear_error(self):
+        with pytest.raises(ArmstimelineError, match="kind 'dea' is not one of"):
+            Filter(kinds="dea")
+        with pytest.raises(ArmstimelineError, match="end of the date range comes before"):
+            Filter(start="2020", end="2019")
+
+
+class TestGroupingAndRelations:
+    def test_group_by(self, timeline):
+        years = timeline.group_by("year")
+        assert "armenia-iskander-2016" in years["2016"]
+        assert sum(len(g) for g in years.values()) == len(timeline)
+        countries = timeline.group_by("country")
+        assert len(countries["TUR"]) == len(timeline.filter(countries="TUR"))
+        assert list(timeline.group_by("decade")) == ["1990s", "2000s", "2010s", "2020s"]
+
+    def test_bangladesh_loan_quid_pro_quo_is_gas_wells(self, timeline):
+        related = timeline.related("bangladesh-arms-loan-2013", type="quid_pro_quo")
+        assert [(rel, e.id) for rel, e in related] == [
+            ("quid_pro_quo", "gazprom-bangladesh-gas-wells-2013")
+        ]
+        pairs = [(a.id, b.id) for a, b in timeline.quid_pro_quo()]
+        unordered = {frozenset(p) for p in pairs}
+        assert {"bangladesh-arms-loan-2013", "gazprom-bangladesh-gas-wells-2013"} in unordered
+        assert len(pairs) == len(unordered), "each pair once"
+        for a, b in pairs:
+            assert timeline.ids.index(a) < timeline.ids.index(b), "earlier event first"
+
+    def test_inverse_names(self, timeline):
+        """Incoming links are named from this side: the F-35 suspension was caused_by the S-400."""
+        related = dict((e.id, rel) for rel, e in timeline.related("turkey-f35-suspension-2019"))
+        assert related["turkey-s400-purchase-2019"] in {"caused_by", "response_to"}
+        out = timeline.related("turkey-f35-suspension-2019", direction="out")
+        assert [(r, e.id) for r, e in out] == [("response_to", "turkey-s400-purchase-2019")]
+
+    def test_collection_protocol(self, timeline):
+        assert len(timeline) == len(list(timeline))
+        assert timeline[0].date.earliest <= timeline[-1].date.earliest
+        with pytest.raises(KeyError, match="no event"):
+            timeline["nope"]
+        sources = timeline.citations("armenia-iskander-2016")
+        assert sources[0][0].publisher.startswith("Jamestown")
