@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from armstimeline.timeline import load
+
 from .browser import browser_page, running_site
 from .conftest import EVENTS, ROOT, SEEDS
 
@@ -41,3 +43,37 @@ def test_row_page_shows_links(site):
         body = page.locator("body").inner_text()
         assert "Turkey buys Russia's S-400" in body
         assert "citations" in body and "relations" in body
+
+
+def test_timeline_page_filtered_to_one_country(site, tmp_path):
+    """The visual timeline filtered to Armenia shows its marks in order; a click opens one."""
+    import json as _json
+    import urllib.parse
+
+    through = _json.dumps({"table": "actors", "column": "country", "value": "ARM"})
+    url = site + "/armstimeline/-/timeline?" + urllib.parse.urlencode({"_through": through})
+    with browser_page() as page:
+        page.goto(url)
+        lane = page.locator("a.mark[data-lane='ARM']")
+        ids = [lane.nth(i).get_attribute("data-id") for i in range(lane.count())]
+        assert ids == list(load(EVENTS, SEEDS).filter(countries="ARM").ids)
+        assert ids.index("four-day-war-2016") < ids.index("kosachev-azerbaijan-arms-statement-2018")
+        assert "myanmar-coup-2021" not in ids
+        shot = tmp_path / "timeline-armenia.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 10_000
+        print(f"screenshot: {shot}")
+        page.locator("a.mark[data-id='armenia-iskander-2016']").first.click()
+        page.wait_for_url("**/events/armenia-iskander-2016")
+        assert "Armenia obtains Russian Iskander" in page.locator("body").inner_text()
+
+
+def test_table_actions_link_to_timeline(site):
+    with browser_page() as page:
+        page.goto(site + "/armstimeline/events?kind=basing")
+        link = page.locator("a", has_text="Show as a visual timeline")
+        href = link.first.get_attribute("href")
+        assert "/-/timeline" in href and "kind=basing" in href
+        page.goto(site + href)
+        expected = sum(len(e.countries) for e in load(EVENTS, SEEDS).filter(kinds="basing"))
+        assert page.locator("a.mark").count() == expected

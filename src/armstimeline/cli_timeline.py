@@ -72,10 +72,17 @@ def split_filters(kwargs: dict[str, Any]) -> dict[str, Any]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "ics", "json", "timelinejs"]),
+    type=click.Choice(["csv", "ics", "json", "timelinejs", "svg"]),
     default=None,
     help="Output format. Default: from the -o file's extension (.csv, .ics, .json, "
-    ".timeline.json).",
+    ".timeline.json, .svg).",
+)
+@click.option(
+    "--lanes",
+    type=click.Choice(["country", "kind"]),
+    default="country",
+    show_default=True,
+    help="SVG only: one swimlane per country or per kind.",
 )
 @click.option(
     "-o",
@@ -84,7 +91,9 @@ def split_filters(kwargs: dict[str, Any]) -> dict[str, Any]:
     default=None,
     help="File to write. Default: standard output.",
 )
-@click.option("--base-url", default=None, help="Datasette table URL for event links (ics).")
+@click.option(
+    "--base-url", default=None, help="Datasette database URL, for links to event pages (ics, svg)."
+)
 @click.option("--name", default="armstimeline", show_default=True, help="Calendar/timeline name.")
 @click.option(
     "--datapackage", is_flag=True, help="With CSV to a file: also write datapackage.json beside it."
@@ -98,9 +107,10 @@ def export_command(
     base_url: str | None,
     name: str,
     datapackage: bool,
+    lanes: str,
     **kwargs: Any,
 ) -> None:
-    """Export the (filtered) timeline as CSV, iCalendar, JSON or TimelineJS."""
+    """Export the (filtered) timeline as CSV, iCalendar, JSON, TimelineJS or an SVG picture."""
     from armstimeline.export import export, format_for_path
 
     criteria = make_filter(**split_filters(kwargs))
@@ -109,7 +119,7 @@ def export_command(
             raise ArmstimelineError("Give --format when writing to standard output.")
         fmt = format_for_path(output)
     timeline = load_timeline(events_dir, sources_dir).filter(criteria)
-    data = export(timeline, fmt, base_url=base_url, name=name)
+    data = export(timeline, fmt, base_url=base_url, name=name, lanes=lanes)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()

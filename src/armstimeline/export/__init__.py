@@ -9,8 +9,8 @@ from armstimeline.timeline import Timeline
 
 __all__ = ["FORMATS", "export", "format_for_path"]
 
-FORMATS = ("csv", "ics", "json", "timelinejs")
-_SUFFIXES = {".csv": "csv", ".ics": "ics", ".ical": "ics", ".json": "json"}
+FORMATS = ("csv", "ics", "json", "timelinejs", "svg")
+_SUFFIXES = {".csv": "csv", ".ics": "ics", ".ical": "ics", ".json": "json", ".svg": "svg"}
 
 
 def format_for_path(path: Path) -> str:
@@ -23,7 +23,7 @@ def format_for_path(path: Path) -> str:
     except KeyError:
         raise ExportError(
             f"Cannot tell the format from '{path.name}'; use --format "
-            f"({', '.join(FORMATS)}) or a .csv, .ics or .json file name."
+            f"({', '.join(FORMATS)}) or a .csv, .ics, .json or .svg file name."
         ) from None
 
 
@@ -33,6 +33,7 @@ def export(
     *,
     base_url: str | None = None,
     name: str = "armstimeline",
+    lanes: str = "country",
 ) -> bytes:
     """The timeline in one format, as bytes ready to write."""
     if fmt == "csv":
@@ -51,4 +52,9 @@ def export(
         from armstimeline.export.jsonout import timelinejs_json
 
         return timelinejs_json(timeline, name).encode("utf-8")
+    if fmt == "svg":
+        from armstimeline.svg import render_svg
+
+        link = f"{base_url.rstrip('/')}/events/{{id}}" if base_url else "#{id}"
+        return render_svg(timeline, lanes=lanes, link=link, title=name).encode("utf-8")  # type: ignore[arg-type]
     raise ExportError(f"Unknown format '{fmt}'; use one of {', '.join(FORMATS)}.")

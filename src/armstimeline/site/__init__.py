@@ -6,22 +6,21 @@ It adds what stock Datasette lacks for this data:
   event_systems, event_tags, event_regions) instead of unpacking a JSON column for
   every row, and filters with Datasette's own ``_through`` parameter;
 - the ``.ics`` output renderer, with stable UIDs and honest date precision;
-- templates that show an event's citations and related events on its row page.
+- a visual timeline page, ``/<database>/-/timeline``, that takes the same filters as
+  the events table (a reader who filtered to Turkey sees Turkey's timeline), drawn
+  server-side as SVG, with a link to it in the table's actions menu.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import urllib.parse
 from typing import Any
 
-from datasette import hookimpl
+from datasette import Response, hookimpl
 from datasette.database import QueryInterrupted
 from datasette.facets import Facet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
-
-TEMPLATES = Path(__file__).parent / "templates"
-STATIC = Path(__file__).parent / "static"
 
 
 class ChildFacet(Facet):
@@ -153,3 +152,102 @@ def register_output_renderer(datasette: Any) -> dict[str, Any]:
     from armstimeline.export.site_ics import can_render_ics, render_ics
 
     return {"extension": "ics", "render": render_ics, "can_render": can_render_ics}
+
+
+TIMELINE_TABLES = ("events", "timeline")
+_OWN_ARGS = ("_lanes", "_format")
+_DROP_PREFIXES = ("_facet", "_size", "_next", "_shape", "_col", "_nocol", "_sort", "_labels")
+MAX_TIMELINE_EVENTS = 20_000
+
+
+def _table_query(request: Any) -> list[tuple[str, str]]:
+    """The request's filters, without paging, facets and this page's own options."""
+    pairs = urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
+    return [(k, v) for k, v in pairs if k not in _OWN_ARGS and not k.startswith(_DROP_PREFIXES)]
+
+
+async def _filtered_ids(
+    datasette: Any, database: str, query: list[tuple[str, str]]
+) -> tuple[list[str], str]:
+    """Ask Datasette's own table view for the ids, so its filters mean the same here."""
+    base = datasette.urls.table(database, "events", format="json")
+    extra = [("_shape", "objects"), ("_col", "id"), ("_nocount", "1"), ("_nofacet", "1"),
+             ("_nosuggest", "1"), ("_size", "max")]  # fmt: skip
+    ids: list[str] = []
+    description = ""
+    url = base + "?" + urllib.parse.urlencode(query + extra)
+    while url and len(ids) < MAX_TIMELINE_EVENTS:
+        response = await datasette.client.get(url)
+        if response.status_code != 200:
+            raise ValueError(response.text[:300])
+        data = response.json()
+        description = data.get("human_description_en") or description
+        ids.extend(row["id"] for row in data["rows"])
+        next_token = data.get("next")
+        url = (
+            base + "?" + urllib.parse.urlencode([*query, *extra, ("_next", next_token)])
+            if next_token
+            else None
+        )
+    return ids, description
+
+
+async def timeline_page(datasette: Any, request: Any) -> Response:
+    from armstimeline.db import read_events
+    from armstimeline.svg import LANE_KEYS, render_svg
+
+    database = request.url_vars["database"]
+    try:
+        db = datasette.get_database(database)
+    except KeyError:
+        return Response.html("Database not found", status=404)
+    lanes = request.args.get("_lanes", "country")
+    if lanes not in LANE_KEYS:
+        lanes = "country"
+    query = _table_query(request)
+    try:
+        ids, description = await _filtered_ids(datasette, database, query)
+    except ValueError as exc:
+        return Response.text(f"These filters do not work on the events table: {exc}", status=400)
+    events, _ = await db.execute_fn(lambda conn: read_events(conn, ids))
+    table_url = datasette.urls.table(database, "events")
+    svg = render_svg(events, lanes=lanes, link=table_url + "/{id}", title="armstimeline timeline")
+    if request.args.get("_format") == "svg":
+        return Response(svg, content_type="image/svg+xml; charset=utf-8")
+    here = datasette.urls.database(database) + "/-/timeline"
+
+    def url(extra: list[tuple[str, str]]) -> str:
+        return here + "?" + urllib.parse.urlencode(query + extra)
+
+    qs = urllib.parse.urlencode(query)
+    return Response.html(
+        await datasette.render_template(
+            "armstimeline_timeline.html",
+            {
+                "database": database,
+                "svg": svg,
+                "count": len(events),
+                "lanes": lanes,
+                "lane_links": [(k, url([("_lanes", k)])) for k in LANE_KEYS],
+                "table_url": table_url + (f"?{qs}" if qs else ""),
+                "svg_url": url([("_lanes", lanes), ("_format", "svg")]),
+                "description": description.replace(" sorted by sort_order", "").strip()
+                or "All events, in timeline order.",
+            },
+            request=request,
+        )
+    )
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    return [(r"^/(?P<database>[^/]+)/-/timeline$", timeline_page)]
+
+
+@hookimpl
+def table_actions(datasette: Any, database: str, table: str, request: Any) -> list[dict[str, str]]:
+    if table not in TIMELINE_TABLES:
+        return []
+    query = urllib.parse.urlencode(_table_query(request)) if request else ""
+    href = datasette.urls.database(database) + "/-/timeline" + (f"?{query}" if query else "")
+    return [{"href": href, "label": "Show as a visual timeline"}]

@@ -1,0 +1,249 @@
+"""The timeline as an SVG picture, drawn server-side so it needs no JavaScript or CDN.
+
+Swimlanes by country or by kind; one mark per event whose width is the span its date
+could mean (a year-precise event spans its year, an interval its whole range, a day a
+thin bar); relations drawn as curves between marks; each mark a link to the event's
+page. The same function feeds the Datasette page and ``armstimeline export --format svg``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+import attrs
+
+from armstimeline import reference
+from armstimeline.model import Event
+
+__all__ = ["LANE_KEYS", "render_svg"]
+
+LANE_KEYS = ("country", "kind")
+LaneKey = Literal["country", "kind"]
+
+KIND_COLOURS = {
+    "deal": "#1f77b4",
+    "negotiation": "#6baed6",
+    "loan": "#9467bd",
+    "delivery": "#2ca02c",
+    "basing": "#d62728",
+    "resource_rights": "#8c564b",
+    "debt_relief": "#e377c2",
+    "sanction": "#ff7f0e",
+    "suspension": "#ffbb78",
+    "statement": "#7f7f7f",
+    "coup": "#000000",
+    "conflict": "#a50f15",
+    "market_figure": "#17becf",
+    "exercise": "#bcbd22",
+    "diplomacy": "#aec7e8",
+    "political": "#c5b0d5",
+}
+RELATION_STYLES = {
+    "quid_pro_quo": ("#d62728", ""),
+    "caused": ("#333333", ""),
+    "response_to": ("#333333", "4 3"),
+    "part_of": ("#999999", "2 2"),
+    "related": ("#bbbbbb", "1 3"),
+}
+
+LABEL_WIDTH = 190
+ROW_HEIGHT = 14
+ROW_GAP = 3
+LANE_PAD = 6
+AXIS_HEIGHT = 34
+LEGEND_HEIGHT = 40
+MIN_MARK = 3.0
+
+
+@attrs.frozen
+class _Placed:
+    event: Event
+    lane: str
+    x: float
+    width: float
+    y: float
+
+
+def _lanes(event: Event, key: LaneKey) -> Sequence[str]:
+    if key == "kind":
+        return [event.kind]
+    return list(event.countries) or ["(none)"]
+
+
+def _lane_label(name: str, key: LaneKey) -> str:
+    if key == "country" and name != "(none)":
+        return f"{reference.country_name(name)} ({name})"
+    return name.replace("_", " ")
+
+
+def render_svg(
+    events: Iterable[Event],
+    *,
+    lanes: LaneKey = "country",
+    width: int = 1400,
+    link: str = "events/{id}",
+    title: str = "armstimeline",
+) -> str:
+    """An SVG document. ``link`` is the href pattern for an event (``{id}`` is replaced)."""
+    events = list(events)
+    if lanes not in LANE_KEYS:
+        raise ValueError(f"lanes must be one of {LANE_KEYS}")
+    if not events:
+        return _empty(width, title)
+    start = min(e.date.earliest for e in events)
+    end = max(e.date.latest for e in events)
+    first_year, last_year = start.year, end.year + 1
+    t0 = dt.date(first_year, 1, 1).toordinal()
+    t1 = dt.date(last_year, 1, 1).toordinal()
+    plot = width - LABEL_WIDTH - 20
+    scale = plot / max(t1 - t0, 1)
+
+    def x_of(day: dt.date) -> float:
+        return LABEL_WIDTH + (day.toordinal() - t0) * scale
+
+    by_lane: dict[str, list[Event]] = defaultdict(list)
+    for event in events:
+        for lane in _lanes(event, lanes):
+            by_lane[lane].append(event)
+    order = sorted(by_lane, key=lambda k: (-len(by_lane[k]), k))
+
+    placed: list[_Placed] = []
+    lane_boxes: list[tuple[str, float, float]] = []
+    y = AXIS_HEIGHT + LEGEND_HEIGHT
+    for lane in order:
+        rows_end: list[float] = []  # greedy packing: the right edge of each row so far
+        lane_top = y + LANE_PAD
+        for event in by_lane[lane]:
+            x = x_of(event.date.earliest)
+            w = max(x_of(event.date.latest + dt.timedelta(days=1)) - x, MIN_MARK)
+            for row, right in enumerate(rows_end):
+                if right + 1 <= x:
+                    rows_end[row] = x + w
+                    break
+            else:
+                row = len(rows_end)
+                rows_end.append(x + w)
+            placed.append(_Placed(event, lane, x, w, lane_top + row * (ROW_HEIGHT + ROW_GAP)))
+        height = LANE_PAD * 2 + max(len(rows_end), 1) * (ROW_HEIGHT + ROW_GAP)
+        lane_boxes.append((lane, y, height))
+        y += height
+    total_height = int(y + 10)
+
+    out: list[str] = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="armstimeline-svg" '
+        f'viewBox="0 0 {width} {total_height}" width="{width}" height="{total_height}" '
+        f'role="img" aria-label="{_e(title)}" font-family="sans-serif" font-size="11">',
+        f"<title>{_e(title)}</title>",
+        '<rect x="0" y="0" width="100%" height="100%" fill="#ffffff"/>',
+    ]
+    out += _legend(events, width)
+    out += _axis(first_year, last_year, x_of, total_height)
+    for i, (lane, top, height) in enumerate(lane_boxes):
+        fill = "#f6f6f6" if i % 2 == 0 else "#ffffff"
+        out.append(
+            f'<g class="lane" data-lane="{_e(lane)}">'
+            f'<rect x="0" y="{top:.1f}" width="{width}" height="{height:.1f}" fill="{fill}"/>'
+            f'<text x="6" y="{top + LANE_PAD + ROW_HEIGHT - 3:.1f}" fill="#222">'
+            f"{_e(_lane_label(lane, lanes))}</text></g>"
+        )
+    out += _relations(placed)
+    for mark in placed:
+        event = mark.event
+        colour = KIND_COLOURS.get(event.kind, "#555555")
+        href = link.replace("{id}", html.escape(event.id, quote=True))
+        out.append(
+            f'<a class="mark" href="{href}" data-id="{_e(event.id)}" '
+            f'data-date="{_e(str(event.date))}"'
+            f' data-precision="{event.date.precision.label}" data-lane="{_e(mark.lane)}">'
+            f"<title>{_e(str(event.date))} — {_e(event.title)}</title>"
+            f'<rect x="{mark.x:.2f}" y="{mark.y:.1f}" width="{mark.width:.2f}" '
+            f'height="{ROW_HEIGHT}" rx="2" fill="{colour}" '
+            f'fill-opacity="{0.55 if event.date.is_interval else 0.9}" stroke="#222" '
+            f'stroke-width="0.4"/></a>'
+        )
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _relations(placed: list[_Placed]) -> list[str]:
+    first: dict[str, _Placed] = {}
+    for mark in placed:
+        first.setdefault(mark.event.id, mark)
+    out = ['<g class="relations" fill="none">']
+    drawn: set[tuple[str, str, str]] = set()
+    for mark in placed:
+        if first[mark.event.id] is not mark:
+            continue
+        for rel in mark.event.relations:
+            other = first.get(rel.target)
+            key = (rel.type, *sorted((mark.event.id, rel.target)))
+            if other is None or key in drawn:
+                continue
+            drawn.add(key)
+            colour, dash = RELATION_STYLES.get(rel.type, ("#999999", ""))
+            x1, y1 = mark.x + mark.width / 2, mark.y + ROW_HEIGHT / 2
+            x2, y2 = other.x + other.width / 2, other.y + ROW_HEIGHT / 2
+            bend = max(abs(x2 - x1) / 3, 20)
+            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+            out.append(
+                f'<path class="relation" data-type="{rel.type}" '
+                f'd="M{x1:.1f},{y1:.1f} C{x1:.1f},{y1 - bend:.1f} {x2:.1f},{y2 - bend:.1f} '
+                f'{x2:.1f},{y2:.1f}" stroke="{colour}" stroke-width="1.1" '
+                f'stroke-opacity="0.7"{dash_attr}/>'
+            )
+    out.append("</g>")
+    return out
+
+
+def _axis(first_year: int, last_year: int, x_of, height: int) -> list[str]:  # type: ignore[no-untyped-def]
+    span = last_year - first_year
+    step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 1000) if span / s <= 24)
+    out = ['<g class="axis">']
+    year = first_year - first_year % step
+    while year <= last_year:
+        if year >= first_year:
+            x = x_of(dt.date(year, 1, 1))
+            out.append(
+                f'<line x1="{x:.1f}" y1="{LEGEND_HEIGHT + 22}" x2="{x:.1f}" y2="{height}" '
+                'stroke="#dddddd" stroke-width="1"/>'
+                f'<text x="{x + 2:.1f}" y="{LEGEND_HEIGHT + 18}" fill="#444">{year}</text>'
+            )
+        year += step
+    out.append("</g>")
+    return out
+
+
+def _legend(events: list[Event], width: int) -> list[str]:
+    kinds = sorted({e.kind for e in events})
+    out = ['<g class="legend">']
+    x = 6.0
+    y = 14
+    for kind in kinds:
+        label = kind.replace("_", " ")
+        if x + 20 + 7 * len(label) > width:
+            x, y = 6.0, y + 16
+        out.append(
+            f'<rect x="{x:.0f}" y="{y - 9}" width="10" height="10" '
+            f'fill="{KIND_COLOURS.get(kind, "#555")}"/>'
+            f'<text x="{x + 14:.0f}" y="{y}" fill="#222">{_e(label)}</text>'
+        )
+        x += 24 + 6.5 * len(label)
+    out.append("</g>")
+    return out
+
+
+def _empty(width: int, title: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="armstimeline-svg" '
+        f'viewBox="0 0 {width} 60" '
+        f'width="{width}" height="60"><title>{_e(title)}</title>'
+        '<text x="10" y="35" font-family="sans-serif">No events match these filters.</text></svg>'
+    )
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)

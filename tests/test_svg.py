@@ -1,0 +1,88 @@
+"""The SVG timeline: well-formed, honest widths, links, relations, escaping."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from armstimeline.cli import cli
+from armstimeline.dates import PartialDate
+from armstimeline.model import Actor, Citation, Event
+from armstimeline.svg import render_svg
+from armstimeline.timeline import load
+
+from .conftest import EVENTS, SEEDS
+
+NS = {"svg": "http://www.w3.org/2000/svg"}
+
+
+@pytest.fixture(scope="module")
+def timeline():
+    return load(EVENTS, SEEDS)
+
+
+def marks(svg: str) -> list[ET.Element]:
+    return ET.fromstring(svg).findall(".//svg:a[@class='mark']", NS)
+
+
+def test_one_mark_per_event_and_lane(timeline):
+    turkey = timeline.filter(countries="TUR")
+    svg = render_svg(turkey, lanes="country")
+    found = marks(svg)
+    assert len(found) == sum(len(e.countries) for e in turkey)
+    tur = [m.get("data-id") for m in found if m.get("data-lane") == "TUR"]
+    assert tur == list(turkey.ids), "marks in a lane follow timeline order"
+    by_kind = marks(render_svg(turkey, lanes="kind"))
+    assert len(by_kind) == len(turkey)
+
+
+def test_width_shows_precision(timeline):
+    """A year-precise mark is about 365 times as wide as a day-precise one's true span."""
+    svg = render_svg(timeline, lanes="kind", width=4000)
+    widths = {}
+    for mark in marks(svg):
+        rect = mark.find("svg:rect", NS)
+        widths[mark.get("data-id")] = float(rect.get("width"))
+    year = widths["armenia-iskander-2016"]
+    month = widths["tartus-latakia-naval-facilities-2005"]
+    day = widths["bangladesh-arms-loan-2013"]
+    assert year > month * 10 > day
+    assert 11 < year / month < 13
+
+
+def test_links_and_relations(timeline):
+    svg = render_svg(timeline, link="/db/events/{id}")
+    hrefs = {m.get("href") for m in marks(svg)}
+    assert "/db/events/turkey-s400-purchase-2019" in hrefs
+    types = {p.get("data-type") for p in ET.fromstring(svg).findall(".//svg:path", NS)}
+    assert {"quid_pro_quo", "caused"} <= types
+
+
+def test_empty():
+    assert "No events match" in render_svg([])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=80))
+def test_hostile_titles_stay_text(title):
+    event = Event(
+        id="x", title=title, date=PartialDate(2016), kind="deal", summary="s",
+        sources=[Citation("s", "q")], actors=[Actor("RUS", "supplier")],
+    )  # fmt: skip
+    root = ET.fromstring(render_svg([event]))
+    assert root.find(".//svg:a/svg:title", NS).text.endswith(title)
+    assert not root.findall(".//svg:script", NS)
+
+
+def test_export_svg_command(tmp_path):
+    out = tmp_path / "turkey.svg"
+    result = CliRunner().invoke(
+        cli, ["export", "--events", str(EVENTS), "--sources", str(SEEDS), "--country", "TUR",
+              "--lanes", "kind", "-o", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert len(marks(out.read_text(encoding="utf-8"))) == 5
