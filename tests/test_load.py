@@ -180,8 +180,8 @@ BAD_FILES = [
         "title",
         "appears twice",
     ),
-    ("list not mapping", "- just\n- a list\n", 1, "", "expected a mapping"),
-    ("yaml syntax", replace("kind: delivery", "kind: [delivery"), None, "", "YAML syntax error"),
+    ("list not mapping", "- just\n- a list\n", 1, "file", "expected a mapping"),
+    ("yaml syntax", replace("kind: delivery", "kind: [delivery"), None, "actors", "YAML syntax"),
     ("tag", replace("kind: delivery", "kind: !!python/object delivery"), 4, "kind", "tag"),
     (
         "alias",
@@ -189,9 +189,9 @@ BAD_FILES = [
             "title: Armenia obtains Russian Iskander missile systems",
             "title: &t Armenia\nsummary2: *t",
         ),
-        3,
-        "summary2",
-        "unknown key",
+        2,
+        "title",
+        "anchors (&name) and aliases (*name) are not allowed",
     ),
 ]
 

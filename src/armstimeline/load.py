@@ -47,6 +47,7 @@ T = TypeVar("T")
 _Composer = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 MAX_FILE_BYTES = 256 * 1024
 MAX_NESTING = 64
+MAX_INDENT = 256
 MAX_QUOTE = 400
 EVENT_SUFFIXES = (".yml", ".yaml")
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -56,6 +57,7 @@ _CORE_TAGS = {
     f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map", "int", "float", "bool", "null")
 }
 _SPACE = re.compile(r"\s+")
+_LINE_KEY = re.compile(r"\s*(?:-\s+)?([A-Za-z_][\w-]*)\s*:")
 _EMPTY = ("", "~", "null", "Null", "NULL")
 
 
@@ -82,7 +84,7 @@ class _Reader:
     def problem(self, node: yaml.Node | None, field: str, message: str) -> None:
         line = node.start_mark.line + 1 if node is not None else None
         column = node.start_mark.column + 1 if node is not None else None
-        self.problems.append(Problem(self.path, line, field, message, column))
+        self.problems.append(Problem(self.path, line, field or "file", message, column))
 
     def check_node(self, node: yaml.Node, field: str, depth: int = 0) -> bool:
         """Reject aliases, foreign tags and runaway nesting before reading values."""
@@ -402,7 +404,14 @@ class _Parsed:
 def _compose(path: Path, shown: str) -> tuple[yaml.Node | None, list[Problem]]:
     """Read bytes safely and compose one YAML document; never raise on bad input."""
 
-    def fail(message: str, line: int | None = None, field: str = "") -> list[Problem]:
+    lines: list[str] = []
+
+    def fail(message: str, line: int | None = None) -> list[Problem]:
+        """A problem with the file as a whole, named by the key on its line when there is one."""
+        field = "file"
+        if line is not None and 0 < line <= len(lines):
+            key = _LINE_KEY.match(lines[line - 1])
+            field = key.group(1) if key else field
         return [Problem(shown, line, field, message)]
 
     if path.is_symlink():
@@ -422,9 +431,24 @@ def _compose(path: Path, shown: str) -> tuple[yaml.Node | None, list[Problem]]:
         return None, fail(f"is not valid UTF-8 (byte {exc.start}); save the file as UTF-8", line)
     if not text.strip():
         return None, fail("is empty; an event file holds one YAML mapping")
+    lines = text.splitlines()
     depth = _bracket_depth(text)
     if depth > MAX_NESTING:
         return None, fail(f"nests brackets {depth} deep; at most {MAX_NESTING} levels are allowed")
+    deep_line = _block_depth_line(text)
+    if deep_line is not None:
+        return None, fail(
+            f"nests or indents too deeply (more than {MAX_NESTING} list markers or "
+            f"{MAX_INDENT} columns of indentation); flatten the structure",
+            deep_line,
+        )
+    if "&" in text or "*" in text:
+        anchor = _first_anchor(text)
+        if anchor is not None:
+            return None, fail(
+                "anchors (&name) and aliases (*name) are not allowed; write the value out",
+                anchor,
+            )
     try:
         node = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as exc:
@@ -441,6 +465,37 @@ def _compose(path: Path, shown: str) -> tuple[yaml.Node | None, list[Problem]]:
     if node is None:
         return None, fail("is empty; an event file holds one YAML mapping")
     return node, []
+
+
+def _block_depth_line(text: str) -> int | None:
+    """The first line whose indentation or run of '- ' markers is too deep, if any.
+
+    Block nesting needs indentation or a run of list markers on one line, so bounding
+    both bounds the depth libyaml's composer recurses to (it crashes past ~25,000).
+    """
+    for number, line in enumerate(text.splitlines(), 1):
+        body = line.lstrip(" ")
+        if len(line) - len(body) > MAX_INDENT:
+            return number
+        if body.startswith(("- ", "? ")):
+            markers = 0
+            while body.startswith(("- ", "? ")):
+                markers += 1
+                body = body[2:].lstrip(" ")
+            if markers > MAX_NESTING:
+                return number
+    return None
+
+
+def _first_anchor(text: str) -> int | None:
+    """The line of the first anchor or alias, found by libyaml's own event stream."""
+    try:
+        for event in yaml.parse(text, Loader=_Composer):
+            if getattr(event, "anchor", None) is not None:
+                return event.start_mark.line + 1
+    except yaml.YAMLError:
+        return None  # compose reports the syntax error with its place
+    return None
 
 
 def _bracket_depth(text: str) -> int:
