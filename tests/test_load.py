@@ -181,7 +181,7 @@ BAD_FILES = [
         "appears twice",
     ),
     ("list not mapping", "- just\n- a list\n", 1, "file", "expected a mapping"),
-    ("yaml syntax", replace("kind: delivery", "kind: [delivery"), None, "actors", "YAML syntax"),
+    ("yaml syntax", replace("kind: delivery", "kind: [delivery"), 4, "kind", "YAML syntax"),
     ("tag", replace("kind: delivery", "kind: !!python/object delivery"), 4, "kind", "tag"),
     (
         "alias",

@@ -32,9 +32,11 @@ class Problem:
     column: int | None = attrs.field(default=None, order=False)
 
     def __str__(self) -> str:
-        place = self.path if self.path.isprintable() else self.path.encode(
-            "unicode_escape"
-        ).decode("ascii")
+        place = (
+            self.path
+            if self.path.isprintable()
+            else self.path.encode("unicode_escape").decode("ascii")
+        )
         if self.line is not None:
             place += f":{self.line}"
             if self.column is not None:

@@ -424,6 +424,7 @@ def _compose(path: Path, shown: str) -> tuple[yaml.Node | None, list[Problem]]:
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    lines = data.decode("utf-8", "replace").splitlines()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -431,7 +432,6 @@ def _compose(path: Path, shown: str) -> tuple[yaml.Node | None, list[Problem]]:
         return None, fail(f"is not valid UTF-8 (byte {exc.start}); save the file as UTF-8", line)
     if not text.strip():
         return None, fail("is empty; an event file holds one YAML mapping")
-    lines = text.splitlines()
     depth = _bracket_depth(text)
     if depth > MAX_NESTING:
         return None, fail(f"nests brackets {depth} deep; at most {MAX_NESTING} levels are allowed")
@@ -452,11 +452,16 @@ def _compose(path: Path, shown: str) -> tuple[yaml.Node | None, list[Problem]]:
     try:
         node = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        what = exc.problem or exc.context or "invalid YAML"
         if "expected a single document" in str(exc):
-            what = "holds more than one YAML document; keep one event per file"
+            line = exc.problem_mark.line + 1 if exc.problem_mark else None
+            return None, fail("holds more than one YAML document; keep one event per file", line)
+        # Point at where the broken structure starts (an unclosed '[' on its own line),
+        # and say where the parser noticed.
+        start = exc.context_mark or exc.problem_mark
+        line = start.line + 1 if start else None
+        what = exc.problem or exc.context or "invalid YAML"
+        if exc.context_mark and exc.problem_mark and exc.problem_mark.line != exc.context_mark.line:
+            what += f" (noticed on line {exc.problem_mark.line + 1})"
         return None, fail(f"YAML syntax error: {what}", line)
     except yaml.YAMLError as exc:
         return None, fail(f"YAML error: {exc}")
@@ -530,7 +535,7 @@ def _parse_event(path: Path) -> tuple[_Parsed | None, list[Problem]]:
         r.problem(
             keys["id"],
             "id",
-            f"{show_value(event_id)} does not match the file name '{path.name}'; "
+            f"{show_value(event_id)} does not match the file name {show_value(path.name)}; "
             f"rename the file to '{event_id}{path.suffix}' or change the id",
         )
     title = req("title", r.string)
@@ -788,7 +793,8 @@ def load_events(
 
 
 def _is_empty(node: yaml.Node) -> bool:
-    return isinstance(node, yaml.ScalarNode) and node.style is None and node.value in _EMPTY
+    """A plain (unquoted) null: nothing, ~ or null. The C loader marks plain style ''."""
+    return isinstance(node, yaml.ScalarNode) and not node.style and node.value in _EMPTY
 
 
 def _kind(node: yaml.Node) -> str:
