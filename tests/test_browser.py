@@ -77,3 +77,25 @@ def test_table_actions_link_to_timeline(site):
         page.goto(site + href)
         expected = sum(len(e.countries) for e in load(EVENTS, SEEDS).filter(kinds="basing"))
         assert page.locator("a.mark").count() == expected
+
+
+def test_map_popup_links_only_http(site):
+    """A javascript: link smuggled into a map popup through SQL is disarmed."""
+    import urllib.parse
+
+    sql = (
+        "select 40.18 as latitude, 44.5 as longitude, "
+        '\'{"title": "click me", "link": "javascript:alert(1)"}\' as popup'
+    )
+    with browser_page() as page:
+        page.goto(site + "/armstimeline?" + urllib.parse.urlencode({"sql": sql}))
+        marker = page.locator(".leaflet-marker-icon").first
+        marker.wait_for()
+        marker.click()
+        link = page.locator(".leaflet-popup-content a").first
+        link.wait_for(state="attached")
+        page.wait_for_function(
+            "() => !document.querySelector('.leaflet-popup-content a').hasAttribute('href')"
+        )
+        assert link.get_attribute("data-armstimeline-blocked") == "unsafe link removed"
+        assert "click me" in page.locator(".leaflet-popup-content").inner_text()

@@ -463,8 +463,16 @@ def _compose(path: Path, shown: str) -> tuple[yaml.Node | None, list[Problem]]:
         if exc.context_mark and exc.problem_mark and exc.problem_mark.line != exc.context_mark.line:
             what += f" (noticed on line {exc.problem_mark.line + 1})"
         return None, fail(f"YAML syntax error: {what}", line)
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        return None, fail(
+            f"contains the character U+{exc.character:04X}, which YAML does not allow; remove it"
+            if isinstance(exc.character, int)
+            else "contains bytes YAML cannot read; save the file as UTF-8 text",
+            line,
+        )
     except yaml.YAMLError as exc:
-        return None, fail(f"YAML error: {exc}")
+        return None, fail("YAML error: " + normalise_space(str(exc)))
     except RecursionError:
         return None, fail("nests too deeply to read")
     if node is None:

@@ -1,0 +1,175 @@
+"""Drive `armstimeline serve` with concurrent clients on loopback and report what it served.
+
+    python benchmarks/load.py --clients 8 --seconds 20
+
+Builds the database (from --events, default the bundled events), starts the server on a
+free 127.0.0.1 port, and has each client request, in turn, the events table, a facet
+view, a full-text search, an event's page, an .ics download, the visual timeline and a
+canned query, until the time or the request budget runs out. It prints requests served,
+errors (any status but 200), latency percentiles, and whether the database file is
+byte-for-byte unchanged afterwards. Exits 1 on any error or change. Traffic goes only to
+127.0.0.1 and stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def paths(db: str) -> list[str]:
+    through = json.dumps({"table": "actors", "column": "country", "value": "TUR"})
+    return [
+        f"/{db}/events",
+        f"/{db}/events?" + urllib.parse.urlencode({"_through": through}),
+        f"/{db}/events.json?_facet_array=countries&_size=5",
+        f"/{db}/events?_search=Iskander",
+        f"/{db}/events/turkey-s400-purchase-2019",
+        f"/{db}/events.ics?" + urllib.parse.urlencode({"_through": through}),
+        f"/{db}/-/timeline?kind=basing",
+        f"/{db}/country_timeline.json?country=MMR",
+        f"/{db}/timeline.json?_size=20",
+    ]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(base: str, proc: subprocess.Popen, timeout: float = 60) -> float:
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if proc.poll() is not None:
+            raise SystemExit("the server exited before answering")
+        try:
+            with urllib.request.urlopen(base + "/-/versions.json", timeout=1):
+                return time.monotonic() - start
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit("the server did not answer in time")
+
+
+def run(args: argparse.Namespace) -> dict:
+    work = Path(tempfile.mkdtemp(prefix="armstimeline-load-"))
+    db = work / "armstimeline.db"
+    events = args.events or ROOT / "events"
+    sources = args.sources or ROOT / "seeds"
+    subprocess.run(
+        [sys.executable, "-m", "armstimeline", "build", "--events", str(events),
+         "--sources", str(sources), "--db", str(db)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "armstimeline", "serve", "--db", str(db), "--no-rebuild",
+         "--port", str(port), "--metadata", str(ROOT / "metadata.yml")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        started = wait_until_up(base, proc)
+        urls = [base + p for p in paths(db.stem)]
+        latencies: list[float] = []
+        errors: list[str] = []
+        lock = threading.Lock()
+        deadline = time.monotonic() + args.seconds
+        budget = [args.max_requests]
+
+        def client(offset: int) -> None:
+            i = offset
+            while time.monotonic() < deadline:
+                with lock:
+                    if budget[0] <= 0:
+                        return
+                    budget[0] -= 1
+                url = urls[i % len(urls)]
+                i += 1
+                t0 = time.perf_counter()
+                try:
+                    with urllib.request.urlopen(url, timeout=10) as response:
+                        response.read()
+                        ok = response.status == 200
+                        status = str(response.status)
+                except urllib.error.HTTPError as exc:
+                    ok, status = False, str(exc.code)
+                except OSError as exc:
+                    ok, status = False, type(exc).__name__
+                elapsed = time.perf_counter() - t0
+                with lock:
+                    latencies.append(elapsed)
+                    if not ok:
+                        errors.append(f"{status} {url}")
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(args.clients)]
+        t_start = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.monotonic() - t_start
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    after = hashlib.sha256(db.read_bytes()).hexdigest()
+    ordered = sorted(latencies)
+
+    def pct(p: float) -> float:
+        return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000 if ordered else 0.0
+
+    return {
+        "clients": args.clients,
+        "seconds": round(wall, 2),
+        "requests": len(latencies),
+        "errors": len(errors),
+        "error_samples": errors[:5],
+        "requests_per_second": round(len(latencies) / wall, 1) if wall else 0,
+        "p50_ms": round(pct(0.50), 1),
+        "p99_ms": round(pct(0.99), 1),
+        "max_ms": round(ordered[-1] * 1000, 1) if ordered else 0,
+        "mean_ms": round(statistics.fmean(ordered) * 1000, 1) if ordered else 0,
+        "first_answer_s": round(started, 2),
+        "database_unchanged": before == after,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--max-requests", type=int, default=100_000)
+    parser.add_argument("--events", type=Path, default=None)
+    parser.add_argument("--sources", type=Path, default=None)
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    args = parser.parse_args(argv)
+    if args.clients < 1 or args.clients > 64 or args.seconds <= 0 or args.seconds > 600:
+        parser.error("use 1-64 clients for at most 600 seconds")
+    report = run(args)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        for key, value in report.items():
+            print(f"{key:>20}: {value}")
+    return 0 if report["errors"] == 0 and report["database_unchanged"] else 1
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    sys.exit(main())
