@@ -50,13 +50,16 @@ def quote(draw: st.DrawFn) -> str:
 @st.composite
 def event(draw: st.DrawFn, event_id: str, others: list[str]) -> dict:
     countries = sorted(reference.country_regions())
+    free_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=200)
+    roles = sorted(reference.roles())
+    targets = draw(st.lists(st.sampled_from(others), max_size=2, unique=True)) if others else []
     data = {
         "id": event_id,
-        "title": draw(st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60)).strip() or "t",
+        "title": draw(free_text).strip()[:60] or "t",
         "date": draw(date_text()),
         "kind": draw(st.sampled_from(sorted(reference.kinds()))),
         "actors": [
-            {"country": draw(st.sampled_from(countries)), "role": draw(st.sampled_from(sorted(reference.roles())))}
+            {"country": draw(st.sampled_from(countries)), "role": draw(st.sampled_from(roles))}
             for _ in range(draw(st.integers(0, 4)))
         ],
         "systems": draw(st.lists(st.sampled_from(sorted(reference.system_lookup())), max_size=3)),
@@ -68,10 +71,10 @@ def event(draw: st.DrawFn, event_id: str, others: list[str]) -> dict:
             {"name": "p", "lat": draw(st.floats(-90, 90)), "lon": draw(st.floats(-180, 180))}
             for _ in range(draw(st.integers(0, 2)))
         ],
-        "summary": draw(st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=200)).strip() or "s",
+        "summary": draw(free_text).strip() or "s",
         "sources": [{"source": "edm-azerbaijan-armenia", "quote": draw(quote())}],
         "tags": draw(st.lists(SLUG, max_size=3, unique=True)),
-        "relations": [{"type": "caused", "target": t} for t in draw(st.lists(st.sampled_from(others), max_size=2, unique=True))] if others else [],
+        "relations": [{"type": "caused", "target": t} for t in targets],
     }  # fmt: skip
     return data
 
