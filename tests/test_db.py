@@ -76,7 +76,7 @@ class TestBuild:
 
         monkeypatch.setattr(dbmod, "_check", boom)
         with pytest.raises(dbmod.BuildError, match="previous database"):
-            build(EVENTS, SEEDS, path)
+            build(EVENTS, SEEDS, path, incremental=False)
         assert path.read_bytes() == before
         assert [p.name for p in tmp_path.iterdir()] == ["armstimeline.db"]
 
@@ -100,3 +100,95 @@ def test_cli_build(tmp_path):
     assert result.exit_code == 0, result.output
     assert db.is_file()
     assert "events" in result.stderr
+
+
+def comparable(db):
+    """Table contents as sets (an incremental build appends rows; a cold one writes them in
+    order), without surrogate ids, the FTS shadow tables and SQLite's statistics."""
+    out = {}
+    for name, rows in table_rows(db):
+        if name.startswith(("events_fts", "sqlite_")):
+            continue
+        if name in {"amounts", "places", "citations"}:
+            rows = [row[1:] for row in rows]
+        out[name] = sorted(map(repr, rows))
+    return out
+
+
+LINK = "relations:\n- {type: caused, target: azerbaijan-diversifies-arms-imports-2017-2018}\n"
+
+
+class TestIncremental:
+    def edit(self, events):
+        """Change one event, add one, remove one, and reorder two by a new relation."""
+        a = events / "armenia-iskander-2016.yml"
+        a.write_text(a.read_text().replace("angering", "upsetting"))
+        new = events / "extra-event-2016.yml"
+        new.write_text(
+            (events / "armenia-iskander-2016.yml")
+            .read_text()
+            .replace("id: armenia-iskander-2016", "id: extra-event-2016")
+            .replace(LINK, "")
+        )
+        (events / "moldova-president-eurasian-union-2016.yml").unlink()
+        bulgaria = events / "bulgaria-president-against-sanctions-2016.yml"
+        text = bulgaria.read_text()
+        bulgaria.write_text(text[: text.index("relations:")])
+
+    def test_same_result_as_cold_build(self, tmp_path, dataset_copy):
+        """After edits, an incremental build holds exactly what a cold build would."""
+        events, seeds = dataset_copy
+        inc, cold = tmp_path / "inc.db", tmp_path / "cold.db"
+        build(events, seeds, inc)
+        self.edit(events)
+        report = build(events, seeds, inc)
+        assert report.tables == {"changed": 3, "removed": 1}
+        build(events, seeds, cold, incremental=False)
+        assert comparable(inc) == comparable(cold)
+        conn = sqlite3.connect(inc)
+        hits = conn.execute(
+            "select count(*) from events_fts where events_fts match 'upsetting'"
+        ).fetchone()[0]
+        assert hits == 2  # the edited event and the new copy of it
+        assert (
+            conn.execute(
+                "select count(*) from events_fts where events_fts match 'angering'"
+            ).fetchone()[0]
+            == 0
+        )
+        assert is_current(inc, events, seeds)
+
+    def test_nothing_changed_writes_nothing(self, tmp_path, dataset_copy):
+        events, seeds = dataset_copy
+        db = tmp_path / "a.db"
+        build(events, seeds, db)
+        stat = db.stat()
+        build(events, seeds, db)
+        assert db.stat().st_mtime_ns == stat.st_mtime_ns
+        assert db.stat().st_ino == stat.st_ino
+
+    def test_checks_against_unchanged_events(self, tmp_path, dataset_copy):
+        """Removing an event others link to is an error reported on the linking file."""
+        events, seeds = dataset_copy
+        db = tmp_path / "a.db"
+        build(events, seeds, db)
+        before = db.read_bytes()
+        (events / "azerbaijan-diversifies-arms-imports-2017-2018.yml").unlink()
+        with pytest.raises(ValidationError) as info:
+            build(events, seeds, db)
+        assert any(
+            p.path.endswith("armenia-iskander-2016.yml") and "not an event id" in p.message
+            for p in info.value.problems
+        )
+        assert db.read_bytes() == before
+
+    def test_one_sided_symmetric_link_is_caught(self, tmp_path, dataset_copy):
+        events, seeds = dataset_copy
+        db = tmp_path / "a.db"
+        build(events, seeds, db)
+        gas = events / "gazprom-bangladesh-gas-wells-2013.yml"
+        text = gas.read_text()
+        gas.write_text(text[: text.index("relations:")])
+        with pytest.raises(ValidationError) as info:
+            build(events, seeds, db)
+        assert any("goes both ways" in p.message for p in info.value.problems)

@@ -28,7 +28,7 @@ from armstimeline.model import Event, Source
 
 __all__ = ["SCHEMA_VERSION", "BuildReport", "build", "fingerprint", "is_current"]
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 
 @attrs.frozen
@@ -41,23 +41,44 @@ class BuildReport:
     fingerprint: str
 
 
+def file_hashes(events_dir: Path) -> dict[str, str]:
+    """SHA-256 of every event file, by name: what an incremental build compares."""
+    out = {}
+    for path in sorted(Path(events_dir).iterdir()):
+        if path.suffix in EVENT_SUFFIXES and path.is_file() and not path.is_symlink():
+            out[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def sources_fingerprint(sources_dir: Path) -> str:
+    """A hash of the schema version, the source registry and texts, and the reference data.
+
+    When it changes, every event may need checking again, so the build starts cold.
+    """
+    digest = hashlib.sha256(f"schema {SCHEMA_VERSION}\n".encode())
+    if Path(sources_dir).is_dir():
+        for path in sorted(Path(sources_dir).iterdir()):
+            if path.is_file():
+                digest.update(f"{path.name}\n".encode())
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for name in ("vocabulary.yml", "countries.yml", "systems.yml"):
+        digest.update(reference._read_bytes(name))
+    return digest.hexdigest()
+
+
+def combine(sources_fp: str, hashes: dict[str, str]) -> str:
+    digest = hashlib.sha256(sources_fp.encode())
+    for name, value in sorted(hashes.items()):
+        digest.update(f"{name} {value}\n".encode())
+    return digest.hexdigest()
+
+
 def fingerprint(events_dir: Path, sources_dir: Path) -> str:
     """A hash of every input file's name and bytes, and of the schema version.
 
     ``serve`` compares it with the one stored in the database to decide whether to rebuild.
     """
-    digest = hashlib.sha256(f"schema {SCHEMA_VERSION}\n".encode())
-    for folder, suffixes in ((events_dir, EVENT_SUFFIXES), (sources_dir, None)):
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.iterdir()):
-            if not path.is_file() or (suffixes and path.suffix not in suffixes):
-                continue
-            digest.update(f"{folder.name}/{path.name}\n".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    for name in ("vocabulary.yml", "countries.yml", "systems.yml"):
-        digest.update(reference._read_bytes(name))
-    return digest.hexdigest()
+    return combine(sources_fingerprint(sources_dir), file_hashes(events_dir))
 
 
 def is_current(db_path: Path, events_dir: Path, sources_dir: Path) -> bool:
@@ -77,6 +98,7 @@ def is_current(db_path: Path, events_dir: Path, sources_dir: Path) -> bool:
 
 _SCHEMA = """
 create table build_info (key text primary key, value text not null);
+create table files (name text primary key, sha256 text not null, event_id text not null);
 create table kinds (id text primary key, description text not null);
 create table roles (id text primary key, description text not null);
 create table regions (id text primary key, name text not null);
@@ -264,11 +286,30 @@ def _primary_region(event: Event) -> str | None:
     return table.get(event.countries[0]) if event.countries else None
 
 
+EVENT_TABLES = (
+    "events",
+    "actors",
+    "event_systems",
+    "event_tags",
+    "event_regions",
+    "amounts",
+    "places",
+    "citations",
+    "relations",
+)
+
+
 def _rows(events: list[Event], sources: dict[str, Source]) -> dict[str, list[tuple[Any, ...]]]:
     """Every table's rows, in a fixed order, as tuples in schema column order."""
+    tables = _vocabulary_rows(sources)
+    tables.update(_event_tables(events, {e.id: i for i, e in enumerate(events)}))
+    return tables
+
+
+def _vocabulary_rows(sources: dict[str, Source]) -> dict[str, list[tuple[Any, ...]]]:
     vocab = reference.vocabulary()
-    used = sorted({c for e in events for c in e.countries} | set(reference.country_regions()))
-    tables: dict[str, list[tuple[Any, ...]]] = {
+    regions = reference.country_regions()
+    return {
         "kinds": sorted(vocab["kinds"].items()),
         "roles": sorted(vocab["roles"].items()),
         "regions": sorted(vocab["regions"].items()),
@@ -276,7 +317,7 @@ def _rows(events: list[Event], sources: dict[str, Source]) -> dict[str, list[tup
             (k, v["description"], int(bool(v.get("symmetric"))), v.get("inverse"))
             for k, v in sorted(vocab["relation_types"].items())
         ],
-        "countries": [(c, reference.country_name(c), reference.country_regions()[c]) for c in used],
+        "countries": [(c, reference.country_name(c), regions[c]) for c in sorted(regions)],
         "systems": [
             (s.name, s.category, s.origin, _json(s.aliases))
             for s in sorted(reference.systems(), key=lambda s: s.name)
@@ -295,18 +336,16 @@ def _rows(events: list[Event], sources: dict[str, Source]) -> dict[str, list[tup
             )
             for s in sorted(sources.values(), key=lambda s: s.id)
         ],
-        "events": [],
-        "actors": [],
-        "event_systems": [],
-        "event_tags": [],
-        "event_regions": [],
-        "amounts": [],
-        "places": [],
-        "citations": [],
-        "relations": [],
     }
-    for order, event in enumerate(events):
-        tables["events"].append(tuple(_event_row(event, order).values()))
+
+
+def _event_tables(
+    events: Iterable[Event], order_of: dict[str, int]
+) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of the events table and its child tables for some events."""
+    tables: dict[str, list[tuple[Any, ...]]] = {name: [] for name in EVENT_TABLES}
+    for event in events:
+        tables["events"].append(tuple(_event_row(event, order_of[event.id]).values()))
         eid = event.id
         tables["actors"].extend(dict.fromkeys((eid, a.country, a.role) for a in event.actors))
         tables["event_systems"].extend((eid, s) for s in event.systems)
@@ -351,15 +390,28 @@ def build(
     sources_dir: str | Path,
     db_path: str | Path,
     progress: Any = None,
+    *,
+    incremental: bool = True,
 ) -> BuildReport:
     """Validate the events and build the database at ``db_path`` atomically.
 
-    Raises ValidationError (nothing written) when the events have problems, and
-    BuildError when the database cannot be written; the old file is untouched in both.
+    With ``incremental`` (the default) and an existing database built from the same
+    sources and schema, only changed files are parsed and their rows replaced; with
+    nothing changed, nothing is written. Raises ValidationError (nothing written) when
+    the events have problems, and BuildError when the database cannot be written; the
+    old file is untouched in both.
     """
     events_dir, sources_dir, db_path = Path(events_dir), Path(sources_dir), Path(db_path)
+    hashes = file_hashes(events_dir) if events_dir.is_dir() else {}
+    sources_fp = sources_fingerprint(sources_dir)
+    if incremental and db_path.is_file():
+        from armstimeline.incremental import update
+
+        report = update(events_dir, sources_dir, db_path, hashes, sources_fp)
+        if report is not None:
+            return report
     events, sources = load_events(events_dir, sources_dir, progress)
-    stamp = fingerprint(events_dir, sources_dir)
+    stamp = combine(sources_fp, hashes)
     target = db_path.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -369,7 +421,12 @@ def build(
     try:
         gc.disable()
         tables = _rows(events, sources)
-        info = {"fingerprint": stamp, "schema_version": SCHEMA_VERSION, "events": str(len(events))}
+        tables["files"] = _file_rows(events, hashes)
+        info = {
+            "fingerprint": stamp,
+            "sources_fingerprint": sources_fp,
+            "schema_version": SCHEMA_VERSION,
+        }
         with contextlib.closing(sqlite3.connect(tmp, isolation_level=None)) as conn:
             conn.execute("pragma journal_mode = off")
             conn.execute("pragma synchronous = off")
@@ -396,6 +453,18 @@ def build(
         tables={k: len(v) for k, v in tables.items()},
         fingerprint=stamp,
     )
+
+
+def _file_rows(events: list[Event], hashes: dict[str, str]) -> list[tuple[Any, ...]]:
+    """(file name, hash, event id): each event's id is its file's stem."""
+    rows = []
+    for event in events:
+        for suffix in EVENT_SUFFIXES:
+            name = event.id + suffix
+            if name in hashes:
+                rows.append((name, hashes[name], event.id))
+                break
+    return sorted(rows)
 
 
 def _check(conn: sqlite3.Connection) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -689,40 +689,56 @@ def _check_all(
     sources: dict[str, Source],
     texts: dict[str, str],
     broken: set[str] = frozenset(),  # type: ignore[assignment]
+    others: Mapping[str, Known] | None = None,
 ) -> Iterator[Problem]:
     """Checks that need every file: unique ids, relation targets, sources and quotes.
 
     ``broken`` holds the ids (file names) of files that failed to read: links to them
     are not reported again, so one broken file does not bury others in echoes.
+    ``others`` are events known without parsing (an incremental build's unchanged
+    files): id to (path, relations as (type, target) pairs).
     """
+    others = others or {}
     by_id: dict[str, _Parsed] = {}
     for p in parsed:
         first = by_id.get(p.event.id)
-        if first is not None:
+        known = others.get(p.event.id)
+        if first is not None or known is not None:
             line = p.id_node.start_mark.line + 1
-            yield Problem(p.path, line, "id", f"the id '{p.event.id}' is also used by {first.path}")
+            where = first.path if first is not None else known[0]  # type: ignore[index]
+            yield Problem(p.path, line, "id", f"the id '{p.event.id}' is also used by {where}")
         else:
             by_id[p.event.id] = p
     types = reference.relation_types()
+
+    def both_ways(rtype: str, source: str, target_path: str) -> str:
+        return (
+            f"'{rtype}' goes both ways; add {{type: {rtype}, target: {source}}} "
+            f"to the relations of {target_path}"
+        )
+
     for p in parsed:
         for rel, node in p.relations:
             line = node.start_mark.line + 1
             other = by_id.get(rel.target)
-            if other is None and rel.target in broken:
+            if other is not None:
+                reverse = any(
+                    r.type == rel.type and r.target == p.event.id for r in other.event.relations
+                )
+                target_path = other.path
+            elif rel.target in others:
+                target_path, known_relations = others[rel.target]
+                reverse = (rel.type, p.event.id) in known_relations
+            elif rel.target in broken:
                 continue
-            if other is None:
+            else:
                 yield Problem(
                     p.path, line, "relations", f"the target '{rel.target}' is not an event id"
                 )
-            elif types[rel.type].get("symmetric") and not any(
-                r.type == rel.type and r.target == p.event.id for r in other.event.relations
-            ):
+                continue
+            if types[rel.type].get("symmetric") and not reverse:
                 yield Problem(
-                    p.path,
-                    line,
-                    "relations",
-                    f"'{rel.type}' goes both ways; add {{type: {rel.type}, target: "
-                    f"{p.event.id}}} to the relations of {other.path}",
+                    p.path, line, "relations", both_ways(rel.type, p.event.id, target_path)
                 )
         for cit, node in p.citations:
             line = node.start_mark.line + 1
@@ -755,7 +771,20 @@ def _check_all(
                 "no quote comes from a local source; cite at least one seed document",
             )
 
+    for known_id, (path, relations) in others.items():
+        for rtype, target in sorted(relations):
+            if target in by_id:
+                if types[rtype].get("symmetric") and not any(
+                    r.type == rtype and r.target == known_id for r in by_id[target].event.relations
+                ):
+                    yield Problem(
+                        path, None, "relations", both_ways(rtype, known_id, by_id[target].path)
+                    )
+            elif target not in others and target not in broken:
+                yield Problem(path, None, "relations", f"the target '{target}' is not an event id")
 
+
+Known = tuple[str, frozenset[tuple[str, str]]]
 Progress = Callable[[list[Path]], Iterable[Path]]
 
 

@@ -7,6 +7,7 @@ words its own messages for people (see ``load.py``).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 import attrs
 
@@ -150,29 +151,44 @@ class Source:
         return self.file is not None
 
 
-def order_events(events: list[Event] | tuple[Event, ...]) -> list[Event]:
-    """Timeline order: earliest day, coarser precision first, shorter span, then cause
-    before effect (so two '2019' events linked by 'caused' keep their story order),
-    then id.
+def order_ids(
+    keys: dict[str, tuple[int, int, int]], edges: Iterable[tuple[str, str, str]]
+) -> list[str]:
+    """Timeline order of ids from their date sort keys and (type, from, to) relations.
+
+    Earliest day, coarser precision first, shorter span, then cause before effect (so two
+    '2019' events linked by 'caused' keep their story order), then id.
     """
-    by_id = {e.id: e for e in events}
-    before: dict[str, set[str]] = {e.id: set() for e in events}
-    for event in events:
-        for rel in event.relations:
-            if rel.target not in by_id:
-                continue
-            if rel.type == "caused":
-                before[rel.target].add(event.id)
-            elif rel.type == "response_to":
-                before[event.id].add(rel.target)
+    before: dict[str, set[str]] = {k: set() for k in keys}
+    for rtype, source, target in edges:
+        if source not in keys or target not in keys:
+            continue
+        if rtype == "caused":
+            before[target].add(source)
+        elif rtype == "response_to":
+            before[source].add(target)
     depth: dict[str, int] = {}
 
-    def rank(event_id: str, seen: frozenset[str] = frozenset()) -> int:
-        if event_id in depth:
-            return depth[event_id]
-        parents = [p for p in before[event_id] if p not in seen]
-        value = 1 + max((rank(p, seen | {event_id}) for p in parents), default=-1)
-        depth[event_id] = value
-        return value
+    def rank(event_id: str) -> int:
+        # iterative longest-path depth; cycles (bad data) are cut where they close
+        stack, on_path = [event_id], {event_id}
+        while stack:
+            top = stack[-1]
+            pending = [p for p in before[top] if p not in depth and p not in on_path]
+            if pending:
+                stack.append(pending[0])
+                on_path.add(pending[0])
+                continue
+            depth[top] = 1 + max((depth[p] for p in before[top] if p in depth), default=-1)
+            stack.pop()
+            on_path.discard(top)
+        return depth[event_id]
 
-    return sorted(events, key=lambda e: (*e.date.sort_key, rank(e.id), e.id))
+    return sorted(keys, key=lambda k: (*keys[k], rank(k), k))
+
+
+def order_events(events: list[Event] | tuple[Event, ...]) -> list[Event]:
+    """Events in timeline order (see ``order_ids``)."""
+    by_id = {e.id: e for e in events}
+    edges = [(r.type, e.id, r.target) for e in events for r in e.relations]
+    return [by_id[i] for i in order_ids({e.id: e.date.sort_key for e in events}, edges)]

@@ -1,0 +1,288 @@
+"""Benchmarks: each figure measured side by side with its anchor, printed as a ratio.
+
+    python benchmarks/run.py --n 100000            # generate (cached) data and measure
+    python benchmarks/run.py --n 2000 --repeat 1   # a quick look
+
+Each target runs the anchor and armstimeline alternately, ``--repeat`` times, and
+compares medians, so machine noise hits both sides alike. PASS or MISS is printed
+against the target ratio. Row counts are checked, so no speed comes from skipped work.
+Not a test: the figures depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import io
+import json
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE))
+
+import yaml  # noqa: E402
+
+from armstimeline import db as dbmod  # noqa: E402
+from armstimeline.export import export  # noqa: E402
+from armstimeline.export.records import COLUMNS, event_record  # noqa: E402
+from armstimeline.load import event_paths, load_events  # noqa: E402
+from armstimeline.timeline import Timeline  # noqa: E402
+
+RESULTS: list[dict] = []
+
+
+def timed(fn: Callable[[], object]) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def record(name: str, ours: float, anchor: float, target: float, note: str = "") -> None:
+    ratio = ours / anchor if anchor else float("inf")
+    verdict = "PASS" if ratio <= target else "MISS"
+    RESULTS.append(
+        {"target": name, "ours_s": round(ours, 3), "anchor_s": round(anchor, 3),
+         "ratio": round(ratio, 3), "limit": target, "verdict": verdict, "note": note}
+    )  # fmt: skip
+    print(
+        f"{verdict}  {name:<44} {ours:8.3f}s vs {anchor:8.3f}s  ratio {ratio:6.3f} "
+        f"(<= {target}) {note}",
+        flush=True,
+    )
+
+
+def compare(
+    name: str,
+    anchor: Callable[[], object],
+    ours: Callable[[], object],
+    target: float,
+    repeat: int,
+    note: str = "",
+) -> None:
+    anchor_times, our_times = [], []
+    for _ in range(repeat):
+        anchor_times.append(timed(anchor))
+        our_times.append(timed(ours))
+    record(name, statistics.median(our_times), statistics.median(anchor_times), target, note)
+
+
+# -- anchors ----------------------------------------------------------------------------
+
+
+def c_parse(paths: list[Path]) -> list[object]:
+    loader = yaml.CSafeLoader
+    return [yaml.load(p.read_bytes(), Loader=loader) for p in paths]
+
+
+def raw_db(path: Path, tables: dict[str, list[tuple]]) -> None:
+    """The same rows with plain sqlite3: one transaction, the same indexes, views and FTS."""
+    if path.exists():
+        path.unlink()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("pragma journal_mode = off")
+    conn.execute("pragma synchronous = off")
+    conn.executescript(dbmod._SCHEMA)
+    conn.execute("begin")
+    for table, rows in tables.items():
+        if rows:
+            marks = ", ".join("?" * len(rows[0]))
+            conn.executemany(f"insert into [{table}] values ({marks})", rows)
+    conn.execute("commit")
+    conn.executescript(dbmod._INDEXES)
+    conn.executescript(
+        "create virtual table events_fts using fts5(title, summary, quotes, note, "
+        "content=events);"
+        "insert into events_fts(rowid, title, summary, quotes, note) "
+        "select rowid, title, summary, quotes, note from events;"
+    )
+    conn.executescript(dbmod._VIEWS)
+    conn.close()
+
+
+def count(path: Path, table: str) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(f"select count(*) from [{table}]").fetchone()[0]
+    finally:
+        conn.close()
+
+
+# -- the benchmark ----------------------------------------------------------------------
+
+
+def ensure_data(n: int, cache: Path) -> tuple[Path, Path]:
+    from generate import generate
+
+    folder = cache / f"n{n}"
+    events, seeds = folder / "events", folder / "seeds"
+    if not (seeds / "sources.yml").exists() or len(list(events.glob("*.yml"))) != n:
+        print(f"generating {n} events in {folder} ...", flush=True)
+        generate(n, folder)
+    return events, seeds
+
+
+def peak_rss_mb(events: Path, seeds: Path) -> float:
+    code = (
+        f"import resource, sys; sys.path.insert(0, {str(HERE.parent / 'src')!r});"
+        "from armstimeline.load import load_events;"
+        f"e, s = load_events({str(events)!r}, {str(seeds)!r});"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return int(out.stdout.strip()) / 1024
+
+
+def help_time(repeat: int) -> None:
+    def run(args: list[str]) -> Callable[[], object]:
+        env = dict(os.environ, PYTHONPATH=str(HERE.parent / "src"))
+        return lambda: subprocess.run([sys.executable, *args], env=env, check=True,
+                                      capture_output=True)  # fmt: skip
+
+    compare(
+        "6. armstimeline --help vs importing its base",
+        run(["-c", "import yaml, attrs, click, pendulum"]),
+        run(["-m", "armstimeline", "--help"]),
+        1.2,
+        max(repeat, 5),
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--cache", type=Path, default=Path(tempfile.gettempdir()) / "armstimeline-bench"
+    )
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    args = parser.parse_args()
+    events, seeds = ensure_data(args.n, args.cache)
+    paths = event_paths(events)
+    print(f"{len(paths)} event files, repeat {args.repeat}, Python {sys.version.split()[0]}")
+    work = Path(tempfile.mkdtemp(prefix="armstimeline-bench-"))
+
+    # 1. validate / load
+    loaded: dict[str, object] = {}
+
+    def ours_load() -> None:
+        loaded["events"], loaded["sources"] = load_events(events, seeds)
+
+    compare("1. load + validate vs C loader parse", lambda: c_parse(paths), ours_load, 1.25,
+            args.repeat)  # fmt: skip
+    assert len(loaded["events"]) == args.n  # type: ignore[arg-type]
+    print(f"      peak RSS loading {args.n} events: {peak_rss_mb(events, seeds):.0f} MB")
+
+    # 2. cold build, and its database phase alone
+    ours_db = work / "ours.db"
+    raw_path = work / "raw.db"
+    tables = dbmod._rows(loaded["events"], loaded["sources"])  # type: ignore[arg-type]
+
+    def ours_build() -> None:
+        if ours_db.exists():
+            ours_db.unlink()
+        dbmod.build(events, seeds, ours_db)
+
+    def anchor_build() -> None:
+        c_parse(paths)
+        raw_db(raw_path, tables)
+
+    compare("2a. cold build vs C parse + raw sqlite3", anchor_build, ours_build, 1.3, args.repeat)
+    assert count(ours_db, "events") == count(raw_path, "events") == args.n
+    assert count(ours_db, "actors") == count(raw_path, "actors")
+
+    def ours_db_phase() -> None:
+        path = work / "phase.db"
+        if path.exists():
+            path.unlink()
+        rows = dbmod._rows(loaded["events"], loaded["sources"])  # type: ignore[arg-type]
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.execute("pragma journal_mode = off")
+        conn.execute("pragma synchronous = off")
+        dbmod._write(conn, rows, {"fingerprint": "x"})
+        dbmod._check(conn)
+        conn.close()
+
+    compare("2b. database phase vs raw sqlite3", lambda: raw_db(raw_path, tables), ours_db_phase,
+            1.5, args.repeat, "(ours adds row building and integrity checks)")  # fmt: skip
+
+    # 3. incremental builds
+    inc = work / "inc.db"
+    dbmod.build(events, seeds, inc)
+
+    def cold_build() -> None:
+        dbmod.build(events, seeds, work / "c.db", incremental=False)
+
+    cold = statistics.median(timed(cold_build) for _ in range(max(1, args.repeat - 1)))
+    same = statistics.median(
+        timed(lambda: dbmod.build(events, seeds, inc)) for _ in range(args.repeat)
+    )
+    record("3a. incremental build, nothing changed", same, cold, 0.05)
+    changed = paths[::100]
+    originals = {p: p.read_bytes() for p in changed}
+    try:
+        for p in changed:
+            p.write_bytes(originals[p].replace(b"summary: >-\n  ", b"summary: >-\n  changed "))
+        one_percent = timed(lambda: dbmod.build(events, seeds, inc))
+    finally:
+        for p, data in originals.items():
+            p.write_bytes(data)
+    assert count(inc, "events") == args.n
+    record("3b. incremental build, 1% of files changed", one_percent, cold, 0.2)
+
+    # 5. exports
+    timeline = Timeline(loaded["events"], loaded["sources"])  # type: ignore[arg-type]
+    records = [event_record(e) for e in timeline]
+
+    def plain_csv() -> None:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(COLUMNS)
+        writer.writerows([r[c] for c in COLUMNS] for r in records)
+
+    compare("5a. CSV export vs plain csv.writer", plain_csv, lambda: export(timeline, "csv"), 1.2,
+            args.repeat, "(anchor gets the rows ready-made)")  # fmt: skip
+
+    def naive_ics() -> None:
+        import icalendar
+
+        cal = icalendar.Calendar()
+        cal.add("prodid", "-//bench//")
+        cal.add("version", "2.0")
+        for e in timeline:
+            item = icalendar.Event()
+            item.add("uid", e.id)
+            item.add("dtstamp", icalendar.vDatetime.from_ical("19700101T000000Z"))
+            item.add("dtstart", e.date.earliest)
+            item.add("dtend", e.date.latest)
+            item.add("summary", f"[{e.date}] {e.title}")
+            item.add("description", e.summary)
+            item.add("categories", [e.kind, *e.tags])
+            cal.add_component(item)
+        cal.to_ical()
+
+    compare("5b. iCalendar export vs naive icalendar", naive_ics, lambda: export(timeline, "ics"),
+            1.2, args.repeat)  # fmt: skip
+
+    # 6. start-up
+    help_time(args.repeat)
+
+    misses = [r for r in RESULTS if r["verdict"] == "MISS"]
+    print(f"\n{len(RESULTS) - len(misses)} of {len(RESULTS)} targets met.")
+    if args.json:
+        args.json.write_text(json.dumps(RESULTS, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

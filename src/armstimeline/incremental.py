@@ -1,0 +1,224 @@
+"""Incremental builds: parse only the event files whose content hash changed.
+
+The database records each file's SHA-256 (table ``files``). When the sources, reference
+data and schema are the same as at the last build, a new build
+
+- with nothing changed, writes nothing at all;
+- otherwise copies the database beside itself, parses the changed and added files,
+  checks them against the unchanged events (ids, relation targets, both-way links,
+  quotes), replaces their rows and those of removed files, renumbers the timeline
+  order, updates the full-text index, checks and fsyncs the copy, and renames it into
+  place, exactly as a cold build would publish it.
+
+Too many changes (over a quarter of the files) and a cold build is cheaper; ``update``
+then returns None and the caller builds from scratch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from armstimeline.errors import BuildError, ValidationError, relpath
+from armstimeline.model import order_ids
+
+__all__ = ["update"]
+
+MAX_CHANGED_SHARE = 0.25
+_PRECISION = {"year": 1, "month": 2, "day": 3}
+_JD_ORDINAL = 1721424.5  # julianday('0001-01-01') - date(1, 1, 1).toordinal()
+
+
+def _stored(db_path: Path) -> tuple[dict[str, str], dict[str, tuple[str, str]]] | None:
+    """build_info and files of an existing database, or None if it cannot be read."""
+    try:
+        uri = f"file:{db_path.resolve()}?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
+            info = dict(conn.execute("select key, value from build_info"))
+            files = {
+                n: (h, e) for n, h, e in conn.execute("select name, sha256, event_id from files")
+            }
+    except sqlite3.Error:
+        return None
+    return info, files
+
+
+def update(
+    events_dir: Path,
+    sources_dir: Path,
+    db_path: Path,
+    hashes: dict[str, str],
+    sources_fp: str,
+) -> Any:
+    """Bring ``db_path`` up to date incrementally; None when a cold build is needed."""
+    from armstimeline import db as dbmod
+
+    stored = _stored(db_path)
+    if stored is None:
+        return None
+    info, files = stored
+    if (
+        info.get("schema_version") != dbmod.SCHEMA_VERSION
+        or info.get("sources_fingerprint") != sources_fp
+    ):
+        return None
+    stamp = dbmod.combine(sources_fp, hashes)
+    changed = sorted(n for n, h in hashes.items() if files.get(n, (None,))[0] != h)
+    removed = sorted(n for n in files if n not in hashes)
+    if not changed and not removed:
+        with contextlib.closing(
+            sqlite3.connect(f"file:{db_path.resolve()}?mode=ro", uri=True)
+        ) as c:
+            counts = {
+                t: c.execute(f"select count(*) from [{t}]").fetchone()[0] for t in ("events",)
+            }
+        return dbmod.BuildReport(path=db_path, events=counts["events"], tables=counts,
+                                 fingerprint=stamp)  # fmt: skip
+    if len(changed) + len(removed) > MAX_CHANGED_SHARE * max(len(hashes), 1):
+        return None
+    return _apply(events_dir, sources_dir, db_path, hashes, files, changed, removed, stamp)
+
+
+def _apply(
+    events_dir: Path,
+    sources_dir: Path,
+    db_path: Path,
+    hashes: dict[str, str],
+    files: dict[str, tuple[str, str]],
+    changed: list[str],
+    removed: list[str],
+    stamp: str,
+) -> Any:
+    from armstimeline import db as dbmod
+    from armstimeline.load import _check_all, _parse_event, _parse_sources
+
+    sources, texts, problems = _parse_sources(sources_dir)
+    parsed = []
+    broken: set[str] = set()
+    for name in changed:
+        item, found = _parse_event(events_dir / name)
+        problems.extend(found)
+        if item is None:
+            broken.add(Path(name).stem)
+        else:
+            parsed.append(item)
+    stale_ids = {files[n][1] for n in changed + removed if n in files}
+    target = db_path.resolve()
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        shutil.copyfile(target, tmp)
+        with contextlib.closing(sqlite3.connect(tmp, isolation_level=None)) as conn:
+            conn.execute("pragma journal_mode = off")
+            conn.execute("pragma synchronous = off")
+            conn.execute("pragma foreign_keys = on")
+            path_of = {eid: str(events_dir / n) for n, (_, eid) in files.items()}
+            kept = {
+                row[0] for row in conn.execute("select id from events") if row[0] not in stale_ids
+            }
+            known_relations: dict[str, set[tuple[str, str]]] = {eid: set() for eid in kept}
+            edges = []
+            for source, target_id, rtype in conn.execute(
+                "select from_event, to_event, type from relations"
+            ):
+                if source in kept:
+                    known_relations[source].add((rtype, target_id))
+                    edges.append((rtype, source, target_id))
+            others = {
+                eid: (relpath(Path(path_of.get(eid, eid))), frozenset(rels))
+                for eid, rels in known_relations.items()
+            }
+            problems.extend(_check_all(parsed, sources, texts, broken, others))
+            if problems:
+                raise ValidationError(problems)
+            new_events = [p.event for p in parsed]
+            _replace_rows(conn, dbmod, stale_ids, new_events, edges)
+            conn.execute("begin")
+            conn.executemany("delete from files where name = ?", [(n,) for n in changed + removed])
+            conn.executemany(
+                "insert into files values (?, ?, ?)", dbmod._file_rows(new_events, hashes)
+            )
+            conn.execute("update build_info set value = ? where key = 'fingerprint'", (stamp,))
+            conn.execute("commit")
+            dbmod._check(conn)
+            total = conn.execute("select count(*) from events").fetchone()[0]
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+        dbmod._fsync_dir(target.parent)
+    except (sqlite3.Error, OSError) as exc:
+        raise BuildError(
+            f"Could not update {db_path}: {exc}. The previous database is unchanged."
+        ) from exc
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    return dbmod.BuildReport(
+        path=db_path, events=total, tables={"changed": len(changed), "removed": len(removed)},
+        fingerprint=stamp,
+    )  # fmt: skip
+
+
+def _replace_rows(
+    conn: sqlite3.Connection,
+    dbmod: Any,
+    stale_ids: set[str],
+    new_events: list[Any],
+    edges: list[tuple[str, str, str]],
+) -> None:
+    """Swap the stale events' rows for the new ones and renumber the timeline order."""
+    conn.execute("begin")
+    # links from kept events to changed ones hold again once the new rows are in
+    conn.execute("pragma defer_foreign_keys = on")
+    conn.execute("create temp table _stale (id text primary key)")
+    conn.executemany("insert into _stale values (?)", [(i,) for i in sorted(stale_ids)])
+    # the full-text index holds copies of the old text: delete them with their values
+    conn.execute(
+        "insert into events_fts(events_fts, rowid, title, summary, quotes, note) "
+        "select 'delete', rowid, title, summary, quotes, note from events "
+        "where id in (select id from _stale)"
+    )
+    for table in dbmod.EVENT_TABLES[1:]:
+        column = "from_event" if table == "relations" else "event_id"
+        conn.execute(f"delete from [{table}] where {column} in (select id from _stale)")
+    conn.execute("delete from events where id in (select id from _stale)")
+    # the new timeline order over kept and new events
+    # the same keys as PartialDate.sort_key: proleptic Gregorian ordinals, as Python counts
+    keys = {
+        eid: (e, _PRECISION[p], l_)
+        for eid, e, p, l_ in conn.execute(
+            f"select id, cast(julianday(earliest) - {_JD_ORDINAL} as integer), precision, "
+            f"cast(julianday(latest) - {_JD_ORDINAL} as integer) from events"
+        )
+    }
+    for event in new_events:
+        keys[event.id] = event.date.sort_key
+        edges.extend((r.type, event.id, r.target) for r in event.relations)
+    order = {eid: i for i, eid in enumerate(order_ids(keys, edges))}
+    tables = dbmod._event_tables(new_events, order)
+    for table, rows in tables.items():
+        if rows:
+            marks = ", ".join("?" * len(rows[0]))
+            conn.executemany(f"insert into [{table}] values ({marks})", rows)
+    new_ids = json.dumps([e.id for e in new_events])
+    conn.execute(
+        "insert into events_fts(rowid, title, summary, quotes, note) "
+        "select rowid, title, summary, quotes, note from events "
+        "where id in (select value from json_each(?))",
+        (new_ids,),
+    )
+    moves = [
+        (order[eid], eid)
+        for eid, old in conn.execute("select id, sort_order from events")
+        if order[eid] != old
+    ]
+    conn.executemany("update events set sort_order = ? where id = ?", moves)
+    conn.execute("drop table _stale")
+    conn.execute("commit")
