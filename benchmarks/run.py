@@ -35,7 +35,7 @@ import yaml  # noqa: E402
 from armstimeline import db as dbmod  # noqa: E402
 from armstimeline.export import export  # noqa: E402
 from armstimeline.export.records import COLUMNS, event_record  # noqa: E402
-from armstimeline.load import event_paths, load_events  # noqa: E402
+from armstimeline.loader import event_paths, load_events  # noqa: E402
 from armstimeline.timeline import Timeline  # noqa: E402
 
 RESULTS: list[dict] = []
@@ -135,7 +135,7 @@ def ensure_data(n: int, cache: Path) -> tuple[Path, Path]:
 def peak_rss_mb(events: Path, seeds: Path) -> float:
     code = (
         f"import resource, sys; sys.path.insert(0, {str(HERE.parent / 'src')!r});"
-        "from armstimeline.load import load_events;"
+        "from armstimeline.loader import load_events;"
         f"e, s = load_events({str(events)!r}, {str(seeds)!r});"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )
@@ -242,16 +242,29 @@ def main() -> int:
 
     # 5. exports
     timeline = Timeline(loaded["events"], loaded["sources"])  # type: ignore[arg-type]
-    records = [event_record(e) for e in timeline]
+    assert len(event_record(timeline[0])) == len(COLUMNS)
 
     def plain_csv() -> None:
+        """The same cells written plainly: no escaping, no formula rule."""
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(COLUMNS)
-        writer.writerows([r[c] for c in COLUMNS] for r in records)
+        j = " | ".join
+        for e in timeline:
+            d, first = e.date, (e.places[0] if e.places else None)
+            writer.writerow([
+                e.id, e.title, str(d), d.precision.label, d.earliest.isoformat(),
+                d.latest.isoformat(), e.kind, j(e.countries), j(e.countries_in("supplier")),
+                j(e.countries_in("recipient")), j(f"{a.country}:{a.role}" for a in e.actors),
+                j(e.systems), j(f"{a.value!r} {a.currency or a.unit}: {a.what}" for a in e.amounts),
+                j(f"{p.name} ({p.lat!r}, {p.lon!r})" for p in e.places),
+                first.lat if first else "", first.lon if first else "", e.summary,
+                j(f"{c.source}: {c.quote}" for c in e.sources), j(e.tags),
+                j(f"{r.type}:{r.target}" for r in e.relations), e.note or "",
+            ])  # fmt: skip
 
     compare("5a. CSV export vs plain csv.writer", plain_csv, lambda: export(timeline, "csv"), 1.2,
-            args.repeat, "(anchor gets the rows ready-made)")  # fmt: skip
+            args.repeat, "(anchor writes the same cells without escaping)")  # fmt: skip
 
     def naive_ics() -> None:
         import icalendar

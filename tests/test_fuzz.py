@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from armstimeline import reference
 from armstimeline.db import build
 from armstimeline.export import FORMATS, export
-from armstimeline.load import validate
+from armstimeline.loader import validate
 from armstimeline.timeline import load
 
 from .conftest import SEEDS

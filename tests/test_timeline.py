@@ -93,3 +93,15 @@ class TestGroupingAndRelations:
             timeline["nope"]
         sources = timeline.citations("armenia-iskander-2016")
         assert sources[0][0].publisher.startswith("Jamestown")
+
+
+def test_dataframe_keeps_dates_as_written(timeline):
+    """to_dataframe: one row per event, the date as written plus earliest/latest columns."""
+    frame = timeline.to_dataframe()
+    assert len(frame) == len(timeline)
+    row = frame.set_index("id").loc["armenia-iskander-2016"]
+    assert row["date"] == "2016"
+    assert row["precision"] == "year"
+    assert str(row["earliest"].date()) == "2016-01-01"
+    assert str(row["latest"].date()) == "2016-12-31"
+    assert frame["lat"].dtype.kind == "f"

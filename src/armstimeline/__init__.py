@@ -1,16 +1,46 @@
 """armstimeline: dated, sourced events on Russia's arms sales as a foreign-policy tool.
 
->>> import armstimeline
->>> timeline = armstimeline.load()
->>> timeline["armenia-iskander-2016"].date.precision.label
-'year'
+    >>> import armstimeline
+    >>> timeline = armstimeline.load()
+    >>> timeline["armenia-iskander-2016"].date.precision.label
+    'year'
+
+Names are imported on first use (PEP 562), so the command line starts quickly.
 """
 
-from armstimeline.dates import DateInterval, PartialDate, Precision, parse_date
-from armstimeline.errors import ArmstimelineError, Problem, ValidationError
-from armstimeline.load import load_events, validate
-from armstimeline.model import Actor, Amount, Citation, Event, Place, Relation, Source
-from armstimeline.timeline import Filter, Timeline, load
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from armstimeline.dates import DateInterval, PartialDate, Precision, parse_date
+    from armstimeline.errors import ArmstimelineError, Problem, ValidationError
+    from armstimeline.loader import load_events, validate
+    from armstimeline.model import Actor, Amount, Citation, Event, Place, Relation, Source
+    from armstimeline.timeline import Filter, Timeline, load
+
+_WHERE = {
+    "Actor": "model",
+    "Amount": "model",
+    "ArmstimelineError": "errors",
+    "Citation": "model",
+    "DateInterval": "dates",
+    "Event": "model",
+    "Filter": "timeline",
+    "PartialDate": "dates",
+    "Place": "model",
+    "Precision": "dates",
+    "Problem": "errors",
+    "Relation": "model",
+    "Source": "model",
+    "Timeline": "timeline",
+    "ValidationError": "errors",
+    "load": "timeline",
+    "load_events": "loader",
+    "parse_date": "dates",
+    "validate": "loader",
+}
 
 __all__ = [
     "Actor",
@@ -34,6 +64,18 @@ __all__ = [
     "parse_date",
     "validate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f"armstimeline.{_WHERE[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'armstimeline' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 
 def build(events: str, sources: str, db: str):  # type: ignore[no-untyped-def]

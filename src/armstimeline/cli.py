@@ -98,7 +98,7 @@ def validate(events_dir: Path | None, sources_dir: Path | None) -> None:
     Prints one line per problem as PATH:LINE: FIELD: MESSAGE and exits 1 when there
     is any; exits 0 and prints a count when everything is valid.
     """
-    from armstimeline.load import load_events
+    from armstimeline.loader import load_events
 
     events_dir, sources_dir = dirs(events_dir, sources_dir)
     events, sources = load_events(events_dir, sources_dir, progress_bar)

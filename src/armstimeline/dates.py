@@ -9,6 +9,7 @@ follows EDTF / ISO 8601-2 level 0: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` and
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from typing import Union
 
@@ -89,12 +90,12 @@ class PartialDate:
     def is_interval(self) -> bool:
         return False
 
-    @property
+    @functools.cached_property
     def earliest(self) -> pendulum.Date:
         """The first day this date could mean."""
         return pendulum.date(self.year, self.month or 1, self.day or 1)
 
-    @property
+    @functools.cached_property
     def latest(self) -> pendulum.Date:
         """The last day this date could mean."""
         if self.day is not None:
@@ -103,7 +104,7 @@ class PartialDate:
             return self.earliest.end_of("month")
         return self.earliest.end_of("year")
 
-    @property
+    @functools.cached_property
     def sort_key(self) -> tuple[int, int, int]:
         """Timeline order: earliest day, then coarser before finer, then shorter span."""
         return (self.earliest.toordinal(), int(self.precision), self.latest.toordinal())
@@ -170,7 +171,7 @@ class DateInterval:
     def latest(self) -> pendulum.Date:
         return self.end.latest
 
-    @property
+    @functools.cached_property
     def sort_key(self) -> tuple[int, int, int]:
         return (self.earliest.toordinal(), int(self.precision), self.latest.toordinal())
 

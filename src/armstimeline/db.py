@@ -9,6 +9,7 @@ same rows in the same order.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import json
@@ -23,7 +24,7 @@ import attrs
 
 from armstimeline import reference
 from armstimeline.errors import BuildError
-from armstimeline.load import EVENT_SUFFIXES, load_events
+from armstimeline.loader import EVENT_SUFFIXES, load_events
 from armstimeline.model import Event, Source
 
 __all__ = ["SCHEMA_VERSION", "BuildReport", "build", "fingerprint", "is_current"]
@@ -241,49 +242,49 @@ order by a.sort_order, b.sort_order;
 """
 
 
-def _json(values: Iterable[str]) -> str:
+@functools.lru_cache(maxsize=65536)
+def _json(values: tuple[str, ...]) -> str:
+    """A JSON array; cached, since the same lists of codes and tags recur across events."""
     return json.dumps(list(values), ensure_ascii=False)
 
 
-def _event_row(event: Event, order: int) -> dict[str, Any]:
+def _event_row(event: Event, order: int) -> tuple[Any, ...]:
+    """One row of the events table, in schema column order."""
     date = event.date
+    earliest, latest = date.earliest, date.latest
     first = event.places[0] if event.places else None
-    regions = event.regions
-    return {
-        "id": event.id,
-        "title": event.title,
-        "date": str(date),
-        "precision": date.precision.label,
-        "is_interval": int(date.is_interval),
-        "earliest": date.earliest.isoformat(),
-        "latest": date.latest.isoformat(),
-        "year": date.earliest.year,
-        "end_year": date.latest.year,
-        "decade": date.earliest.year // 10 * 10,
-        "kind": event.kind,
-        "region": _primary_region(event),
-        "regions": _json(regions),
-        "countries": _json(event.countries),
-        "suppliers": _json(event.countries_in("supplier")),
-        "recipients": _json(event.countries_in("recipient")),
-        "systems": _json(event.systems),
-        "tags": _json(event.tags),
-        "summary": event.summary,
-        "quotes": "\n".join(c.quote for c in event.sources),
-        "note": event.note,
-        "latitude": first.lat if first else None,
-        "longitude": first.lon if first else None,
-        "sort_order": order,
-    }
-
-
-def _primary_region(event: Event) -> str | None:
-    """The region of the first country that is not Russia: where the event happens to Russia."""
+    countries = tuple(dict.fromkeys(a.country for a in event.actors))
     table = reference.country_regions()
-    for country in event.countries:
-        if country != "RUS":
-            return table[country]
-    return table.get(event.countries[0]) if event.countries else None
+    regions = tuple(dict.fromkeys(table[c] for c in countries if c in table))
+    primary = next((table[c] for c in countries if c != "RUS"), None)
+    if primary is None and countries:
+        primary = table.get(countries[0])
+    return (
+        event.id,
+        event.title,
+        str(date),
+        date.precision.label,
+        int(date.is_interval),
+        earliest.isoformat(),
+        latest.isoformat(),
+        earliest.year,
+        latest.year,
+        earliest.year // 10 * 10,
+        event.kind,
+        primary,
+        _json(regions),
+        _json(countries),
+        _json(tuple(dict.fromkeys(a.country for a in event.actors if a.role == "supplier"))),
+        _json(tuple(dict.fromkeys(a.country for a in event.actors if a.role == "recipient"))),
+        _json(event.systems),
+        _json(event.tags),
+        event.summary,
+        "\n".join(c.quote for c in event.sources),
+        event.note,
+        first.lat if first else None,
+        first.lon if first else None,
+        order,
+    )
 
 
 EVENT_TABLES = (
@@ -345,7 +346,7 @@ def _event_tables(
     """The rows of the events table and its child tables for some events."""
     tables: dict[str, list[tuple[Any, ...]]] = {name: [] for name in EVENT_TABLES}
     for event in events:
-        tables["events"].append(tuple(_event_row(event, order_of[event.id]).values()))
+        tables["events"].append(_event_row(event, order_of[event.id]))
         eid = event.id
         tables["actors"].extend(dict.fromkeys((eid, a.country, a.role) for a in event.actors))
         tables["event_systems"].extend((eid, s) for s in event.systems)

@@ -96,7 +96,7 @@ def _apply(
     stamp: str,
 ) -> Any:
     from armstimeline import db as dbmod
-    from armstimeline.load import _check_all, _parse_event, _parse_sources
+    from armstimeline.loader import _check_all, _parse_event, _parse_sources
 
     sources, texts, problems = _parse_sources(sources_dir)
     parsed = []

@@ -1,7 +1,7 @@
 """The event model: frozen, typed attrs classes with no I/O.
 
 Validators here guard programmers' mistakes; the loader checks files first and
-words its own messages for people (see ``load.py``).
+words its own messages for people (see ``loader.py``).
 """
 
 from __future__ import annotations

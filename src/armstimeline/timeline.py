@@ -270,6 +270,8 @@ class Timeline:
         frame = pd.DataFrame.from_records(self.to_records())
         for column in ("earliest", "latest"):
             frame[column] = pd.to_datetime(frame[column])
+        for column in ("lat", "lon"):
+            frame[column] = pd.to_numeric(frame[column].replace("", None), errors="coerce")
         return frame
 
 
@@ -299,7 +301,7 @@ def load(events: str | Path | None = None, sources: str | Path | None = None) ->
     Raises ValidationError listing every problem when the files do not validate.
     """
     from armstimeline import paths
-    from armstimeline.load import load_events
+    from armstimeline.loader import load_events
 
     events_dir = Path(events) if events is not None else paths.bundled_dir() / "events"
     if sources is not None:

@@ -46,9 +46,12 @@ COLUMN_DOCS: Mapping[str, tuple[str, str]] = {
 }
 
 
+_TRIGGER_SET = frozenset(_TRIGGERS)
+
+
 def neutralise(value: Any) -> Any:
     """Apply the formula rule to one cell value."""
-    if not isinstance(value, str) or not value.startswith(_TRIGGERS):
+    if value.__class__ is not str or value[:1] not in _TRIGGER_SET:
         return value
     if _PLAIN_NUMBER.fullmatch(value):
         return value

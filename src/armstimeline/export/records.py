@@ -42,11 +42,13 @@ _SPLIT = re.compile(r"(?<!\\) \| ")
 
 
 def _escape(value: str) -> str:
+    if "|" not in value and "\\" not in value:
+        return value
     return value.replace("\\", "\\\\").replace("|", "\\|")
 
 
 def join(values: Iterable[str]) -> str:
-    return SEPARATOR.join(_escape(v) for v in values)
+    return SEPARATOR.join([_escape(v) for v in values])
 
 
 def split(cell: str) -> list[str]:
@@ -71,7 +73,8 @@ def split(cell: str) -> list[str]:
 
 
 def event_record(event: Event, sources: Mapping[str, Source] | None = None) -> dict[str, Any]:
-    """The event as one row of strings and numbers; nothing in the event is dropped."""
+    """The event as one row of strings and numbers, in COLUMNS order; nothing is dropped.
+    A missing value is the empty string."""
     first = event.places[0] if event.places else None
     return {
         "id": event.id,
@@ -88,8 +91,8 @@ def event_record(event: Event, sources: Mapping[str, Source] | None = None) -> d
         "systems": join(event.systems),
         "amounts": join(f"{a.value!r} {a.currency or a.unit}: {a.what}" for a in event.amounts),
         "places": join(f"{p.name} ({p.lat!r}, {p.lon!r})" for p in event.places),
-        "lat": first.lat if first else None,
-        "lon": first.lon if first else None,
+        "lat": first.lat if first else "",
+        "lon": first.lon if first else "",
         "summary": event.summary,
         "sources": join(f"{c.source}: {c.quote}" for c in event.sources),
         "tags": join(event.tags),

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -44,7 +46,28 @@ __all__ = [
 
 T = TypeVar("T")
 
-_Composer = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+_BASE = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+_DEFAULT_TAGS = {
+    yaml.ScalarNode: "tag:yaml.org,2002:str",
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+}
+
+
+class _Composer(_BASE):  # type: ignore[valid-type,misc]
+    """libyaml's composer with the cheapest resolver: every untagged node gets its kind's
+    default tag, which is all BaseLoader's resolver does, minus its bookkeeping."""
+
+    def resolve(self, kind: type, value: object, implicit: object) -> str:
+        return _DEFAULT_TAGS[kind]
+
+    def descend_resolver(self, current_node: object, current_index: object) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+
 MAX_FILE_BYTES = 256 * 1024
 MAX_NESTING = 64
 MAX_INDENT = 256
@@ -404,27 +427,33 @@ class _Parsed:
 def _compose(path: Path, shown: str) -> tuple[yaml.Node | None, list[Problem]]:
     """Read bytes safely and compose one YAML document; never raise on bad input."""
 
-    lines: list[str] = []
+    data = b""
 
     def fail(message: str, line: int | None = None) -> list[Problem]:
         """A problem with the file as a whole, named by the key on its line when there is one."""
         field = "file"
+        lines = data.decode("utf-8", "replace").splitlines()
         if line is not None and 0 < line <= len(lines):
             key = _LINE_KEY.match(lines[line - 1])
             field = key.group(1) if key else field
         return [Problem(shown, line, field, message)]
 
-    if path.is_symlink():
+    try:
+        info = os.lstat(path)
+    except OSError as exc:
+        return None, fail(f"cannot be read ({exc.strerror}); check the file's permissions")
+    if stat.S_ISLNK(info.st_mode):
         return None, fail("is a symbolic link; event files must be regular files in the folder")
-    if not path.is_file():
+    if not stat.S_ISREG(info.st_mode):
         return None, fail("is not a regular file; remove it or replace it with a YAML file")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        return None, fail(f"is {size} bytes; an event file may be at most {MAX_FILE_BYTES} bytes")
-    data = path.read_bytes()
+    if info.st_size > MAX_FILE_BYTES:
+        return None, fail(
+            f"is {info.st_size} bytes; an event file may be at most {MAX_FILE_BYTES} bytes"
+        )
+    with open(path, "rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    lines = data.decode("utf-8", "replace").splitlines()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -480,24 +509,17 @@ def _compose(path: Path, shown: str) -> tuple[yaml.Node | None, list[Problem]]:
     return node, []
 
 
+_TOO_DEEP = re.compile(rf"^(?: {{{MAX_INDENT + 1}}}| *(?:[-?] +){{{MAX_NESTING + 1}}})", re.M)
+
+
 def _block_depth_line(text: str) -> int | None:
     """The first line whose indentation or run of '- ' markers is too deep, if any.
 
     Block nesting needs indentation or a run of list markers on one line, so bounding
     both bounds the depth libyaml's composer recurses to (it crashes past ~25,000).
     """
-    for number, line in enumerate(text.splitlines(), 1):
-        body = line.lstrip(" ")
-        if len(line) - len(body) > MAX_INDENT:
-            return number
-        if body.startswith(("- ", "? ")):
-            markers = 0
-            while body.startswith(("- ", "? ")):
-                markers += 1
-                body = body[2:].lstrip(" ")
-            if markers > MAX_NESTING:
-                return number
-    return None
+    found = _TOO_DEEP.search(text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
 
 
 def _first_anchor(text: str) -> int | None:
@@ -525,8 +547,8 @@ def _bracket_depth(text: str) -> int:
     return deepest
 
 
-def _parse_event(path: Path) -> tuple[_Parsed | None, list[Problem]]:
-    shown = relpath(path)
+def _parse_event(path: Path, shown: str | None = None) -> tuple[_Parsed | None, list[Problem]]:
+    shown = shown or relpath(path)
     node, problems = _compose(path, shown)
     if node is None:
         return None, problems
@@ -797,8 +819,9 @@ def _read_folder(
     parsed: list[_Parsed] = []
     broken: set[str] = set()
     paths = event_paths(events_dir)
+    shown_dir = relpath(Path(events_dir))
     for path in progress(paths) if progress else paths:
-        item, found = _parse_event(path)
+        item, found = _parse_event(path, os.path.join(shown_dir, path.name))
         problems.extend(found)
         if item is not None:
             parsed.append(item)
