@@ -77,36 +77,26 @@ def _text(rng: random.Random, n: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(n))
 
 
-def generate(n: int, out: Path, seed: int = 1) -> tuple[Path, Path]:
+def synthetic(n: int, seed: int = 1) -> tuple[list[str], list[dict]]:
+    """Source texts and N event dicts in the event-file layout (see serialize.py)."""
     rng = random.Random(seed)
-    events_dir, seeds_dir = out / "events", out / "seeds"
-    events_dir.mkdir(parents=True, exist_ok=True)
-    seeds_dir.mkdir(parents=True, exist_ok=True)
     countries = sorted(reference.country_regions())
     roles = sorted(reference.roles())
     kinds = sorted(reference.kinds())
     systems = [name for s in reference.systems() for name in (s.name, *s.aliases[:1])]
     n_sources = max(1, n // EVENTS_PER_SOURCE)
     texts = [_text(rng, 900) for _ in range(n_sources)]
-    registry = []
-    for i, text in enumerate(texts):
-        name = f"source-{i:06d}.txt"
-        (seeds_dir / name).write_text(text + "\n", encoding="utf-8")
-        registry.append(
-            f"- id: source-{i:06d}\n  title: Synthetic source {i}\n  publisher: Bench\n"
-            f'  published: "{2000 + i % 25}"\n  file: {name}\n'
-        )
-    (seeds_dir / "sources.yml").write_text("".join(registry), encoding="utf-8")
-
+    words_of = [t.split() for t in texts]
     ids = [f"event-{i:07d}" for i in range(n)]
-    relations: dict[str, list[tuple[str, str]]] = {i: [] for i in ids}
+    relations: dict[str, list[dict]] = {i: [] for i in ids}
     for i in range(1, n):
         if rng.random() < 0.3:
             target = ids[rng.randrange(max(0, i - 500), i)]
             kind = rng.choice(["caused", "response_to", "part_of", "quid_pro_quo", "related"])
-            relations[ids[i]].append((kind, target))
+            relations[ids[i]].append({"type": kind, "target": target})
             if kind in ("quid_pro_quo", "related"):
-                relations[target].append((kind, ids[i]))
+                relations[target].append({"type": kind, "target": ids[i]})
+    events = []
     for i, event_id in enumerate(ids):
         year = 1991 + rng.randrange(34)
         month, day = rng.randrange(1, 13), rng.randrange(1, 29)
@@ -119,38 +109,90 @@ def generate(n: int, out: Path, seed: int = 1) -> tuple[Path, Path]:
             date = f"{year}-{month:02d}-{day:02d}"
         else:
             date = f"{year}/{year + rng.randrange(1, 6)}"
-        actor_codes = rng.sample(countries, rng.randrange(1, 5))
-        actors = "".join(f"  - {{country: {c}, role: {rng.choice(roles)}}}\n" for c in actor_codes)
-        event_systems = ", ".join(f'"{s}"' for s in rng.sample(systems, rng.randrange(0, 3)))
-        amounts = "".join(
-            f"  - {{value: {rng.randrange(1, 10**10)}, currency: USD, what: deal value}}\n"
-            for _ in range(rng.randrange(0, 2))
-        )
-        places = "".join(
-            f"  - {{name: Place {rng.randrange(1000)}, lat: {rng.uniform(-60, 70):.4f}, "
-            f"lon: {rng.uniform(-170, 170):.4f}}}\n"
-            for _ in range(rng.randrange(0, 2))
-        )
         source = i // EVENTS_PER_SOURCE % n_sources
-        words = texts[source].split()
+        words = words_of[source]
         start = rng.randrange(len(words) - 12)
-        quote = " ".join(words[start : start + rng.randrange(4, 12)])
-        tags = ", ".join(rng.sample(TAGS, 2))
-        rels = "".join(f"  - {{type: {k}, target: {t}}}\n" for k, t in relations[event_id])
-        text = (
-            f"id: {event_id}\n"
-            f"title: Synthetic event {i} - {_text(rng, 6)}\n"
-            f'date: "{date}"\n'
-            f"kind: {rng.choice(kinds)}\n"
-            f"actors:\n{actors}"
-            f"systems: [{event_systems}]\n"
-            + (f"amounts:\n{amounts}" if amounts else "")
-            + (f"places:\n{places}" if places else "")
-            + f"summary: >-\n  {_text(rng, 40)}\n"
-            f"sources:\n  - source: source-{source:06d}\n    quote: {quote}\n"
-            f"tags: [{tags}]\n" + (f"relations:\n{rels}" if rels else "")
+        events.append(
+            {
+                "id": event_id,
+                "title": f"Synthetic event {i} - {_text(rng, 6)}",
+                "date": date,
+                "kind": rng.choice(kinds),
+                "actors": [
+                    {"country": c, "role": rng.choice(roles)}
+                    for c in rng.sample(countries, rng.randrange(1, 5))
+                ],
+                "systems": rng.sample(systems, rng.randrange(0, 3)),
+                "amounts": [
+                    {"value": rng.randrange(1, 10**10), "currency": "USD", "what": "deal value"}
+                    for _ in range(rng.randrange(0, 2))
+                ],
+                "places": [
+                    {
+                        "name": f"Place {rng.randrange(1000)}",
+                        "lat": round(rng.uniform(-60, 70), 4),
+                        "lon": round(rng.uniform(-170, 170), 4),
+                    }
+                    for _ in range(rng.randrange(0, 2))
+                ],
+                "summary": _text(rng, 40),
+                "sources": [
+                    {
+                        "source": f"source-{source:06d}",
+                        "quote": " ".join(words[start : start + rng.randrange(4, 12)]),
+                    }
+                ],
+                "tags": rng.sample(TAGS, 2),
+                "relations": relations[event_id],
+            }
         )
-        (events_dir / f"{event_id}.yml").write_text(text, encoding="utf-8")
+    return texts, events
+
+
+def event_yaml(e: dict) -> str:
+    """An event dict as an event file, in the style contributors write."""
+    actors = "".join(f"  - {{country: {a['country']}, role: {a['role']}}}\n" for a in e["actors"])
+    amounts = "".join(
+        f"  - {{value: {a['value']}, currency: {a['currency']}, what: {a['what']}}}\n"
+        for a in e["amounts"]
+    )
+    places = "".join(
+        f"  - {{name: {p['name']}, lat: {p['lat']}, lon: {p['lon']}}}\n" for p in e["places"]
+    )
+    rels = "".join(f"  - {{type: {r['type']}, target: {r['target']}}}\n" for r in e["relations"])
+    cite = e["sources"][0]
+    return (
+        f'id: {e["id"]}\ntitle: {e["title"]}\ndate: "{e["date"]}"\nkind: {e["kind"]}\n'
+        f"actors:\n{actors}"
+        f"systems: [{', '.join(repr(s).replace(chr(39), chr(34)) for s in e['systems'])}]\n"
+        + (f"amounts:\n{amounts}" if amounts else "")
+        + (f"places:\n{places}" if places else "")
+        + f"summary: >-\n  {e['summary']}\n"
+        f"sources:\n  - source: {cite['source']}\n    quote: {cite['quote']}\n"
+        f"tags: [{', '.join(e['tags'])}]\n" + (f"relations:\n{rels}" if rels else "")
+    )
+
+
+def write_sources(texts: list[str], seeds_dir: Path) -> None:
+    seeds_dir.mkdir(parents=True, exist_ok=True)
+    registry = []
+    for i, text in enumerate(texts):
+        name = f"source-{i:06d}.txt"
+        (seeds_dir / name).write_text(text + "\n", encoding="utf-8")
+        registry.append(
+            f"- id: source-{i:06d}\n  title: Synthetic source {i}\n  publisher: Bench\n"
+            f'  published: "{2000 + i % 25}"\n  file: {name}\n'
+        )
+    (seeds_dir / "sources.yml").write_text("".join(registry), encoding="utf-8")
+
+
+def generate(n: int, out: Path, seed: int = 1) -> tuple[Path, Path]:
+    events_dir, seeds_dir = out / "events", out / "seeds"
+    events_dir.mkdir(parents=True, exist_ok=True)
+    texts, events = synthetic(n, seed)
+    write_sources(texts, seeds_dir)
+    for event in events:
+        (events_dir / f"{event['id']}.yml").write_text(event_yaml(event), encoding="utf-8")
     return events_dir, seeds_dir
 
 

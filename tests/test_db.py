@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -111,6 +112,8 @@ def comparable(db):
             continue
         if name in {"amounts", "places", "citations"}:
             rows = [row[1:] for row in rows]
+        if name == "build_info":  # counts of SQLite's and FTS's internal tables differ
+            rows = [row for row in rows if row[0] != "table_counts"]
         out[name] = sorted(map(repr, rows))
     return out
 
@@ -157,6 +160,10 @@ class TestIncremental:
             == 0
         )
         assert is_current(inc, events, seeds)
+        counts = json.loads(
+            conn.execute("select value from build_info where key = 'table_counts'").fetchone()[0]
+        )
+        assert counts["events"] == conn.execute("select count(*) from events").fetchone()[0]
 
     def test_nothing_changed_writes_nothing(self, tmp_path, dataset_copy):
         events, seeds = dataset_copy

@@ -172,3 +172,24 @@ class TestIcsRenderer:
     async def test_ics_link_offered_on_pages(self, ds):
         page = await ds.client.get("/armstimeline/events")
         assert "events.ics" in page.text
+
+
+def test_serve_uses_recorded_counts(db_path, tmp_path):
+    """serve hands Datasette the build's counts and fingerprint: no counting at start-up."""
+    import sqlite3 as _sqlite3
+
+    from armstimeline.site_serve import datasette_args, inspect_data
+
+    data = inspect_data(db_path)["armstimeline"]
+    conn = _sqlite3.connect(db_path)
+    assert (
+        data["tables"]["events"]["count"]
+        == conn.execute("select count(*) from events").fetchone()[0]
+    )
+    assert (
+        data["hash"]
+        == conn.execute("select value from build_info where key = 'fingerprint'").fetchone()[0]
+    )
+    args = datasette_args(db_path, tmp_path / "m.json", "127.0.0.1", 8001, tmp_path / "i.json")
+    assert args[:3] == ["serve", "--immutable", str(db_path)]
+    assert args[-2:] == ["--inspect-file", str(tmp_path / "i.json")]

@@ -433,6 +433,7 @@ def build(
             conn.execute("pragma synchronous = off")
             conn.execute("pragma foreign_keys = on")
             _write(conn, tables, info)
+            record_counts(conn)
             _check(conn)
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
@@ -466,6 +467,19 @@ def _file_rows(events: list[Event], hashes: dict[str, str]) -> list[tuple[Any, .
                 rows.append((name, hashes[name], event.id))
                 break
     return sorted(rows)
+
+
+def record_counts(conn: sqlite3.Connection) -> None:
+    """Store every table's row count in build_info, for Datasette's inspect file.
+
+    With it, ``serve`` starts without counting (or hashing) a large database.
+    """
+    names = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")]
+    counts = {name: conn.execute(f"select count(*) from [{name}]").fetchone()[0] for name in names}
+    conn.execute(
+        "insert or replace into build_info values ('table_counts', ?)",
+        (json.dumps(counts, sort_keys=True),),
+    )
 
 
 def _check(conn: sqlite3.Connection) -> None:

@@ -146,6 +146,7 @@ def _apply(
                 "insert into files values (?, ?, ?)", dbmod._file_rows(new_events, hashes)
             )
             conn.execute("update build_info set value = ? where key = 'fingerprint'", (stamp,))
+            dbmod.record_counts(conn)
             conn.execute("commit")
             dbmod._check(conn)
             total = conn.execute("select count(*) from events").fetchone()[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import tempfile
 from collections.abc import Callable
@@ -25,8 +26,35 @@ def load_metadata(db_path: Path, metadata: Path | None = None) -> dict[str, Any]
     return data
 
 
-def datasette_args(db_path: Path, metadata_json: Path, host: str, port: int) -> list[str]:
+def inspect_data(db_path: Path) -> dict[str, Any] | None:
+    """Datasette's inspect data from what the build recorded: no counting or hashing at
+    start-up. The build fingerprint stands for the file's hash (same inputs, same file)."""
+    import sqlite3
+
+    try:
+        uri = f"file:{db_path.resolve()}?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
+            info = dict(conn.execute("select key, value from build_info"))
+    except sqlite3.Error:
+        return None
+    if "table_counts" not in info or "fingerprint" not in info:
+        return None
+    counts = json.loads(info["table_counts"])
+    return {
+        db_path.stem: {
+            "hash": info["fingerprint"],
+            "size": db_path.stat().st_size,
+            "file": str(db_path),
+            "tables": {name: {"count": n} for name, n in counts.items()},
+        }
+    }
+
+
+def datasette_args(
+    db_path: Path, metadata_json: Path, host: str, port: int, inspect_json: Path | None = None
+) -> list[str]:
     """The `datasette serve` arguments: immutable file, metadata, bounded defaults."""
+    extra = ["--inspect-file", str(inspect_json)] if inspect_json else []
     return [
         "serve",
         "--immutable",
@@ -46,6 +74,7 @@ def datasette_args(db_path: Path, metadata_json: Path, host: str, port: int) -> 
         "--setting",
         "max_returned_rows",
         "1000",
+        *extra,
     ]
 
 
@@ -71,11 +100,16 @@ def serve_database(
     with tempfile.TemporaryDirectory(prefix="armstimeline-") as tmp:
         meta = Path(tmp) / "metadata.json"
         meta.write_text(json.dumps(load_metadata(db_path, metadata)), encoding="utf-8")
+        inspect = inspect_data(db_path)
+        inspect_json = None
+        if inspect is not None:
+            inspect_json = Path(tmp) / "inspect-data.json"
+            inspect_json.write_text(json.dumps(inspect), encoding="utf-8")
         from datasette.cli import cli as datasette_cli
 
         echo(f"Serving {db_path} read-only at http://{host}:{port}/")
         datasette_cli.main(
-            args=datasette_args(db_path, meta, host, port),
+            args=datasette_args(db_path, meta, host, port, inspect_json),
             prog_name="datasette",
             standalone_mode=True,
         )

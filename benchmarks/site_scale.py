@@ -1,0 +1,164 @@
+"""The Datasette site at scale: facets, the events page, search and start-up on N events.
+
+    python benchmarks/site_scale.py --n 1000000
+
+Builds (once, cached) a database of N synthetic events with the project's own build
+code (rows made in memory from the generator, so no million YAML files are needed),
+then measures with Datasette's default limits (facet 200 ms, SQL 1,000 ms):
+
+- every facet configured in metadata.yml, one request each, against half the facet limit;
+- the events page's own query (no facets) against half the SQL limit, and the whole page;
+- a full-text search against the facet limit;
+- ``armstimeline serve``: seconds from start to its first answer, against 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE))
+
+
+def build_db(n: int, path: Path) -> None:
+    from generate import synthetic
+
+    from armstimeline import db as dbmod
+    from armstimeline.model import Source, order_events
+    from armstimeline.serialize import event_from_dict
+
+    texts, dicts = synthetic(n)
+    events = order_events([event_from_dict(d) for d in dicts])
+    sources = {
+        f"source-{i:06d}": Source(
+            id=f"source-{i:06d}", title=f"Synthetic source {i}", file=f"source-{i:06d}.txt"
+        )  # fmt: skip
+        for i in range(len(texts))
+    }
+    tmp = path.with_suffix(".tmp")
+    if tmp.exists():
+        tmp.unlink()
+    conn = sqlite3.connect(tmp, isolation_level=None)
+    conn.execute("pragma journal_mode = off")
+    conn.execute("pragma synchronous = off")
+    dbmod._write(conn, dbmod._rows(events, sources),
+                 {"fingerprint": f"synthetic {n}", "schema_version": dbmod.SCHEMA_VERSION})  # fmt: skip
+    conn.close()
+    tmp.replace(path)
+
+
+async def measure(db: Path, metadata: dict, repeat: int) -> list[tuple[str, float, float, str]]:
+    from datasette.app import Datasette
+
+    name = db.stem
+    table_meta = metadata["databases"][name]["tables"]["events"]
+    facets = table_meta.pop("facets")
+    ds = Datasette(immutables=[str(db)], metadata=metadata, settings={"suggest_facets": False})
+    facet_limit = ds.setting("facet_time_limit_ms") / 1000
+    sql_limit = ds.setting("sql_time_limit_ms") / 1000
+    rows: list[tuple[str, float, float, str]] = []
+
+    async def timed(path: str) -> tuple[float, dict]:
+        times, data = [], {}
+        for _ in range(repeat):
+            start = time.perf_counter()
+            response = await ds.client.get(path)
+            times.append(time.perf_counter() - start)
+            assert response.status_code == 200, (path, response.text[:300])
+            data = response.json() if ".json" in path else {}
+        return statistics.median(times), data
+
+    for facet in facets:
+        if isinstance(facet, str):
+            query, label = f"_facet={facet}", facet
+        else:
+            config = facet["child"]
+            query = f"_facet_child={config['table']}.{config['column']}"
+            label = f"{config['name']} (child table {config['table']})"
+        seconds, data = await timed(f"/{name}/events.json?_size=0&_nocount=1&{query}")
+        timed_out = data.get("facets_timed_out") or []
+        verdict = "TIMED OUT" if timed_out else ("PASS" if seconds <= facet_limit / 2 else "MISS")
+        rows.append((f"facet {label}", seconds, facet_limit / 2, verdict))
+    seconds, _ = await timed(f"/{name}/events.json?_size=50")
+    rows.append(("events page query (count + first 50)", seconds, sql_limit / 2,
+                 "PASS" if seconds <= sql_limit / 2 else "MISS"))  # fmt: skip
+    table_meta["facets"] = facets
+    ds_full = Datasette(immutables=[str(db)], metadata=metadata, settings={"suggest_facets": False})
+    start = time.perf_counter()
+    response = await ds_full.client.get(f"/{name}/events")
+    whole = time.perf_counter() - start
+    rows.append(("events page with every default facet (HTML)", whole, sql_limit,
+                 "PASS" if response.status_code == 200 and whole <= sql_limit else "MISS"))  # fmt: skip
+    seconds, data = await timed(f"/{name}/events.json?_search=missile+cooperation&_size=20")
+    rows.append(("full-text search", seconds, facet_limit,
+                 "PASS" if seconds <= facet_limit else "MISS"))  # fmt: skip
+    return rows
+
+
+def first_answer(db: Path) -> float:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "armstimeline", "serve", "--db", str(db), "--no-rebuild",
+         "--port", str(port), "--metadata", str(HERE.parent / "metadata.yml")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5):
+                    return time.perf_counter() - start
+            except OSError:
+                if proc.poll() is not None or time.perf_counter() - start > 120:
+                    return float("inf")
+                time.sleep(0.02)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--cache", type=Path, default=Path(tempfile.gettempdir()) / "armstimeline-bench"
+    )
+    args = parser.parse_args()
+    from armstimeline.site_serve import load_metadata
+
+    args.cache.mkdir(parents=True, exist_ok=True)
+    db = args.cache / f"site{args.n}.db"
+    if not db.exists():
+        print(f"building a database of {args.n} synthetic events in {db} ...", flush=True)
+        start = time.perf_counter()
+        build_db(args.n, db)
+        print(f"built in {time.perf_counter() - start:.0f}s, {db.stat().st_size / 1e9:.2f} GB")
+    metadata = load_metadata(db, HERE.parent / "metadata.yml")
+    rows = asyncio.run(measure(db, json.loads(json.dumps(metadata)), args.repeat))
+    rows.append(("serve: first answer after start", first_answer(db), 1.0, ""))
+    last = rows[-1]
+    rows[-1] = (last[0], last[1], last[2], "PASS" if last[1] <= last[2] else "MISS")
+    print(f"\n{args.n} events, Datasette defaults (facet limit 200 ms, SQL limit 1000 ms)")
+    for label, seconds, limit, verdict in rows:
+        print(f"{verdict:<9} {label:<52} {seconds * 1000:9.1f} ms  (limit {limit * 1000:.0f} ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
