@@ -109,6 +109,7 @@ def synthetic(n: int, seed: int = 1) -> tuple[list[str], list[dict]]:
             date = f"{year}-{month:02d}-{day:02d}"
         else:
             date = f"{year}/{year + rng.randrange(1, 6)}"
+        chosen = rng.sample(systems, rng.randrange(0, 3))
         source = i // EVENTS_PER_SOURCE % n_sources
         words = words_of[source]
         start = rng.randrange(len(words) - 12)
@@ -122,7 +123,7 @@ def synthetic(n: int, seed: int = 1) -> tuple[list[str], list[dict]]:
                     {"country": c, "role": rng.choice(roles)}
                     for c in rng.sample(countries, rng.randrange(1, 5))
                 ],
-                "systems": rng.sample(systems, rng.randrange(0, 3)),
+                "systems": chosen,
                 "amounts": [
                     {"value": rng.randrange(1, 10**10), "currency": "USD", "what": "deal value"}
                     for _ in range(rng.randrange(0, 2))
@@ -135,7 +136,7 @@ def synthetic(n: int, seed: int = 1) -> tuple[list[str], list[dict]]:
                     }
                     for _ in range(rng.randrange(0, 2))
                 ],
-                "summary": _text(rng, 40),
+                "summary": " ".join([_text(rng, 40), *chosen]),
                 "sources": [
                     {
                         "source": f"source-{source:06d}",

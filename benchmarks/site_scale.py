@@ -43,7 +43,7 @@ def build_db(n: int, path: Path) -> None:
     sources = {
         f"source-{i:06d}": Source(
             id=f"source-{i:06d}", title=f"Synthetic source {i}", file=f"source-{i:06d}.txt"
-        )  # fmt: skip
+        )
         for i in range(len(texts))
     }
     tmp = path.with_suffix(".tmp")
@@ -52,8 +52,9 @@ def build_db(n: int, path: Path) -> None:
     conn = sqlite3.connect(tmp, isolation_level=None)
     conn.execute("pragma journal_mode = off")
     conn.execute("pragma synchronous = off")
-    dbmod._write(conn, dbmod._rows(events, sources),
-                 {"fingerprint": f"synthetic {n}", "schema_version": dbmod.SCHEMA_VERSION})  # fmt: skip
+    info = {"fingerprint": f"synthetic {n}", "schema_version": dbmod.SCHEMA_VERSION}
+    dbmod._write(conn, dbmod._rows(events, sources), info)
+    dbmod.record_counts(conn)
     conn.close()
     tmp.replace(path)
 
@@ -98,9 +99,10 @@ async def measure(db: Path, metadata: dict, repeat: int) -> list[tuple[str, floa
     start = time.perf_counter()
     response = await ds_full.client.get(f"/{name}/events")
     whole = time.perf_counter() - start
+    ok = response.status_code == 200 and whole <= sql_limit
     rows.append(("events page with every default facet (HTML)", whole, sql_limit,
-                 "PASS" if response.status_code == 200 and whole <= sql_limit else "MISS"))  # fmt: skip
-    seconds, data = await timed(f"/{name}/events.json?_search=missile+cooperation&_size=20")
+                 "PASS" if ok else "MISS"))  # fmt: skip
+    seconds, data = await timed(f"/{name}/events.json?_search=Iskander&_size=20")
     rows.append(("full-text search", seconds, facet_limit,
                  "PASS" if seconds <= facet_limit else "MISS"))  # fmt: skip
     return rows
