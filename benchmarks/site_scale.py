@@ -134,10 +134,58 @@ def first_answer(db: Path) -> float:
         proc.wait(timeout=10)
 
 
+def timeline_page(db: Path) -> tuple[float, float, int]:
+    """Seconds for the visual timeline of every event: the server's answer, and the page
+    fully rendered in headless Chromium (when installed), and the marks drawn."""
+    import shutil
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "armstimeline", "serve", "--db", str(db), "--no-rebuild",
+         "--port", str(port), "--metadata", str(HERE.parent / "metadata.yml")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/{db.stem}/-/timeline"
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.05)
+        start = time.perf_counter()
+        with urllib.request.urlopen(url, timeout=60) as response:
+            response.read()
+        server = time.perf_counter() - start
+        browser, marks = float("nan"), -1
+        chromium = shutil.which("chromium")
+        if chromium:
+            from playwright.sync_api import sync_playwright
+
+            with sync_playwright() as pw:
+                b = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+                page = b.new_page()
+                start = time.perf_counter()
+                page.goto(url, wait_until="load", timeout=60_000)
+                marks = page.locator("a.mark").count()
+                browser = time.perf_counter() - start
+                b.close()
+        return server, browser, marks
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--timeline", action="store_true", help="only time the visual timeline page of all events"
+    )
     parser.add_argument(
         "--cache", type=Path, default=Path(tempfile.gettempdir()) / "armstimeline-bench"
     )
@@ -151,6 +199,12 @@ def main() -> int:
         start = time.perf_counter()
         build_db(args.n, db)
         print(f"built in {time.perf_counter() - start:.0f}s, {db.stat().st_size / 1e9:.2f} GB")
+    if args.timeline:
+        server, browser, marks = timeline_page(db)
+        verdict = "PASS" if browser <= 2 else "MISS"
+        print(f"{verdict:<9} timeline page, {args.n} events: server {server * 1000:.0f} ms, "
+              f"rendered in Chromium {browser * 1000:.0f} ms ({marks} marks; limit 2000 ms)")  # fmt: skip
+        return 0
     metadata = load_metadata(db, HERE.parent / "metadata.yml")
     rows = asyncio.run(measure(db, json.loads(json.dumps(metadata)), args.repeat))
     rows.append(("serve: first answer after start", first_answer(db), 1.0, ""))

@@ -12,7 +12,7 @@ import datetime as dt
 import html
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
@@ -50,6 +50,11 @@ RELATION_STYLES = {
     "related": ("#bbbbbb", "1 3"),
 }
 
+_STYLE = (
+    ".mark rect{rx:2px;stroke:#222;stroke-width:.4;fill-opacity:.9}"
+    ".mark rect.span{fill-opacity:.55}.k-other{fill:#555}"
+    + "".join(f".k-{kind}{{fill:{colour}}}" for kind, colour in KIND_COLOURS.items())
+)
 LABEL_WIDTH = 190
 ROW_HEIGHT = 14
 ROW_GAP = 3
@@ -66,6 +71,43 @@ class _Placed:
     x: float
     width: float
     y: float
+
+
+@attrs.frozen
+class Item:
+    """What the picture needs of an event; ``read_items`` makes them straight from SQL."""
+
+    id: str
+    title: str
+    date: Any
+    kind: str
+    countries: tuple[str, ...]
+    relations: tuple[Any, ...]
+
+
+def read_items(conn: Any, ids: Sequence[str]) -> list[Item]:
+    """Timeline items for these event ids, in timeline order, from a built database."""
+    import json
+
+    from armstimeline.dates import parse_date
+    from armstimeline.model import Relation
+
+    conn.execute("create temp table if not exists _items (id text primary key)")
+    conn.execute("delete from _items")
+    conn.executemany("insert or ignore into _items values (?)", [(i,) for i in ids])
+    relations: dict[str, list[Relation]] = defaultdict(list)
+    for source, rtype, target in conn.execute(
+        "select from_event, type, to_event from relations r join _items w on w.id = r.from_event"
+    ):
+        relations[source].append(Relation(rtype, target))
+    return [
+        Item(eid, title, parse_date(date), kind, tuple(json.loads(countries)),
+             tuple(relations.get(eid, ())))  # fmt: skip
+        for eid, title, date, kind, countries in conn.execute(
+            "select e.id, title, date, kind, countries from events e "
+            "join _items w on w.id = e.id order by e.sort_order"
+        )
+    ]
 
 
 def _lanes(event: Event, key: LaneKey) -> Sequence[str]:
@@ -138,6 +180,7 @@ def render_svg(
         f'viewBox="0 0 {width} {total_height}" width="{width}" height="{total_height}" '
         f'role="img" aria-label="{_e(title)}" font-family="sans-serif" font-size="11">',
         f"<title>{_e(title)}</title>",
+        "<style>" + _STYLE + "</style>",
         '<rect x="0" y="0" width="100%" height="100%" fill="#ffffff"/>',
     ]
     out += _legend(events, width)
@@ -153,17 +196,14 @@ def render_svg(
     out += _relations(placed)
     for mark in placed:
         event = mark.event
-        colour = KIND_COLOURS.get(event.kind, "#555555")
+        kind = event.kind if event.kind in KIND_COLOURS else "other"
+        span = " span" if event.date.is_interval else ""
         href = link.replace("{id}", html.escape(event.id, quote=True))
         out.append(
-            f'<a class="mark" href="{href}" data-id="{_e(event.id)}" '
-            f'data-date="{_e(str(event.date))}"'
-            f' data-precision="{event.date.precision.label}" data-lane="{_e(mark.lane)}">'
+            f'<a class="mark" href="{href}" data-id="{_e(event.id)}" data-lane="{_e(mark.lane)}">'
             f"<title>{_e(str(event.date))} — {_e(event.title)}</title>"
-            f'<rect x="{mark.x:.2f}" y="{mark.y:.1f}" width="{mark.width:.2f}" '
-            f'height="{ROW_HEIGHT}" rx="2" fill="{colour}" '
-            f'fill-opacity="{0.55 if event.date.is_interval else 0.9}" stroke="#222" '
-            f'stroke-width="0.4"/></a>'
+            f'<rect class="k-{kind}{span}" x="{mark.x:.1f}" y="{mark.y:.0f}" '
+            f'width="{mark.width:.1f}" height="{ROW_HEIGHT}"/></a>'
         )
     out.append("</svg>")
     return "\n".join(out)

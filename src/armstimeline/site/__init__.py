@@ -158,6 +158,7 @@ TIMELINE_TABLES = ("events", "timeline")
 _OWN_ARGS = ("_lanes", "_format")
 _DROP_PREFIXES = ("_facet", "_size", "_next", "_shape", "_col", "_nocol", "_sort", "_labels")
 MAX_TIMELINE_EVENTS = 20_000
+BIG_TIMELINE = 3_000
 
 
 def _table_query(request: Any) -> list[tuple[str, str]]:
@@ -193,23 +194,24 @@ async def _filtered_ids(
 
 
 async def timeline_page(datasette: Any, request: Any) -> Response:
-    from armstimeline.db import read_events
-    from armstimeline.svg import LANE_KEYS, render_svg
+    from armstimeline.svg import LANE_KEYS, read_items, render_svg
 
     database = request.url_vars["database"]
     try:
         db = datasette.get_database(database)
     except KeyError:
         return Response.html("Database not found", status=404)
-    lanes = request.args.get("_lanes", "country")
-    if lanes not in LANE_KEYS:
-        lanes = "country"
     query = _table_query(request)
     try:
         ids, description = await _filtered_ids(datasette, database, query)
     except ValueError as exc:
         return Response.text(f"These filters do not work on the events table: {exc}", status=400)
-    events, _ = await db.execute_fn(lambda conn: read_events(conn, ids))
+    events = await db.execute_fn(lambda conn: read_items(conn, ids))
+    # Country lanes repeat an event once per country; past a few thousand events the
+    # kind lanes keep the page quick. The reader can still switch.
+    lanes = request.args.get("_lanes") or ("country" if len(events) <= BIG_TIMELINE else "kind")
+    if lanes not in LANE_KEYS:
+        lanes = "country"
     table_url = datasette.urls.table(database, "events")
     svg = render_svg(events, lanes=lanes, link=table_url + "/{id}", title="armstimeline timeline")
     if request.args.get("_format") == "svg":
