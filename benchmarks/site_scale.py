@@ -202,8 +202,10 @@ def main() -> int:
     if args.timeline:
         server, browser, marks = timeline_page(db)
         verdict = "PASS" if browser <= 2 else "MISS"
-        print(f"{verdict:<9} timeline page, {args.n} events: server {server * 1000:.0f} ms, "
-              f"rendered in Chromium {browser * 1000:.0f} ms ({marks} marks; limit 2000 ms)")  # fmt: skip
+        print(
+            f"{verdict:<9} timeline page, {args.n} events: server {server * 1000:.0f} ms, "
+            f"rendered in Chromium {browser * 1000:.0f} ms ({marks} marks; limit 2000 ms)"
+        )
         return 0
     metadata = load_metadata(db, HERE.parent / "metadata.yml")
     rows = asyncio.run(measure(db, json.loads(json.dumps(metadata)), args.repeat))

@@ -109,7 +109,7 @@ def read_items(conn: Any, ids: Sequence[str]) -> list[Item]:
             kind,
             tuple(json.loads(countries)),
             tuple(relations.get(eid, ())),
-        )  # fmt: skip
+        )
         for eid, title, date, kind, countries in conn.execute(
             "select e.id, title, date, kind, countries from events e "
             "join _items w on w.id = e.id order by e.sort_order"
