@@ -224,11 +224,17 @@ def show_command(
             click.echo(f"  {rel:<13} {other.date!s:<12} {other.title} [{other.id}]")
 
 
-@cli.command("new", epilog="Example: armstimeline new 'Egypt buys Su-35 fighters' --date 2018")
+@cli.command(
+    "new",
+    epilog="Example: armstimeline new 'Egypt buys Su-35 fighters' --date 2018 "
+    "--source wavell-room-arms-sales --quote 'SU-35 fighters'",
+)
 @click.argument("title")
 @click.option("--date", "date_text", required=True, help="YYYY, YYYY-MM, YYYY-MM-DD or START/END.")
 @click.option("--kind", default="deal", show_default=True, help="The event kind.")
 @click.option("--id", "event_id", default=None, help="The id (default: from title and year).")
+@click.option("--source", default=None, help="Id of the source in seeds/sources.yml.")
+@click.option("--quote", default=None, help="A short verbatim quote from that source.")
 @click.option(
     "--events",
     "events_dir",
@@ -238,14 +244,27 @@ def show_command(
 )
 @run_library
 def new_command(
-    title: str, date_text: str, kind: str, event_id: str | None, events_dir: Path | None
+    title: str,
+    date_text: str,
+    kind: str,
+    event_id: str | None,
+    source: str | None,
+    quote: str | None,
+    events_dir: Path | None,
 ) -> None:
-    """Write a skeleton event file to fill in, then run `armstimeline validate`."""
+    """Write a skeleton event file to fill in, then run `armstimeline validate`.
+
+    With --source and --quote the skeleton validates as written; otherwise the
+    validator points at the placeholders left to fill in.
+    """
     from armstimeline.scaffold import new_event_file
 
     folder = events_dir or Path("events")
-    path = new_event_file(folder, title, date_text, kind=kind, event_id=event_id)
-    click.echo(f"Wrote {path}; fill in the TODOs and run `armstimeline validate`.")
+    path = new_event_file(
+        folder, title, date_text, kind=kind, event_id=event_id, source=source, quote=quote
+    )
+    todo = "" if source and quote else "fill in the TODOs and "
+    click.echo(f"Wrote {path}; {todo}run `armstimeline validate`.")
 
 
 __all__ = ["dirs", "filter_options", "make_filter"]

@@ -23,8 +23,7 @@ actors:                      # ISO 3166-1 alpha-3 codes; roles: {roles}
 systems: []                  # names or aliases from the systems catalog
 amounts: []                  # e.g. {{value: 1000000000, currency: USD, what: loan}}
 places: []                   # e.g. {{name: Yerevan, lat: 40.18, lon: 44.51}}
-summary: >-
-  {summary}
+summary: {summary}
 sources:
   - source: {source}
     quote: {quote}
@@ -70,7 +69,10 @@ def new_event_file(
         date=date,
         kind=kind,
         roles=", ".join(reference.roles()),
-        summary="TODO: what happened, in your own words.",
+        summary=json.dumps(
+            title if source and quote else "TODO: what happened, in your own words.",
+            ensure_ascii=False,
+        ),
         source=source or "TODO-source-id-from-seeds-sources-yml",
         quote=json.dumps(
             quote or "TODO: a short verbatim quote from that source", ensure_ascii=False
