@@ -153,21 +153,9 @@ def accepted_folder_builds_and_exports(events: Path, root: Path) -> None:
     assert len(parsed["events"]) == len(timeline)
 
 
-@FUZZ
-@given(folder())
-def test_generated_folders_validate_build_and_export(files):
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        events = write(files, root)
-        problems = validate(events, SEEDS)
-        assert isinstance(problems, list)
-        if not problems:
-            accepted_folder_builds_and_exports(events, root)
-
-
-@FUZZ
-@given(mutated())
-def test_mutated_folders_never_crash(files):
+def validate_then_build(files: dict[str, str]) -> list:
+    """Validate a folder; every problem is one well-formed line; an accepted folder must
+    build and export. Returns the problems."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         events = write(files, root)
@@ -179,3 +167,16 @@ def test_mutated_folders_never_crash(files):
             assert problem.field
         if not problems:
             accepted_folder_builds_and_exports(events, root)
+        return problems
+
+
+@FUZZ
+@given(folder())
+def test_generated_folders_validate_build_and_export(files):
+    validate_then_build(files)
+
+
+@FUZZ
+@given(mutated())
+def test_mutated_folders_never_crash(files):
+    validate_then_build(files)
