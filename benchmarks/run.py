@@ -267,20 +267,47 @@ def main() -> int:
             args.repeat, "(anchor writes the same cells without escaping)")  # fmt: skip
 
     def naive_ics() -> None:
+        """The same calendar, property for property, built in one plain loop."""
+        import datetime as dt
+
         import icalendar
 
         cal = icalendar.Calendar()
-        cal.add("prodid", "-//bench//")
-        cal.add("version", "2.0")
+        for key, value in [
+            ("prodid", "-//armstimeline//armstimeline events//EN"),
+            ("version", "2.0"),
+            ("calscale", "GREGORIAN"),
+            ("x-wr-calname", "armstimeline"),
+            ("name", "armstimeline"),
+        ]:
+            cal.add(key, value)  # fmt: skip
+        stamp = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+        sources = timeline.sources
         for e in timeline:
+            d = e.date
             item = icalendar.Event()
-            item.add("uid", e.id)
-            item.add("dtstamp", icalendar.vDatetime.from_ical("19700101T000000Z"))
-            item.add("dtstart", e.date.earliest)
-            item.add("dtend", e.date.latest)
-            item.add("summary", f"[{e.date}] {e.title}")
-            item.add("description", e.summary)
+            item.add("uid", f"{e.id}@armstimeline")
+            item.add("dtstamp", stamp)
+            item.add("dtstart", d.earliest)
+            item.add("dtend", d.latest.add(days=1))
+            item.add("summary", f"[{d}] {e.title}")
+            text = [e.summary, "", f"Date: {d} ({d.precision.label} precision; "
+                    f"{d.earliest.isoformat()} to {d.latest.isoformat()})"]  # fmt: skip
+            if e.note:
+                text += ["", f"Note: {e.note}"]
+            text += ["", "Sources:"] + [
+                f"- {sources[c.source].title if c.source in sources else c.source} "
+                f"({c.source}): “{c.quote}”"
+                for c in e.sources
+            ]
+            item.add("description", "\n".join(text))
             item.add("categories", [e.kind, *e.tags])
+            item.add("transp", "TRANSPARENT")
+            item.add("x-armstimeline-date", str(d))
+            item.add("x-armstimeline-precision", d.precision.label)
+            if e.places:
+                item.add("location", "; ".join(p.name for p in e.places))
+                item.add("geo", (e.places[0].lat, e.places[0].lon))
             cal.add_component(item)
         cal.to_ical()
 
