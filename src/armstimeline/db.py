@@ -403,15 +403,15 @@ def build(
     old file is untouched in both.
     """
     events_dir, sources_dir, db_path = Path(events_dir), Path(sources_dir), Path(db_path)
-    hashes = file_hashes(events_dir) if events_dir.is_dir() else {}
     sources_fp = sources_fingerprint(sources_dir)
-    if incremental and db_path.is_file():
+    if incremental and db_path.is_file() and events_dir.is_dir():
         from armstimeline.incremental import update
 
-        report = update(events_dir, sources_dir, db_path, hashes, sources_fp)
+        report = update(events_dir, sources_dir, db_path, file_hashes(events_dir), sources_fp)
         if report is not None:
             return report
-    events, sources = load_events(events_dir, sources_dir, progress)
+    hashes: dict[str, str] = {}  # filled while the files are read: no second pass
+    events, sources = load_events(events_dir, sources_dir, progress, hashes)
     stamp = combine(sources_fp, hashes)
     target = db_path.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import gc
+import hashlib
 import math
 import os
 import re
@@ -426,7 +427,9 @@ class _Parsed:
         self.relations = relations
 
 
-def _compose(path: Path, shown: str) -> tuple[yaml.Node | None, list[Problem]]:
+def _compose(
+    path: Path, shown: str, hashes: dict[str, str] | None = None
+) -> tuple[yaml.Node | None, list[Problem]]:
     """Read bytes safely and compose one YAML document; never raise on bad input."""
 
     data = b""
@@ -454,6 +457,8 @@ def _compose(path: Path, shown: str) -> tuple[yaml.Node | None, list[Problem]]:
         )
     with open(path, "rb") as handle:
         data = handle.read(MAX_FILE_BYTES + 1)
+    if hashes is not None:
+        hashes[path.name] = hashlib.sha256(data).hexdigest()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -549,9 +554,11 @@ def _bracket_depth(text: str) -> int:
     return deepest
 
 
-def _parse_event(path: Path, shown: str | None = None) -> tuple[_Parsed | None, list[Problem]]:
+def _parse_event(
+    path: Path, shown: str | None = None, hashes: dict[str, str] | None = None
+) -> tuple[_Parsed | None, list[Problem]]:
     shown = shown or relpath(path)
-    node, problems = _compose(path, shown)
+    node, problems = _compose(path, shown, hashes)
     if node is None:
         return None, problems
     r = _Reader(shown)
@@ -824,7 +831,10 @@ Progress = Callable[[list[Path]], Iterable[Path]]
 
 
 def _read_folder(
-    events_dir: str | Path, sources_dir: str | Path, progress: Progress | None = None
+    events_dir: str | Path,
+    sources_dir: str | Path,
+    progress: Progress | None = None,
+    hashes: dict[str, str] | None = None,
 ) -> tuple[list[Event], dict[str, Source], list[Problem]]:
     problems: list[Problem] = []
     sources, texts, source_problems = _parse_sources(Path(sources_dir))
@@ -839,7 +849,7 @@ def _read_folder(
     gc.disable()
     try:
         for path in progress(paths) if progress else paths:
-            item, found = _parse_event(path, os.path.join(shown_dir, path.name))
+            item, found = _parse_event(path, os.path.join(shown_dir, path.name), hashes)
             problems.extend(found)
             if item is not None:
                 parsed.append(item)
@@ -861,13 +871,18 @@ def validate(
 
 
 def load_events(
-    events_dir: str | Path, sources_dir: str | Path, progress: Progress | None = None
+    events_dir: str | Path,
+    sources_dir: str | Path,
+    progress: Progress | None = None,
+    hashes: dict[str, str] | None = None,
 ) -> tuple[list[Event], dict[str, Source]]:
     """Events in timeline order and their sources; raise ValidationError on any problem.
 
     ``progress`` may wrap the list of file paths (a progress bar); it must yield them all.
+    ``hashes``, when given, is filled with each file's SHA-256 as it is read, so a build
+    need not read the files twice.
     """
-    events, sources, problems = _read_folder(events_dir, sources_dir, progress)
+    events, sources, problems = _read_folder(events_dir, sources_dir, progress, hashes)
     if problems:
         raise ValidationError(problems)
     return events, sources
