@@ -171,6 +171,10 @@ def order_ids(
 
     def rank(event_id: str) -> int:
         # iterative longest-path depth; cycles (bad data) are cut where they close
+        if not before[event_id]:
+            return 0
+        if event_id in depth:
+            return depth[event_id]
         stack, on_path = [event_id], {event_id}
         while stack:
             top = stack[-1]
