@@ -298,3 +298,29 @@ class TestDataset:
         assert len(events) >= 50
         for event in events:
             assert any(sources[c.source].checked_locally for c in event.sources), event.id
+
+
+@pytest.mark.slow
+def test_parallel_parsing_gives_the_same_result(tmp_path, monkeypatch):
+    """Large folders are parsed by several processes; the result is the same as one."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from generate import generate
+
+    events, seeds = generate(2100, tmp_path / "data")
+    bad = events / "event-0001234.yml"
+    bad.write_text(bad.read_text().replace("kind: ", "kind: nonsense-"))
+    monkeypatch.setenv("ARMSTIMELINE_WORKERS", "1")
+    one = validate(events, seeds)
+    monkeypatch.setenv("ARMSTIMELINE_WORKERS", "2")
+    two = validate(events, seeds)
+    assert one == two and len(one) == 1 and one[0].path.endswith("event-0001234.yml")
+    bad.write_text(bad.read_text().replace("kind: nonsense-", "kind: "))
+    hashes_one: dict[str, str] = {}
+    hashes_two: dict[str, str] = {}
+    monkeypatch.setenv("ARMSTIMELINE_WORKERS", "1")
+    a, _ = load_events(events, seeds, hashes=hashes_one)
+    monkeypatch.setenv("ARMSTIMELINE_WORKERS", "2")
+    b, _ = load_events(events, seeds, hashes=hashes_two)
+    assert a == b and hashes_one == hashes_two and len(hashes_one) == 2100

@@ -15,6 +15,7 @@ import math
 import os
 import re
 import stat
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -848,8 +849,9 @@ def _read_folder(
     collecting = gc.isenabled()
     gc.disable()
     try:
+        results = _parse_many(paths, shown_dir, hashes)
         for path in progress(paths) if progress else paths:
-            item, found = _parse_event(path, os.path.join(shown_dir, path.name), hashes)
+            item, found = next(results)
             problems.extend(found)
             if item is not None:
                 parsed.append(item)
@@ -861,6 +863,59 @@ def _read_folder(
     problems.extend(_check_all(parsed, sources, texts, broken))
     events = order_events([p.event for p in parsed])
     return events, sources, problems
+
+
+PARALLEL_MIN_FILES = 2000
+_CHUNK = 500
+
+
+def _workers(n_files: int) -> int:
+    """Processes to parse with: one per core (at most 4) for large folders where fork is
+    available; ``ARMSTIMELINE_WORKERS`` overrides (1 turns parallel parsing off)."""
+    override = os.environ.get("ARMSTIMELINE_WORKERS", "")
+    if override.isdigit():
+        return max(1, int(override))
+    if n_files < PARALLEL_MIN_FILES or sys.platform != "linux":
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def _parse_chunk(
+    job: tuple[list[Path], str, bool],
+) -> list[tuple[_Parsed | None, list[Problem], str | None]]:
+    paths, shown_dir, want_hashes = job
+    gc.disable()
+    out = []
+    for path in paths:
+        digest: dict[str, str] | None = {} if want_hashes else None
+        item, found = _parse_event(path, os.path.join(shown_dir, path.name), digest)
+        out.append((item, found, digest.get(path.name) if digest else None))
+    return out
+
+
+def _parse_many(
+    paths: list[Path], shown_dir: str, hashes: dict[str, str] | None
+) -> Iterator[tuple[_Parsed | None, list[Problem]]]:
+    """Parse files in order, in several processes when the folder is large.
+
+    Files are independent until the cross-file checks, so chunks of them are parsed by
+    forked workers and their results (events, problems, hashes) come back in order.
+    """
+    workers = _workers(len(paths))
+    if workers <= 1:
+        for path in paths:
+            yield _parse_event(path, os.path.join(shown_dir, path.name), hashes)
+        return
+    import multiprocessing
+
+    chunks = [paths[i : i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
+    jobs = [(chunk, shown_dir, hashes is not None) for chunk in chunks]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for chunk, results in zip(chunks, pool.imap(_parse_chunk, jobs), strict=True):
+            for path, (item, found, digest) in zip(chunk, results, strict=True):
+                if hashes is not None and digest is not None:
+                    hashes[path.name] = digest
+                yield item, found
 
 
 def validate(
