@@ -248,14 +248,14 @@ def _json(values: tuple[str, ...]) -> str:
     return json.dumps(list(values), ensure_ascii=False)
 
 
-def _event_row(event: Event, order: int) -> tuple[Any, ...]:
+def _event_row(
+    event: Event, order: int, countries: tuple[str, ...], regions: tuple[str, ...]
+) -> tuple[Any, ...]:
     """One row of the events table, in schema column order."""
     date = event.date
     earliest, latest = date.earliest, date.latest
     first = event.places[0] if event.places else None
-    countries = tuple(dict.fromkeys(a.country for a in event.actors))
     table = reference.country_regions()
-    regions = tuple(dict.fromkeys(table[c] for c in countries if c in table))
     primary = next((table[c] for c in countries if c != "RUS"), None)
     if primary is None and countries:
         primary = table.get(countries[0])
@@ -345,13 +345,16 @@ def _event_tables(
 ) -> dict[str, list[tuple[Any, ...]]]:
     """The rows of the events table and its child tables for some events."""
     tables: dict[str, list[tuple[Any, ...]]] = {name: [] for name in EVENT_TABLES}
+    region_of = reference.country_regions()
     for event in events:
-        tables["events"].append(_event_row(event, order_of[event.id]))
         eid = event.id
-        tables["actors"].extend(dict.fromkeys((eid, a.country, a.role) for a in event.actors))
-        tables["event_systems"].extend((eid, s) for s in event.systems)
-        tables["event_tags"].extend((eid, t) for t in event.tags)
-        tables["event_regions"].extend((eid, r) for r in event.regions)
+        countries = tuple(dict.fromkeys([a.country for a in event.actors]))
+        regions = tuple(dict.fromkeys([region_of[c] for c in countries if c in region_of]))
+        tables["events"].append(_event_row(event, order_of[eid], countries, regions))
+        tables["actors"].extend(dict.fromkeys([(eid, a.country, a.role) for a in event.actors]))
+        tables["event_systems"].extend([(eid, s) for s in event.systems])
+        tables["event_tags"].extend([(eid, t) for t in event.tags])
+        tables["event_regions"].extend([(eid, r) for r in regions])
         tables["amounts"].extend(
             (None, eid, a.value, a.currency, a.unit, a.what) for a in event.amounts
         )
