@@ -29,7 +29,7 @@ from armstimeline.model import Event, Source
 
 __all__ = ["SCHEMA_VERSION", "BuildReport", "build", "fingerprint", "is_current"]
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 
 @attrs.frozen
@@ -42,13 +42,40 @@ class BuildReport:
     fingerprint: str
 
 
-def file_hashes(events_dir: Path) -> dict[str, str]:
-    """SHA-256 of every event file, by name: what an incremental build compares."""
-    out = {}
-    for path in sorted(Path(events_dir).iterdir()):
-        if path.suffix in EVENT_SUFFIXES and path.is_file() and not path.is_symlink():
-            out[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+Stamp = tuple[str, int, int]  # (SHA-256, size, mtime in ns) of one event file
+
+
+def file_stamps(events_dir: Path, known: dict[str, Stamp] | None = None) -> dict[str, Stamp]:
+    """Every event file's stamp, by name: what incremental builds and ``serve`` compare.
+
+    As git does, a file whose size and modification time match the ``known`` stamp keeps
+    its recorded hash without being read; any other file is read and hashed.
+    """
+    known = known or {}
+    out: dict[str, Stamp] = {}
+    with os.scandir(events_dir) as entries:
+        for entry in entries:
+            if not entry.name.endswith(EVENT_SUFFIXES) or not entry.is_file(follow_symlinks=False):
+                continue
+            info = entry.stat(follow_symlinks=False)
+            old = known.get(entry.name)
+            if old is not None and old[1] == info.st_size and old[2] == info.st_mtime_ns:
+                out[entry.name] = old
+            else:
+                with open(entry.path, "rb") as handle:
+                    digest = hashlib.sha256(handle.read()).hexdigest()
+                out[entry.name] = (digest, info.st_size, info.st_mtime_ns)
     return out
+
+
+def stored_stamps(conn: sqlite3.Connection) -> dict[str, tuple[Stamp, str]]:
+    """The stamps and event ids a database recorded for its files."""
+    return {
+        name: ((sha, size, mtime), event_id)
+        for name, sha, size, mtime, event_id in conn.execute(
+            "select name, sha256, size, mtime_ns, event_id from files"
+        )
+    }
 
 
 def sources_fingerprint(sources_dir: Path) -> str:
@@ -67,39 +94,45 @@ def sources_fingerprint(sources_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def combine(sources_fp: str, hashes: dict[str, str]) -> str:
+def combine(sources_fp: str, stamps: dict[str, Stamp]) -> str:
+    """The build fingerprint: sources, schema, and every event file's name and content."""
     digest = hashlib.sha256(sources_fp.encode())
-    for name, value in sorted(hashes.items()):
-        digest.update(f"{name} {value}\n".encode())
+    for name, stamp in sorted(stamps.items()):
+        digest.update(f"{name} {stamp[0]}\n".encode())
     return digest.hexdigest()
 
 
 def fingerprint(events_dir: Path, sources_dir: Path) -> str:
-    """A hash of every input file's name and bytes, and of the schema version.
-
-    ``serve`` compares it with the one stored in the database to decide whether to rebuild.
-    """
-    return combine(sources_fingerprint(sources_dir), file_hashes(events_dir))
+    """A hash of every input file's name and bytes, and of the schema version."""
+    return combine(sources_fingerprint(sources_dir), file_stamps(events_dir))
 
 
 def is_current(db_path: Path, events_dir: Path, sources_dir: Path) -> bool:
-    """True when the database exists and was built from exactly these files."""
-    if not db_path.is_file():
+    """True when the database exists and was built from exactly these files.
+
+    ``serve`` asks this at every start; files unchanged since the build are not re-read.
+    """
+    if not db_path.is_file() or not Path(events_dir).is_dir():
         return False
     try:
         uri = f"file:{db_path.resolve()}?mode=ro"
         with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
             row = conn.execute("select value from build_info where key = 'fingerprint'").fetchone()
+            known = {name: stamp for name, (stamp, _) in stored_stamps(conn).items()}
     except sqlite3.Error:
         return False
-    return row is not None and row[0] == fingerprint(events_dir, sources_dir)
+    stamps = file_stamps(Path(events_dir), known)
+    return row is not None and row[0] == combine(sources_fingerprint(sources_dir), stamps)
 
 
 # -- the schema --------------------------------------------------------------------------
 
 _SCHEMA = """
 create table build_info (key text primary key, value text not null);
-create table files (name text primary key, sha256 text not null, event_id text not null);
+create table files (
+    name text primary key, sha256 text not null, size integer not null,
+    mtime_ns integer not null, event_id text not null
+);
 create table kinds (id text primary key, description text not null);
 create table roles (id text primary key, description text not null);
 create table regions (id text primary key, name text not null);
@@ -410,10 +443,10 @@ def build(
     if incremental and db_path.is_file() and events_dir.is_dir():
         from armstimeline.incremental import update
 
-        report = update(events_dir, sources_dir, db_path, file_hashes(events_dir), sources_fp)
+        report = update(events_dir, sources_dir, db_path, sources_fp)
         if report is not None:
             return report
-    hashes: dict[str, str] = {}  # filled while the files are read: no second pass
+    hashes: dict[str, Stamp] = {}  # filled while the files are read: no second pass
     events, sources = load_events(events_dir, sources_dir, progress, hashes)
     stamp = combine(sources_fp, hashes)
     target = db_path.resolve()
@@ -460,14 +493,14 @@ def build(
     )
 
 
-def _file_rows(events: list[Event], hashes: dict[str, str]) -> list[tuple[Any, ...]]:
-    """(file name, hash, event id): each event's id is its file's stem."""
+def _file_rows(events: list[Event], stamps: dict[str, Stamp]) -> list[tuple[Any, ...]]:
+    """(file name, hash, size, mtime, event id): each event's id is its file's stem."""
     rows = []
     for event in events:
         for suffix in EVENT_SUFFIXES:
             name = event.id + suffix
-            if name in hashes:
-                rows.append((name, hashes[name], event.id))
+            if name in stamps:
+                rows.append((name, *stamps[name], event.id))
                 break
     return sorted(rows)
 

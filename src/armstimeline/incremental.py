@@ -35,41 +35,38 @@ _PRECISION = {"year": 1, "month": 2, "day": 3}
 _JD_ORDINAL = 1721424.5  # julianday('0001-01-01') - date(1, 1, 1).toordinal()
 
 
-def _stored(db_path: Path) -> tuple[dict[str, str], dict[str, tuple[str, str]]] | None:
+def _stored(db_path: Path) -> tuple[dict[str, str], dict[str, Any]] | None:
     """build_info and files of an existing database, or None if it cannot be read."""
+    from armstimeline.db import stored_stamps
+
     try:
         uri = f"file:{db_path.resolve()}?mode=ro"
         with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
             info = dict(conn.execute("select key, value from build_info"))
-            files = {
-                n: (h, e) for n, h, e in conn.execute("select name, sha256, event_id from files")
-            }
+            files = stored_stamps(conn)
     except sqlite3.Error:
         return None
     return info, files
 
 
-def update(
-    events_dir: Path,
-    sources_dir: Path,
-    db_path: Path,
-    hashes: dict[str, str],
-    sources_fp: str,
-) -> Any:
+def update(events_dir: Path, sources_dir: Path, db_path: Path, sources_fp: str) -> Any:
     """Bring ``db_path`` up to date incrementally; None when a cold build is needed."""
     from armstimeline import db as dbmod
 
     stored = _stored(db_path)
     if stored is None:
         return None
-    info, files = stored
+    info, stored_files = stored
     if (
         info.get("schema_version") != dbmod.SCHEMA_VERSION
         or info.get("sources_fingerprint") != sources_fp
     ):
         return None
+    known = {name: stamp for name, (stamp, _) in stored_files.items()}
+    hashes = dbmod.file_stamps(events_dir, known)
+    files = {name: (stamp[0], event_id) for name, (stamp, event_id) in stored_files.items()}
     stamp = dbmod.combine(sources_fp, hashes)
-    changed = sorted(n for n, h in hashes.items() if files.get(n, (None,))[0] != h)
+    changed = sorted(n for n, h in hashes.items() if files.get(n, (None,))[0] != h[0])
     removed = sorted(n for n in files if n not in hashes)
     if not changed and not removed:
         with contextlib.closing(
@@ -82,17 +79,22 @@ def update(
                                  fingerprint=stamp)  # fmt: skip
     if len(changed) + len(removed) > MAX_CHANGED_SHARE * max(len(hashes), 1):
         return None
-    return _apply(events_dir, sources_dir, db_path, hashes, files, changed, removed, stamp)
+    # same content, new modification time: record the new stamp so it is not re-read
+    touched = sorted(
+        n for n, h in hashes.items() if n in known and h[0] == known[n][0] and h != known[n]
+    )
+    return _apply(events_dir, sources_dir, db_path, hashes, files, changed, removed, touched, stamp)
 
 
 def _apply(
     events_dir: Path,
     sources_dir: Path,
     db_path: Path,
-    hashes: dict[str, str],
+    hashes: dict[str, Any],
     files: dict[str, tuple[str, str]],
     changed: list[str],
     removed: list[str],
+    touched: list[str],
     stamp: str,
 ) -> Any:
     from armstimeline import db as dbmod
@@ -142,8 +144,11 @@ def _apply(
             _replace_rows(conn, dbmod, stale_ids, new_events, edges)
             conn.execute("begin")
             conn.executemany("delete from files where name = ?", [(n,) for n in changed + removed])
+            conn.executemany("delete from files where name = ?", [(n,) for n in touched])
             conn.executemany(
-                "insert into files values (?, ?, ?)", dbmod._file_rows(new_events, hashes)
+                "insert into files values (?, ?, ?, ?, ?)",
+                dbmod._file_rows(new_events, hashes)
+                + [(n, *hashes[n], files[n][1]) for n in touched],
             )
             conn.execute("update build_info set value = ? where key = 'fingerprint'", (stamp,))
             dbmod.record_counts(conn)

@@ -429,7 +429,7 @@ class _Parsed:
 
 
 def _compose(
-    path: Path, shown: str, hashes: dict[str, str] | None = None
+    path: Path, shown: str, hashes: dict[str, Any] | None = None
 ) -> tuple[yaml.Node | None, list[Problem]]:
     """Read bytes safely and compose one YAML document; never raise on bad input."""
 
@@ -459,7 +459,7 @@ def _compose(
     with open(path, "rb") as handle:
         data = handle.read(MAX_FILE_BYTES + 1)
     if hashes is not None:
-        hashes[path.name] = hashlib.sha256(data).hexdigest()
+        hashes[path.name] = (hashlib.sha256(data).hexdigest(), info.st_size, info.st_mtime_ns)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -556,7 +556,7 @@ def _bracket_depth(text: str) -> int:
 
 
 def _parse_event(
-    path: Path, shown: str | None = None, hashes: dict[str, str] | None = None
+    path: Path, shown: str | None = None, hashes: dict[str, Any] | None = None
 ) -> tuple[_Parsed | None, list[Problem]]:
     shown = shown or relpath(path)
     node, problems = _compose(path, shown, hashes)
@@ -835,7 +835,7 @@ def _read_folder(
     events_dir: str | Path,
     sources_dir: str | Path,
     progress: Progress | None = None,
-    hashes: dict[str, str] | None = None,
+    hashes: dict[str, Any] | None = None,
 ) -> tuple[list[Event], dict[str, Source], list[Problem]]:
     problems: list[Problem] = []
     sources, texts, source_problems = _parse_sources(Path(sources_dir))
@@ -882,19 +882,19 @@ def _workers(n_files: int) -> int:
 
 def _parse_chunk(
     job: tuple[list[Path], str, bool],
-) -> list[tuple[_Parsed | None, list[Problem], str | None]]:
+) -> list[tuple[_Parsed | None, list[Problem], Any]]:
     paths, shown_dir, want_hashes = job
     gc.disable()
     out = []
     for path in paths:
-        digest: dict[str, str] | None = {} if want_hashes else None
+        digest: dict[str, Any] | None = {} if want_hashes else None
         item, found = _parse_event(path, os.path.join(shown_dir, path.name), digest)
         out.append((item, found, digest.get(path.name) if digest else None))
     return out
 
 
 def _parse_many(
-    paths: list[Path], shown_dir: str, hashes: dict[str, str] | None
+    paths: list[Path], shown_dir: str, hashes: dict[str, Any] | None
 ) -> Iterator[tuple[_Parsed | None, list[Problem]]]:
     """Parse files in order, in several processes when the folder is large.
 
@@ -929,13 +929,13 @@ def load_events(
     events_dir: str | Path,
     sources_dir: str | Path,
     progress: Progress | None = None,
-    hashes: dict[str, str] | None = None,
+    hashes: dict[str, Any] | None = None,
 ) -> tuple[list[Event], dict[str, Source]]:
     """Events in timeline order and their sources; raise ValidationError on any problem.
 
     ``progress`` may wrap the list of file paths (a progress bar); it must yield them all.
-    ``hashes``, when given, is filled with each file's SHA-256 as it is read, so a build
-    need not read the files twice.
+    ``hashes``, when given, is filled with each file's (SHA-256, size, mtime) as it is
+    read, so a build need not read the files twice.
     """
     events, sources, problems = _read_folder(events_dir, sources_dir, progress, hashes)
     if problems:
