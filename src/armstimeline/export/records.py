@@ -48,6 +48,11 @@ def _escape(value: str) -> str:
 
 
 def join(values: Iterable[str]) -> str:
+    values = list(values)
+    joined = SEPARATOR.join(values)
+    # the common case: no value holds a pipe or a backslash, so nothing needs escaping
+    if joined.count("|") == max(len(values) - 1, 0) and "\\" not in joined:
+        return joined
     return SEPARATOR.join([_escape(v) for v in values])
 
 
