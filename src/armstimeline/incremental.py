@@ -121,7 +121,8 @@ def _apply(
             conn.execute("pragma journal_mode = off")
             conn.execute("pragma synchronous = off")
             conn.execute("pragma foreign_keys = on")
-            path_of = {eid: str(events_dir / n) for n, (_, eid) in files.items()}
+            shown_dir = relpath(events_dir)
+            path_of = {eid: os.path.join(shown_dir, n) for n, (_, eid) in files.items()}
             kept = {
                 row[0] for row in conn.execute("select id from events") if row[0] not in stale_ids
             }
@@ -134,7 +135,7 @@ def _apply(
                     known_relations[source].add((rtype, target_id))
                     edges.append((rtype, source, target_id))
             others = {
-                eid: (relpath(Path(path_of.get(eid, eid))), frozenset(rels))
+                eid: (path_of.get(eid, eid), frozenset(rels))
                 for eid, rels in known_relations.items()
             }
             problems.extend(_check_all(parsed, sources, texts, broken, others))
