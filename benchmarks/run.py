@@ -133,11 +133,13 @@ def ensure_data(n: int, cache: Path) -> tuple[Path, Path]:
 
 
 def peak_rss_mb(events: Path, seeds: Path) -> float:
+    # VmHWM, not ru_maxrss: on Linux ru_maxrss survives exec, so a child started by this
+    # (large) process would report the parent's memory.
     code = (
-        f"import resource, sys; sys.path.insert(0, {str(HERE.parent / 'src')!r});"
+        f"import sys; sys.path.insert(0, {str(HERE.parent / 'src')!r});"
         "from armstimeline.loader import load_events;"
         f"e, s = load_events({str(events)!r}, {str(seeds)!r});"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return int(out.stdout.strip()) / 1024
