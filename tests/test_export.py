@@ -262,3 +262,45 @@ def test_long_multibyte_title_folds_on_characters():
 def test_serialize_round_trip(timeline):
     for event in timeline:
         assert event_from_dict(json.loads(json.dumps(event_to_dict(event)))) == event
+
+
+# Text that often begins like a spreadsheet formula.
+risky = st.builds(
+    lambda head, tail: head + tail,
+    st.sampled_from(["=", "+", "-", "@", "\t", "\r", "", "1", "-1"]),
+    st.text(alphabet="=+-@|\\ ab1(),.", max_size=12),
+).filter(bool)
+
+
+FREE_FIELDS = ("id", "title", "system", "place", "summary", "source", "quote", "tag", "note",
+               "target", "what")  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    field=st.sampled_from(FREE_FIELDS), risk=risky,
+    value=st.floats(min_value=0, max_value=1e300, allow_nan=False),
+    lat=st.floats(min_value=-90, max_value=90), lon=st.floats(min_value=-180, max_value=180),
+    year=st.integers(min_value=1, max_value=9999),
+)  # fmt: skip
+def test_no_csv_cell_can_start_a_formula(field, risk, value, lat, lon, year):
+    """Whichever one field holds formula-like text, every cell comes out as text or a plain
+    number, and the text reads back."""
+    from armstimeline.model import Amount, Place, Relation
+
+    f = {name: "ok" for name in FREE_FIELDS} | {field: risk}
+    event = Event(
+        id=f["id"], title=f["title"], date=PartialDate(year), kind="deal",
+        summary=f["summary"], sources=[Citation(f["source"], f["quote"])],
+        actors=[Actor("RUS", "supplier")], systems=[f["system"]],
+        amounts=[Amount(value, f["what"], currency="USD")],
+        places=[Place(f["place"], lat, lon)], tags=[f["tag"]],
+        relations=[Relation("caused", f["target"])], note=f["note"],
+    )  # fmt: skip
+    row = parse_csv(export(Timeline([event], {}), "csv"))[0]
+    for column, cell in row.items():
+        if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            assert column in ("lat", "lon") or float(cell) is not None, (column, cell)
+    assert un_neutralise(row["title"]) == f["title"]
+    assert split(un_neutralise(row["systems"])) == [f["system"]]
+    assert split(un_neutralise(row["tags"])) == [f["tag"]]

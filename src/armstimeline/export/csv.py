@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
-from armstimeline.export.records import COLUMNS, event_record
+from armstimeline.export.records import COLUMNS, record_values
 from armstimeline.timeline import Timeline
 
 __all__ = ["COLUMN_DOCS", "datapackage", "neutralise", "write_csv"]
@@ -63,13 +64,25 @@ def neutralise(value: Any) -> Any:
     return neutralise_row([value])[0]
 
 
+# Cells the model already constrains: dates and precisions (digits and words), vocabulary
+# words, country codes, numbers, and amounts (a non-negative number first). None of them
+# can begin with a trigger, so the formula check reads only the other, free-text cells.
+_CONSTRAINED = frozenset(
+    ("date", "precision", "earliest", "latest", "kind", "countries", "suppliers",
+     "recipients", "actors", "amounts", "lat", "lon", "related")
+)  # fmt: skip
+_FREE_CELLS = operator.itemgetter(*[i for i, c in enumerate(COLUMNS) if c not in _CONSTRAINED])
+
+
 def write_csv(timeline: Timeline, out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    sources = timeline.sources
-    for event in timeline:
-        record = event_record(event, sources)
-        writer.writerow(["" if record[c] is None else neutralise(record[c]) for c in COLUMNS])
+    triggers, free = _TRIGGER_SET, _FREE_CELLS
+    for values in map(record_values, timeline):
+        # one set test per row; the cell-by-cell rule runs only when a cell may need it
+        if not triggers.isdisjoint([v[:1] for v in free(values)]):
+            values = neutralise_row(values)  # type: ignore[assignment]
+        writer.writerow(values)
 
 
 def csv_text(timeline: Timeline) -> str:
