@@ -207,13 +207,7 @@ def main() -> int:
         path = work / "phase.db"
         if path.exists():
             path.unlink()
-        rows = dbmod._rows(loaded["events"], loaded["sources"])  # type: ignore[arg-type]
-        conn = sqlite3.connect(path, isolation_level=None)
-        conn.execute("pragma journal_mode = off")
-        conn.execute("pragma synchronous = off")
-        dbmod._write(conn, rows, {"fingerprint": "x"})
-        dbmod._check(conn)
-        conn.close()
+        dbmod.write_database(path, loaded["events"], loaded["sources"], {"fingerprint": "x"})  # type: ignore[arg-type]
 
     compare("2b. database phase vs raw sqlite3", lambda: raw_db(raw_path, tables), ours_db_phase,
             1.5, args.repeat, "(ours adds row building and integrity checks)")  # fmt: skip

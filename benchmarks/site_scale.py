@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -35,10 +34,15 @@ def build_db(n: int, path: Path) -> None:
     from generate import synthetic
 
     from armstimeline import db as dbmod
+    from armstimeline import reference
     from armstimeline.model import Source, order_events
     from armstimeline.serialize import event_from_dict
 
     texts, dicts = synthetic(n)
+    # the loader maps systems' aliases to canonical names; these dicts skip the loader
+    canonical = reference.system_lookup()
+    for d in dicts:
+        d["systems"] = list(dict.fromkeys(canonical[s.casefold()] for s in d.get("systems", ())))
     events = order_events([event_from_dict(d) for d in dicts])
     sources = {
         f"source-{i:06d}": Source(
@@ -49,13 +53,8 @@ def build_db(n: int, path: Path) -> None:
     tmp = path.with_suffix(".tmp")
     if tmp.exists():
         tmp.unlink()
-    conn = sqlite3.connect(tmp, isolation_level=None)
-    conn.execute("pragma journal_mode = off")
-    conn.execute("pragma synchronous = off")
     info = {"fingerprint": f"synthetic {n}", "schema_version": dbmod.SCHEMA_VERSION}
-    dbmod._write(conn, dbmod._rows(events, sources), info)
-    dbmod.record_counts(conn)
-    conn.close()
+    dbmod.write_database(tmp, events, sources, info)
     tmp.replace(path)
 
 
