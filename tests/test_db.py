@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 
 import pytest
@@ -173,6 +174,30 @@ class TestIncremental:
         build(events, seeds, db)
         assert db.stat().st_mtime_ns == stat.st_mtime_ns
         assert db.stat().st_ino == stat.st_ino
+
+    def test_same_size_same_mtime_edit_is_seen(self, tmp_path, dataset_copy):
+        """A file built moments after it was written is hashed again next time, so an edit
+        that keeps its size and lands on the same timestamp is not missed (git's racy
+        entries)."""
+        events, seeds = dataset_copy
+        db = tmp_path / "a.db"
+        target = events / "armenia-iskander-2016.yml"
+        target.write_text(target.read_text())  # a fresh modification time
+        before = os.stat(target)
+        build(events, seeds, db)
+        text = target.read_text()
+        assert "angering" in text
+        target.write_text(text.replace("angering", "annoying"))  # same length
+        os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert os.stat(target).st_size == before.st_size
+        report = build(events, seeds, db)
+        assert report.tables == {"changed": 1, "removed": 0}
+        assert (
+            "annoying"
+            in sqlite3.connect(db)
+            .execute("select summary from events where id = 'armenia-iskander-2016'")
+            .fetchone()[0]
+        )
 
     def test_checks_against_unchanged_events(self, tmp_path, dataset_copy):
         """Removing an event others link to is an error reported on the linking file."""

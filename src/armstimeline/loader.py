@@ -16,6 +16,7 @@ import os
 import re
 import stat
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -428,6 +429,20 @@ class _Parsed:
         self.relations = relations
 
 
+# A file modified this close to when it was read may change again within the same
+# timestamp tick, keeping its size and mtime; like git's "racily clean" entries, its stamp
+# records no mtime, so the next build hashes it instead of trusting the stat.
+RACY_WINDOW_NS = 3_000_000_000
+
+
+def file_stamp(data: bytes, info: os.stat_result) -> tuple[str, int, int]:
+    """(SHA-256, size, mtime in ns) of a file's bytes as read; mtime -1 when racy."""
+    mtime = info.st_mtime_ns
+    if time.time_ns() - mtime < RACY_WINDOW_NS:
+        mtime = -1
+    return hashlib.sha256(data).hexdigest(), info.st_size, mtime
+
+
 def _compose(
     path: Path, shown: str, hashes: dict[str, Any] | None = None
 ) -> tuple[yaml.Node | None, list[Problem]]:
@@ -459,7 +474,7 @@ def _compose(
     with open(path, "rb") as handle:
         data = handle.read(MAX_FILE_BYTES + 1)
     if hashes is not None:
-        hashes[path.name] = (hashlib.sha256(data).hexdigest(), info.st_size, info.st_mtime_ns)
+        hashes[path.name] = file_stamp(data, info)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
