@@ -147,6 +147,7 @@ class TestIncremental:
         self.edit(events)
         report = build(events, seeds, inc)
         assert report.tables == {"changed": 3, "removed": 1}
+        assert inc.stat().st_mode & 0o777 == 0o644, "an updated database stays readable"
         build(events, seeds, cold, incremental=False)
         assert comparable(inc) == comparable(cold)
         conn = sqlite3.connect(inc)

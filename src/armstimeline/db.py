@@ -440,18 +440,36 @@ def build(
     hashes: dict[str, Stamp] = {}  # filled while the files are read: no second pass
     events, sources = load_events(events_dir, sources_dir, progress, hashes)
     stamp = combine(sources_fp, hashes)
-    target = db_path.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
     info = {
         "fingerprint": stamp,
         "sources_fingerprint": sources_fp,
         "schema_version": SCHEMA_VERSION,
     }
-    try:
+    with replacing(db_path, "Could not build") as tmp:
         tables = write_database(tmp, events, sources, info, hashes)
+    return BuildReport(
+        path=db_path,
+        events=len(events),
+        tables={k: len(v) for k, v in tables.items()},
+        fingerprint=stamp,
+    )
+
+
+@contextlib.contextmanager
+def replacing(db_path: Path, failure: str) -> Iterator[Path]:
+    """A temporary file beside ``db_path`` that replaces it only if the block succeeds.
+
+    On success the file is fsynced, made world-readable (it is published) and renamed over
+    the target, and the folder is fsynced; on any error the temporary file is removed and
+    the old database is untouched. SQLite and OS errors become a BuildError that says so.
+    """
+    target = db_path.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
@@ -459,17 +477,11 @@ def build(
         _fsync_dir(target.parent)
     except (sqlite3.Error, OSError) as exc:
         raise BuildError(
-            f"Could not build {db_path}: {exc}. The previous database, if any, is unchanged."
+            f"{failure} {db_path}: {exc}. The previous database, if any, is unchanged."
         ) from exc
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
-    return BuildReport(
-        path=db_path,
-        events=len(events),
-        tables={k: len(v) for k, v in tables.items()},
-        fingerprint=stamp,
-    )
 
 
 def write_database(

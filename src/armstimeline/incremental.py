@@ -21,11 +21,10 @@ import json
 import os
 import shutil
 import sqlite3
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from armstimeline.errors import BuildError, ValidationError, relpath
+from armstimeline.errors import ValidationError, relpath
 from armstimeline.model import order_ids
 
 __all__ = ["update"]
@@ -111,12 +110,8 @@ def _apply(
         else:
             parsed.append(item)
     stale_ids = {files[n][1] for n in changed + removed if n in files}
-    target = db_path.resolve()
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        shutil.copyfile(target, tmp)
+    with dbmod.replacing(db_path, "Could not update") as tmp:
+        shutil.copyfile(db_path.resolve(), tmp)
         with contextlib.closing(sqlite3.connect(tmp, isolation_level=None)) as conn:
             conn.execute("pragma journal_mode = off")
             conn.execute("pragma synchronous = off")
@@ -158,17 +153,6 @@ def _apply(
             # to commit), so only the file's structure needs checking here
             dbmod._check(conn, keys=False)
             total = conn.execute("select count(*) from events").fetchone()[0]
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-        dbmod._fsync_dir(target.parent)
-    except (sqlite3.Error, OSError) as exc:
-        raise BuildError(
-            f"Could not update {db_path}: {exc}. The previous database is unchanged."
-        ) from exc
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
     return dbmod.BuildReport(
         path=db_path, events=total, tables={"changed": len(changed), "removed": len(removed)},
         fingerprint=stamp,
