@@ -82,6 +82,31 @@ class TestBuild:
         assert path.read_bytes() == before
         assert [p.name for p in tmp_path.iterdir()] == ["armstimeline.db"]
 
+    @pytest.mark.parametrize(
+        ("table", "column", "value"),
+        [
+            ("actors", "country", "XXX"),
+            ("actors", "role", "sponsor"),
+            ("events", "kind", "rumour"),
+            ("event_systems", "system", "Not A System"),
+            ("citations", "source_id", "no-such-source"),
+            ("relations", "to_event", "no-such-event"),
+            ("relations", "type", "inspired"),
+        ],
+    )
+    def test_key_check_catches_rows_without_parent(self, tmp_path, table, column, value):
+        """The build's own key check finds any link that comes from the data."""
+        from armstimeline import db as dbmod
+
+        path = tmp_path / "a.db"
+        build(EVENTS, SEEDS, path)
+        conn = sqlite3.connect(path, isolation_level=None)
+        dbmod._check(conn)  # clean as built
+        conn.execute(f"update [{table}] set [{column}] = ? where rowid = 1", (value,))
+        with pytest.raises(dbmod.BuildError, match=f"foreign key check failed.*{table}"):
+            dbmod._check(conn)
+        conn.close()
+
     def test_fingerprint_tracks_changes(self, tmp_path, dataset_copy):
         """serve rebuilds only when an event or source file changed."""
         events, seeds = dataset_copy
