@@ -62,6 +62,23 @@ def test_links_and_relations(timeline):
     assert {"quid_pro_quo", "caused"} <= types
 
 
+def test_relation_curves_stay_inside_the_image(timeline):
+    """Even a link across the whole chart from the top lane peaks inside the picture."""
+    import re
+
+    from armstimeline.svg import LEGEND_HEIGHT
+
+    for width in (900, 1400, 4000):
+        svg = render_svg(timeline.filter(countries="ARM"), lanes="country", width=width)
+        paths = ET.fromstring(svg).findall(".//svg:path[@class='relation']", NS)
+        assert paths
+        for path in paths:
+            numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path.get("d"))]
+            y1, c1, c2, y2 = numbers[1], numbers[3], numbers[5], numbers[7]
+            apex = (y1 + 3 * c1 + 3 * c2 + y2) / 8  # the cubic's height at t = 1/2
+            assert apex >= LEGEND_HEIGHT - 0.5, path.get("d")
+
+
 def test_empty():
     assert "No events match" in render_svg([])
 

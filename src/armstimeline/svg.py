@@ -234,7 +234,10 @@ def _relations(placed: list[_Placed]) -> list[str]:
             colour, dash = RELATION_STYLES.get(rel.type, ("#999999", ""))
             x1, y1 = mark.x + mark.width / 2, mark.y + ROW_HEIGHT / 2
             x2, y2 = other.x + other.width / 2, other.y + ROW_HEIGHT / 2
-            bend = max(abs(x2 - x1) / 3, 20)
+            # a curve rises 3/4 of its bend above its higher end; keep that below the legend
+            # so long links from the top lane are not cut off by the top of the image
+            room = (min(y1, y2) - LEGEND_HEIGHT) / 0.75
+            bend = min(max(abs(x2 - x1) / 3, 20), room)
             dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
             out.append(
                 f'<path class="relation" data-type="{rel.type}" '
