@@ -93,7 +93,11 @@ async def measure(db: Path, metadata: dict, repeat: int) -> list[tuple[str, floa
     seconds, _ = await timed(f"/{name}/events.json?_size=50")
     rows.append(("events page query (count + first 50)", seconds, sql_limit / 2,
                  "PASS" if seconds <= sql_limit / 2 else "MISS"))  # fmt: skip
-    table_meta["facets"] = facets
+    # the search alone (count + first 20), while `ds` still has no default facets
+    seconds, data = await timed(f"/{name}/events.json?_search=Iskander&_size=20")
+    rows.append(("full-text search (count + first 20)", seconds, facet_limit,
+                 "PASS" if seconds <= facet_limit else "MISS"))  # fmt: skip
+    table_meta["facets"] = facets  # `ds` shares this dict: from here on, facets are on
     ds_full = Datasette(immutables=[str(db)], metadata=metadata, settings={"suggest_facets": False})
     start = time.perf_counter()
     response = await ds_full.client.get(f"/{name}/events")
@@ -101,9 +105,12 @@ async def measure(db: Path, metadata: dict, repeat: int) -> list[tuple[str, floa
     ok = response.status_code == 200 and whole <= sql_limit
     rows.append(("events page with every default facet (HTML)", whole, sql_limit,
                  "PASS" if ok else "MISS"))  # fmt: skip
-    seconds, data = await timed(f"/{name}/events.json?_search=Iskander&_size=20")
-    rows.append(("full-text search", seconds, facet_limit,
-                 "PASS" if seconds <= facet_limit else "MISS"))  # fmt: skip
+    start = time.perf_counter()
+    response = await ds_full.client.get(f"/{name}/events?_search=Iskander")
+    whole = time.perf_counter() - start
+    ok = response.status_code == 200 and whole <= sql_limit
+    rows.append(("search page with every default facet (HTML)", whole, sql_limit,
+                 "PASS" if ok else "MISS"))  # fmt: skip
     return rows
 
 
@@ -208,7 +215,8 @@ def main() -> int:
         return 0
     metadata = load_metadata(db, HERE.parent / "metadata.yml")
     rows = asyncio.run(measure(db, json.loads(json.dumps(metadata)), args.repeat))
-    rows.append(("serve: first answer after start", first_answer(db), 1.0, ""))
+    starts = [first_answer(db) for _ in range(args.repeat)]
+    rows.append(("serve: first answer after start (median)", statistics.median(starts), 1.0, ""))
     last = rows[-1]
     rows[-1] = (last[0], last[1], last[2], "PASS" if last[1] <= last[2] else "MISS")
     print(f"\n{args.n} events, Datasette defaults (facet limit 200 ms, SQL limit 1000 ms)")
