@@ -250,3 +250,32 @@ class TestIncremental:
         with pytest.raises(ValidationError) as info:
             build(events, seeds, db)
         assert any("goes both ways" in p.message for p in info.value.problems)
+
+
+def test_stored_facet_counts_match_live_counts(tmp_path, dataset_copy):
+    """What the site shows for the unfiltered page is what counting would give, also after
+    an incremental update."""
+    from armstimeline.db import STORED_FACETS
+
+    events, seeds = dataset_copy
+    db = tmp_path / "a.db"
+
+    def check() -> None:
+        conn = sqlite3.connect(db)
+        for table, column in STORED_FACETS:
+            stored = conn.execute(
+                "select value, count from facet_counts where facet = ? order by value",
+                (f"{table}.{column}",),
+            ).fetchall()
+            live = conn.execute(
+                f"select {column}, count(distinct event_id) from {table} "
+                f"group by {column} order by {column}"
+            ).fetchall()
+            assert stored == live and stored, (table, column)
+        conn.close()
+
+    build(events, seeds, db)
+    check()
+    TestIncremental().edit(events)  # changes, an addition and a removal
+    assert build(events, seeds, db).tables == {"changed": 3, "removed": 1}
+    check()

@@ -193,3 +193,37 @@ def test_serve_uses_recorded_counts(db_path, tmp_path):
     args = datasette_args(db_path, tmp_path / "m.json", "127.0.0.1", 8001, tmp_path / "i.json")
     assert args[:3] == ["serve", "--immutable", str(db_path)]
     assert args[-2:] == ["--inspect-file", str(tmp_path / "i.json")]
+
+
+def _site(path: Path) -> Datasette:
+    return Datasette(
+        immutables=[str(path)],
+        metadata=load_metadata(path, ROOT / "metadata.yml"),
+        settings={"suggest_facets": False},
+    )
+
+
+@pytest.mark.asyncio
+async def test_unfiltered_child_facets_read_stored_counts(db_path, tmp_path):
+    """The unfiltered page reads the build's counts; filters and old databases count live."""
+    live = facet_values(await get_json(_site(db_path), "/armstimeline/events.json"), "countries")
+    # a copy whose stored count for TUR is marked, to see which numbers the page shows
+    marked = tmp_path / "armstimeline.db"
+    marked.write_bytes(db_path.read_bytes())
+    with sqlite3.connect(marked) as conn:
+        conn.execute("update facet_counts set count = 999 where facet = 'actors.country' "
+                     "and value = 'TUR'")  # fmt: skip
+    ds = _site(marked)
+    assert facet_values(await get_json(ds, "/armstimeline/events.json"), "countries")["TUR"] == 999
+    filtered = facet_values(await get_json(ds, "/armstimeline/events.json?year=2019"), "countries")
+    with sqlite3.connect(marked) as conn:
+        (expected,) = conn.execute(
+            "select count(distinct a.event_id) from actors a join events e on e.id = a.event_id "
+            "where a.country = 'TUR' and e.year = 2019"
+        ).fetchone()
+    assert filtered["TUR"] == expected > 0
+    # without the table (a database from elsewhere) the facet is counted live
+    with sqlite3.connect(marked) as conn:
+        conn.execute("drop table facet_counts")
+    unstored = facet_values(await get_json(_site(marked), "/armstimeline/events.json"), "countries")
+    assert unstored == live

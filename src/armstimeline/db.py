@@ -29,7 +29,7 @@ from armstimeline.model import Event, Source
 
 __all__ = ["SCHEMA_VERSION", "BuildReport", "build", "fingerprint", "is_current"]
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 
 @attrs.frozen
@@ -225,7 +225,35 @@ create table relations (
     type text not null references relation_types(id),
     primary key (from_event, to_event, type)
 );
+create table facet_counts (
+    facet text not null, value text not null, count integer not null,
+    primary key (facet, value)
+) without rowid;
 """
+
+# The unfiltered events page facets these child-table columns; counting distinct events
+# over a million rows each takes longer than Datasette's facet time limit, so the build
+# stores the counts (facet "table.column") and the site plugin reads them when no filter
+# applies. Filtered views are counted live.
+STORED_FACETS = (
+    ("actors", "country"),
+    ("actors", "role"),
+    ("event_systems", "system"),
+    ("event_tags", "tag"),
+    ("event_regions", "region"),
+)
+
+
+def store_facet_counts(conn: sqlite3.Connection) -> None:
+    """Recount STORED_FACETS from the child tables (inside the caller's transaction)."""
+    conn.execute("delete from facet_counts")
+    for table, column in STORED_FACETS:
+        conn.execute(
+            f"insert into facet_counts select ?, [{column}], count(distinct event_id) "
+            f"from [{table}] group by [{column}]",
+            (f"{table}.{column}",),
+        )
+
 
 _INDEXES = """
 create index idx_events_sort on events(sort_order);
@@ -402,6 +430,7 @@ def _write(
         conn.executemany(f"insert into [{table}] values ({marks})", rows)
     conn.execute("commit")
     conn.executescript(_INDEXES)
+    store_facet_counts(conn)  # after the indexes, which make each count one index scan
     db = sqlite_utils.Database(conn)
     db["events"].enable_fts(
         ["title", "summary", "quotes", "note"], fts_version="FTS5", create_triggers=False

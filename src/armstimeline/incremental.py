@@ -139,6 +139,7 @@ def _apply(
             new_events = [p.event for p in parsed]
             _replace_rows(conn, dbmod, stale_ids, new_events, edges)
             conn.execute("begin")
+            dbmod.store_facet_counts(conn)
             conn.executemany("delete from files where name = ?", [(n,) for n in changed + removed])
             conn.executemany("delete from files where name = ?", [(n,) for n in touched])
             conn.executemany(

@@ -64,29 +64,15 @@ class ChildFacet(Facet):
                 continue
             fk = keys[0]
             filtered = " where " in self.sql.lower()
-            where = (
-                f"where c.{escape_sqlite(fk['column'])} in "
-                f"(select {escape_sqlite(fk['other_column'])} from ({self.sql}))"
-                if filtered
-                else ""
-            )
-            sql = (
-                f"select c.{escape_sqlite(column)} as value, "
-                f"count(distinct c.{escape_sqlite(fk['column'])}) as count "
-                f"from {escape_sqlite(child)} c {where} "
-                f"group by value order by count desc, value limit {size + 1}"
-            )
-            try:
-                rows = await self.ds.execute(
-                    self.database,
-                    sql,
-                    self.params if filtered else [],
-                    truncate=False,
-                    custom_time_limit=self.ds.setting("facet_time_limit_ms"),
-                )
-            except QueryInterrupted:
-                timed_out.append(name)
-                continue
+            stored = None if filtered else await self._stored_counts(db, child, column, size)
+            if stored is not None:
+                rows = stored
+            else:
+                try:
+                    rows = await self._count(child, column, fk, filtered, size)
+                except QueryInterrupted:
+                    timed_out.append(name)
+                    continue
             labels = await self._labels(db, child, column, [r["value"] for r in rows.rows])
             values = []
             for row in rows.rows[:size]:
@@ -122,6 +108,45 @@ class ChildFacet(Facet):
                 }
             )
         return results, timed_out
+
+    async def _count(
+        self, child: str, column: str, fk: dict[str, str], filtered: bool, size: int
+    ) -> Any:
+        """Count distinct events per value live, within the facet time limit."""
+        where = (
+            f"where c.{escape_sqlite(fk['column'])} in "
+            f"(select {escape_sqlite(fk['other_column'])} from ({self.sql}))"
+            if filtered
+            else ""
+        )
+        sql = (
+            f"select c.{escape_sqlite(column)} as value, "
+            f"count(distinct c.{escape_sqlite(fk['column'])}) as count "
+            f"from {escape_sqlite(child)} c {where} "
+            f"group by value order by count desc, value limit {size + 1}"
+        )
+        return await self.ds.execute(
+            self.database,
+            sql,
+            self.params if filtered else [],
+            truncate=False,
+            custom_time_limit=self.ds.setting("facet_time_limit_ms"),
+        )
+
+    async def _stored_counts(self, db: Any, child: str, column: str, size: int) -> Any | None:
+        """The build's stored counts for an unfiltered view, or None when it has none
+        (a database not built by armstimeline, or a facet the build does not store)."""
+        if not await db.table_exists("facet_counts"):
+            return None
+        facet = f"{child}.{column}"
+        known = await db.execute("select 1 from facet_counts where facet = ? limit 1", [facet])
+        if not known.rows:
+            return None
+        return await db.execute(
+            "select value, count from facet_counts where facet = ? "
+            "order by count desc, value limit ?",
+            [facet, size + 1],
+        )
 
     async def _labels(self, db: Any, child: str, column: str, values: list[Any]) -> dict[Any, str]:
         """'TUR' reads better as 'Türkiye (TUR)': use the referenced table's label column."""
