@@ -81,13 +81,21 @@ async def measure(db: Path, metadata: dict, repeat: int) -> list[tuple[str, floa
 
     for facet in facets:
         if isinstance(facet, str):
-            query, label = f"_facet={facet}", facet
+            query, label, key = f"_facet={facet}", facet, facet
+        elif "stored" in facet:
+            key = facet["stored"]
+            query, label = f"_facet_stored={key}", f"{key} (stored counts)"
         else:
             config = facet["child"]
+            key = config["name"]
             query = f"_facet_child={config['table']}.{config['column']}"
             label = f"{config['name']} (child table {config['table']})"
         seconds, data = await timed(f"/{name}/events.json?_size=0&_nocount=1&{query}")
         timed_out = data.get("facets_timed_out") or []
+        found = data.get("facet_results") or {}
+        found = found.get("results", found) if isinstance(found, dict) else found
+        found = found.values() if isinstance(found, dict) else found
+        assert timed_out or any(f["name"] == key and f["results"] for f in found), label
         verdict = "TIMED OUT" if timed_out else ("PASS" if seconds <= facet_limit / 2 else "MISS")
         rows.append((f"facet {label}", seconds, facet_limit / 2, verdict))
     seconds, _ = await timed(f"/{name}/events.json?_size=50")

@@ -227,3 +227,34 @@ async def test_unfiltered_child_facets_read_stored_counts(db_path, tmp_path):
         conn.execute("drop table facet_counts")
     unstored = facet_values(await get_json(_site(marked), "/armstimeline/events.json"), "countries")
     assert unstored == live
+
+
+@pytest.mark.asyncio
+async def test_stored_column_facets(db_path, tmp_path):
+    """kind, year... on the unfiltered page come from stored counts, shaped like Datasette's
+    column facet (values keep their type, links filter with ?kind=...); filters count live."""
+    live = await get_json(_site(db_path), "/armstimeline/events.json")
+    facets = live["facet_results"]
+    facets = facets.get("results", facets) if isinstance(facets, dict) else facets
+    facets = list(facets.values()) if isinstance(facets, dict) else facets
+    assert {"kind", "decade", "year", "precision", "region"} <= {f["name"] for f in facets}
+    assert all(f["type"] == "stored" for f in facets if f["name"] in ("kind", "year"))
+    year = next(f for f in facets if f["name"] == "year")
+    assert all(isinstance(r["value"], int) for r in year["results"])
+    kind = next(f for f in facets if f["name"] == "kind")
+    deal = next(r for r in kind["results"] if r["value"] == "deal")
+    assert deal["toggle_url"].endswith("?kind=deal")
+    with sqlite3.connect(db_path) as conn:
+        (deals,) = conn.execute("select count(*) from events where kind = 'deal'").fetchone()
+    assert deal["count"] == deals
+    marked = tmp_path / "armstimeline.db"
+    marked.write_bytes(db_path.read_bytes())
+    with sqlite3.connect(marked) as conn:
+        conn.execute("update facet_counts set count = 999 where facet = 'events.kind' "
+                     "and value = 'deal'")  # fmt: skip
+    ds = _site(marked)
+    assert facet_values(await get_json(ds, "/armstimeline/events.json"), "kind")["deal"] == 999
+    filtered = await get_json(ds, "/armstimeline/events.json?kind=deal")
+    assert facet_values(filtered, "kind") == {"deal": deals}
+    response = await ds.client.get("/armstimeline/events")
+    assert response.status_code == 200 and "999" in response.text

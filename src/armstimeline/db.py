@@ -226,16 +226,21 @@ create table relations (
     primary key (from_event, to_event, type)
 );
 create table facet_counts (
-    facet text not null, value text not null, count integer not null,
+    facet text not null, value not null, count integer not null,
     primary key (facet, value)
 ) without rowid;
 """
 
-# The unfiltered events page facets these child-table columns; counting distinct events
-# over a million rows each takes longer than Datasette's facet time limit, so the build
-# stores the counts (facet "table.column") and the site plugin reads them when no filter
-# applies. Filtered views are counted live.
+# The unfiltered events page facets these columns of events and of its child tables;
+# counting a million rows for each takes about as long as Datasette's facet time limit,
+# so the build stores the counts (facet "table.column"; value keeps its type) and the
+# site plugin reads them when no filter applies. Filtered views are counted live.
 STORED_FACETS = (
+    ("events", "kind"),
+    ("events", "decade"),
+    ("events", "year"),
+    ("events", "precision"),
+    ("events", "region"),
     ("actors", "country"),
     ("actors", "role"),
     ("event_systems", "system"),
@@ -245,12 +250,14 @@ STORED_FACETS = (
 
 
 def store_facet_counts(conn: sqlite3.Connection) -> None:
-    """Recount STORED_FACETS from the child tables (inside the caller's transaction)."""
+    """Recount STORED_FACETS (inside the caller's transaction): events per value, as
+    Datasette's column facet and the plugin's child facet count them."""
     conn.execute("delete from facet_counts")
     for table, column in STORED_FACETS:
+        counted = "count(*)" if table == "events" else "count(distinct event_id)"
         conn.execute(
-            f"insert into facet_counts select ?, [{column}], count(distinct event_id) "
-            f"from [{table}] group by [{column}]",
+            f"insert into facet_counts select ?, [{column}], {counted} "
+            f"from [{table}] where [{column}] is not null group by [{column}]",
             (f"{table}.{column}",),
         )
 

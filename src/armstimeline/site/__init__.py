@@ -19,7 +19,7 @@ from typing import Any
 
 from datasette import Response, hookimpl
 from datasette.database import QueryInterrupted
-from datasette.facets import Facet
+from datasette.facets import ColumnFacet, Facet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
 
@@ -64,7 +64,11 @@ class ChildFacet(Facet):
                 continue
             fk = keys[0]
             filtered = " where " in self.sql.lower()
-            stored = None if filtered else await self._stored_counts(db, child, column, size)
+            stored = (
+                None
+                if filtered
+                else await stored_counts(self.ds, self.database, f"{child}.{column}", size)
+            )
             if stored is not None:
                 rows = stored
             else:
@@ -133,21 +137,6 @@ class ChildFacet(Facet):
             custom_time_limit=self.ds.setting("facet_time_limit_ms"),
         )
 
-    async def _stored_counts(self, db: Any, child: str, column: str, size: int) -> Any | None:
-        """The build's stored counts for an unfiltered view, or None when it has none
-        (a database not built by armstimeline, or a facet the build does not store)."""
-        if not await db.table_exists("facet_counts"):
-            return None
-        facet = f"{child}.{column}"
-        known = await db.execute("select 1 from facet_counts where facet = ? limit 1", [facet])
-        if not known.rows:
-            return None
-        return await db.execute(
-            "select value, count from facet_counts where facet = ? "
-            "order by count desc, value limit ?",
-            [facet, size + 1],
-        )
-
     async def _labels(self, db: Any, child: str, column: str, values: list[Any]) -> dict[Any, str]:
         """'TUR' reads better as 'Türkiye (TUR)': use the referenced table's label column."""
         fks = [fk for fk in await db.foreign_keys_for_table(child) if fk["column"] == column]
@@ -167,9 +156,97 @@ class ChildFacet(Facet):
         return {r[0]: f"{r[1]} ({r[0]})" if r[1] != r[0] else r[0] for r in rows.rows}
 
 
+async def stored_counts(ds: Any, database: str, facet: str, size: int) -> Any | None:
+    """The build's stored counts for one facet ("table.column") of the unfiltered events
+    table, or None when the database has none (not built by armstimeline, or a facet
+    the build does not store)."""
+    db = ds.get_database(database)
+    if not await db.table_exists("facet_counts"):
+        return None
+    known = await db.execute("select 1 from facet_counts where facet = ? limit 1", [facet])
+    if not known.rows:
+        return None
+    return await db.execute(
+        "select value, count from facet_counts where facet = ? order by count desc, value limit ?",
+        [facet, size + 1],
+    )
+
+
+class StoredFacet(ColumnFacet):
+    """Datasette's column facet, but on the unfiltered table it reads the counts the
+    build stored instead of counting every row (configured as ``{"stored": "kind"}``;
+    values filter with the ordinary ``?kind=deal``). Filtered views count live."""
+
+    type = "stored"
+
+    async def suggest(self) -> list[dict[str, Any]]:
+        return []
+
+    async def facet_results(self) -> tuple[list[dict[str, Any]], list[str]]:
+        configs = self.get_configs()
+        size = self.get_facet_size()
+        results: list[dict[str, Any]] = []
+        live = []
+        for item in configs:
+            column = item["config"].get("column") or item["config"]["simple"]
+            rows = (
+                None
+                if " where " in self.sql.lower()
+                else await stored_counts(self.ds, self.database, f"{self.table}.{column}", size)
+            )
+            if rows is None:
+                live.append(item)
+                continue
+            results.append(await self._result(item["source"], column, rows, size))
+        timed_out: list[str] = []
+        if live:
+            self.get_configs = lambda: live  # type: ignore[method-assign]
+            try:
+                more, timed_out = await super().facet_results()
+            finally:
+                del self.get_configs
+            results += more
+        order = [item["config"].get("column") or item["config"]["simple"] for item in configs]
+        results.sort(key=lambda r: order.index(r["name"]))
+        return results, timed_out
+
+    async def _result(self, source: str, column: str, rows: Any, size: int) -> dict[str, Any]:
+        """One facet's results in the shape ColumnFacet gives them."""
+        values = [row["value"] for row in rows.rows[:size]]
+        labels = (
+            await self.ds.expand_foreign_keys(self.database, self.table, column, values)
+            if self.table
+            else {}
+        )
+        return {
+            "name": column,
+            "type": self.type,
+            "hideable": source != "metadata",
+            "toggle_url": self.ds.urls.path(
+                path_with_removed_args(self.request, {"_facet_stored": column})
+            ),
+            "results": [
+                {
+                    "value": row["value"],
+                    "label": labels.get((column, row["value"]), row["value"]),
+                    "count": row["count"],
+                    "toggle_url": self.ds.absolute_url(
+                        self.request,
+                        self.ds.urls.path(
+                            path_with_added_args(self.request, {column: row["value"]})
+                        ),
+                    ),
+                    "selected": False,  # stored counts serve only the unfiltered table
+                }
+                for row in rows.rows[:size]
+            ],
+            "truncated": len(rows.rows) > size,
+        }
+
+
 @hookimpl
 def register_facet_classes() -> list[type[Facet]]:
-    return [ChildFacet]
+    return [ChildFacet, StoredFacet]
 
 
 @hookimpl
