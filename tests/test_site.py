@@ -238,7 +238,7 @@ async def test_stored_column_facets(db_path, tmp_path):
     facets = facets.get("results", facets) if isinstance(facets, dict) else facets
     facets = list(facets.values()) if isinstance(facets, dict) else facets
     assert {"kind", "decade", "year", "precision", "region"} <= {f["name"] for f in facets}
-    assert all(f["type"] == "stored" for f in facets if f["name"] in ("kind", "year"))
+    assert all(f["type"] == "column" for f in facets if f["name"] in ("kind", "year"))
     year = next(f for f in facets if f["name"] == "year")
     assert all(isinstance(r["value"], int) for r in year["results"])
     kind = next(f for f in facets if f["name"] == "kind")
@@ -258,3 +258,4 @@ async def test_stored_column_facets(db_path, tmp_path):
     assert facet_values(filtered, "kind") == {"deal": deals}
     response = await ds.client.get("/armstimeline/events")
     assert response.status_code == 200 and "999" in response.text
+    assert "(stored)" not in response.text, "readers see plain column facets"

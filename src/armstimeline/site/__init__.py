@@ -208,6 +208,9 @@ class StoredFacet(ColumnFacet):
             results += more
         order = [item["config"].get("column") or item["config"]["simple"] for item in configs]
         results.sort(key=lambda r: order.index(r["name"]))
+        for result in results:
+            # to a reader these are column facets; Datasette labels other types "(stored)"
+            result["type"] = "column"
         return results, timed_out
 
     async def _result(self, source: str, column: str, rows: Any, size: int) -> dict[str, Any]:
@@ -220,7 +223,7 @@ class StoredFacet(ColumnFacet):
         )
         return {
             "name": column,
-            "type": self.type,
+            "type": "column",
             "hideable": source != "metadata",
             "toggle_url": self.ds.urls.path(
                 path_with_removed_args(self.request, {"_facet_stored": column})
