@@ -87,7 +87,7 @@ async def measure(db: Path, metadata: dict, repeat: int) -> list[tuple[str, floa
             query, label = f"_facet_stored={key}", f"{key} (stored counts)"
         else:
             config = facet["child"]
-            key = config["name"]
+            key = config["column"]  # a facet asked for in the URL is named by its column
             query = f"_facet_child={config['table']}.{config['column']}"
             label = f"{config['name']} (child table {config['table']})"
         seconds, data = await timed(f"/{name}/events.json?_size=0&_nocount=1&{query}")
@@ -107,18 +107,28 @@ async def measure(db: Path, metadata: dict, repeat: int) -> list[tuple[str, floa
                  "PASS" if seconds <= facet_limit else "MISS"))  # fmt: skip
     table_meta["facets"] = facets  # `ds` shares this dict: from here on, facets are on
     ds_full = Datasette(immutables=[str(db)], metadata=metadata, settings={"suggest_facets": False})
+    # A new Datasette's first request also pays one-time work (introspecting the schema,
+    # compiling templates); `serve` makes that request itself below. Pages are then timed
+    # warm, as readers meet them, as the median of --repeat requests.
     start = time.perf_counter()
-    response = await ds_full.client.get(f"/{name}/events")
-    whole = time.perf_counter() - start
-    ok = response.status_code == 200 and whole <= sql_limit
-    rows.append(("events page with every default facet (HTML)", whole, sql_limit,
-                 "PASS" if ok else "MISS"))  # fmt: skip
-    start = time.perf_counter()
-    response = await ds_full.client.get(f"/{name}/events?_search=Iskander")
-    whole = time.perf_counter() - start
-    ok = response.status_code == 200 and whole <= sql_limit
-    rows.append(("search page with every default facet (HTML)", whole, sql_limit,
-                 "PASS" if ok else "MISS"))  # fmt: skip
+    first = await ds_full.client.get(f"/{name}/events")
+    rows.append(("events page, a new Datasette's first request (HTML)",
+                 time.perf_counter() - start, sql_limit,
+                 "PASS" if first.status_code == 200 and time.perf_counter() - start <= sql_limit
+                 else "MISS"))  # fmt: skip
+    for label, path, limit in [
+        ("events page with every default facet (HTML)", f"/{name}/events", sql_limit / 2),
+        ("search page with every default facet (HTML)", f"/{name}/events?_search=Iskander",
+         sql_limit),
+    ]:  # fmt: skip
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            response = await ds_full.client.get(path)
+            times.append(time.perf_counter() - start)
+            assert response.status_code == 200, path
+        seconds = statistics.median(times)
+        rows.append((label, seconds, limit, "PASS" if seconds <= limit else "MISS"))
     return rows
 
 
