@@ -37,10 +37,15 @@ async def get_json(ds: Datasette, path: str) -> dict:
     return response.json()
 
 
-def facet_values(data: dict, name: str) -> dict[str, int]:
+def facet_list(data: dict) -> list[dict]:
+    """The facets of a table's JSON, whichever shape this Datasette version gives them."""
     results = data["facet_results"]
-    facets = results.values() if isinstance(results, dict) else results
-    facet = next(f for f in facets if f["name"] == name)
+    results = results.get("results", results) if isinstance(results, dict) else results
+    return list(results.values()) if isinstance(results, dict) else list(results)
+
+
+def facet_values(data: dict, name: str) -> dict[str, int]:
+    facet = next(f for f in facet_list(data) if f["name"] == name)
     return {str(r["value"]): r["count"] for r in facet["results"]}
 
 
@@ -72,9 +77,7 @@ class TestSite:
     async def test_child_facet_filters_through_actors(self, ds):
         """Clicking the country facet filters via the indexed actors table."""
         data = await get_json(ds, "/armstimeline/events.json?_shape=objects&_size=100")
-        facets = data["facet_results"]
-        facets = facets.values() if isinstance(facets, dict) else facets
-        country = next(f for f in facets if f["name"] == "countries")
+        country = next(f for f in facet_list(data) if f["name"] == "countries")
         tur = next(r for r in country["results"] if r["value"] == "TUR")
         url = tur["toggle_url"].replace("http://localhost", "")
         rows = (await get_json(ds, url))["rows"]
@@ -203,16 +206,23 @@ def _site(path: Path) -> Datasette:
     )
 
 
+def marked_copy(db_path: Path, tmp_path: Path, facet: str, value: str) -> Path:
+    """A copy of the database whose stored count for one value is 999, to tell which
+    numbers a page shows: the stored ones or live ones."""
+    marked = tmp_path / "armstimeline.db"
+    marked.write_bytes(db_path.read_bytes())
+    with sqlite3.connect(marked) as conn:
+        conn.execute(
+            "update facet_counts set count = 999 where facet = ? and value = ?", (facet, value)
+        )
+    return marked
+
+
 @pytest.mark.asyncio
 async def test_unfiltered_child_facets_read_stored_counts(db_path, tmp_path):
     """The unfiltered page reads the build's counts; filters and old databases count live."""
     live = facet_values(await get_json(_site(db_path), "/armstimeline/events.json"), "countries")
-    # a copy whose stored count for TUR is marked, to see which numbers the page shows
-    marked = tmp_path / "armstimeline.db"
-    marked.write_bytes(db_path.read_bytes())
-    with sqlite3.connect(marked) as conn:
-        conn.execute("update facet_counts set count = 999 where facet = 'actors.country' "
-                     "and value = 'TUR'")  # fmt: skip
+    marked = marked_copy(db_path, tmp_path, "actors.country", "TUR")
     ds = _site(marked)
     assert facet_values(await get_json(ds, "/armstimeline/events.json"), "countries")["TUR"] == 999
     filtered = facet_values(await get_json(ds, "/armstimeline/events.json?year=2019"), "countries")
@@ -233,10 +243,7 @@ async def test_unfiltered_child_facets_read_stored_counts(db_path, tmp_path):
 async def test_stored_column_facets(db_path, tmp_path):
     """kind, year... on the unfiltered page come from stored counts, shaped like Datasette's
     column facet (values keep their type, links filter with ?kind=...); filters count live."""
-    live = await get_json(_site(db_path), "/armstimeline/events.json")
-    facets = live["facet_results"]
-    facets = facets.get("results", facets) if isinstance(facets, dict) else facets
-    facets = list(facets.values()) if isinstance(facets, dict) else facets
+    facets = facet_list(await get_json(_site(db_path), "/armstimeline/events.json"))
     assert {"kind", "decade", "year", "precision", "region"} <= {f["name"] for f in facets}
     assert all(f["type"] == "column" for f in facets if f["name"] in ("kind", "year"))
     year = next(f for f in facets if f["name"] == "year")
@@ -247,12 +254,7 @@ async def test_stored_column_facets(db_path, tmp_path):
     with sqlite3.connect(db_path) as conn:
         (deals,) = conn.execute("select count(*) from events where kind = 'deal'").fetchone()
     assert deal["count"] == deals
-    marked = tmp_path / "armstimeline.db"
-    marked.write_bytes(db_path.read_bytes())
-    with sqlite3.connect(marked) as conn:
-        conn.execute("update facet_counts set count = 999 where facet = 'events.kind' "
-                     "and value = 'deal'")  # fmt: skip
-    ds = _site(marked)
+    ds = _site(marked_copy(db_path, tmp_path, "events.kind", "deal"))
     assert facet_values(await get_json(ds, "/armstimeline/events.json"), "kind")["deal"] == 999
     filtered = await get_json(ds, "/armstimeline/events.json?kind=deal")
     assert facet_values(filtered, "kind") == {"deal": deals}
