@@ -250,16 +250,27 @@ STORED_FACETS = (
 
 
 def store_facet_counts(conn: sqlite3.Connection) -> None:
-    """Recount STORED_FACETS (inside the caller's transaction): events per value, as
+    """Count STORED_FACETS afresh (inside the caller's transaction): events per value, as
     Datasette's column facet and the plugin's child facet count them."""
     conn.execute("delete from facet_counts")
+    adjust_facet_counts(conn, None, 1)
+
+
+def adjust_facet_counts(conn: sqlite3.Connection, ids: str | None, sign: int) -> None:
+    """Add (sign 1) or take away (sign -1) the counts of the events whose ids are in the
+    one-column table ``ids`` (None: every event), so an incremental build need not recount
+    a large table. Each event adds at most one to a value, so the counts stay exact."""
     for table, column in STORED_FACETS:
+        owner = "id" if table == "events" else "event_id"
         counted = "count(*)" if table == "events" else "count(distinct event_id)"
+        subset = f"and [{owner}] in (select id from [{ids}])" if ids else ""
         conn.execute(
-            f"insert into facet_counts select ?, [{column}], {counted} "
-            f"from [{table}] where [{column}] is not null group by [{column}]",
-            (f"{table}.{column}",),
+            f"insert into facet_counts select ?, [{column}], ? * {counted} from [{table}] "
+            f"where [{column}] is not null {subset} group by [{column}] "
+            "on conflict (facet, value) do update set count = count + excluded.count",
+            (f"{table}.{column}", sign),
         )
+    conn.execute("delete from facet_counts where count = 0")
 
 
 _INDEXES = """

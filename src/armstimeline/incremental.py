@@ -139,7 +139,6 @@ def _apply(
             new_events = [p.event for p in parsed]
             _replace_rows(conn, dbmod, stale_ids, new_events, edges)
             conn.execute("begin")
-            dbmod.store_facet_counts(conn)
             conn.executemany("delete from files where name = ?", [(n,) for n in changed + removed])
             conn.executemany("delete from files where name = ?", [(n,) for n in touched])
             conn.executemany(
@@ -179,6 +178,7 @@ def _replace_rows(
         "select 'delete', rowid, title, summary, quotes, note from events "
         "where id in (select id from _stale)"
     )
+    dbmod.adjust_facet_counts(conn, "_stale", -1)  # while the stale rows are still there
     for table in dbmod.EVENT_TABLES[1:]:
         column = "from_event" if table == "relations" else "event_id"
         conn.execute(f"delete from [{table}] where {column} in (select id from _stale)")
@@ -214,5 +214,9 @@ def _replace_rows(
         if order[eid] != old
     ]
     conn.executemany("update events set sort_order = ? where id = ?", moves)
+    conn.execute("create temp table _new (id text primary key)")
+    conn.executemany("insert into _new values (?)", [(e.id,) for e in new_events])
+    dbmod.adjust_facet_counts(conn, "_new", 1)
+    conn.execute("drop table _new")
     conn.execute("drop table _stale")
     conn.execute("commit")
