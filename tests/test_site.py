@@ -261,3 +261,19 @@ async def test_stored_column_facets(db_path, tmp_path):
     response = await ds.client.get("/armstimeline/events")
     assert response.status_code == 200 and "999" in response.text
     assert "(stored)" not in response.text, "readers see plain column facets"
+
+
+@pytest.mark.asyncio
+async def test_stored_counts_serve_only_the_events_table(db_path, tmp_path):
+    """Stored counts are events per value of the events table; a facet on another table
+    (whose facet key may look the same) counts that table's own rows, live."""
+    with sqlite3.connect(db_path) as conn:
+        rows_per_country = dict(conn.execute("select country, count(*) from actors group by 1"))
+    ds = _site(marked_copy(db_path, tmp_path, "actors.country", "TUR"))
+    data = await get_json(ds, "/armstimeline/actors.json?_facet_stored=country&_facet_size=max")
+    country = [f for f in facet_list(data) if f["name"] == "country"]
+    assert country and all(
+        {str(r["value"]): r["count"] for r in f["results"]} == rows_per_country for f in country
+    )
+    child = await get_json(ds, "/armstimeline/countries.json?_facet_child=actors.country")
+    assert facet_values(child, "country").get("TUR") != 999

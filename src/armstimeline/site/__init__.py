@@ -67,7 +67,9 @@ class ChildFacet(Facet):
             stored = (
                 None
                 if filtered
-                else await stored_counts(self.ds, self.database, f"{child}.{column}", size)
+                else await stored_counts(
+                    self.ds, self.database, self.table, f"{child}.{column}", size
+                )
             )
             if stored is not None:
                 rows = stored
@@ -156,10 +158,15 @@ class ChildFacet(Facet):
         return {r[0]: f"{r[1]} ({r[0]})" if r[1] != r[0] else r[0] for r in rows.rows}
 
 
-async def stored_counts(ds: Any, database: str, facet: str, size: int) -> Any | None:
+async def stored_counts(
+    ds: Any, database: str, faceted: str | None, facet: str, size: int
+) -> Any | None:
     """The build's stored counts for one facet ("table.column") of the unfiltered events
-    table, or None when the database has none (not built by armstimeline, or a facet
+    table, or None when they do not apply: another table is ``faceted`` (the counts are
+    events per value), or the database has none (not built by armstimeline, or a facet
     the build does not store)."""
+    if faceted != "events":
+        return None
     db = ds.get_database(database)
     if not await db.table_exists("facet_counts"):
         return None
@@ -192,7 +199,9 @@ class StoredFacet(ColumnFacet):
             rows = (
                 None
                 if " where " in self.sql.lower()
-                else await stored_counts(self.ds, self.database, f"{self.table}.{column}", size)
+                else await stored_counts(
+                    self.ds, self.database, self.table, f"{self.table}.{column}", size
+                )
             )
             if rows is None:
                 live.append(item)
