@@ -324,3 +324,20 @@ def test_parallel_parsing_gives_the_same_result(tmp_path, monkeypatch):
     monkeypatch.setenv("ARMSTIMELINE_WORKERS", "2")
     b, _ = load_events(events, seeds, hashes=hashes_two)
     assert a == b and hashes_one == hashes_two and len(hashes_one) == 2100
+
+
+def test_stamps_do_not_depend_on_when_files_are_read(write_event, events_dir, seeds, monkeypatch):
+    """Two loads of the same unchanged files give the same stamps, however long after the
+    files were written (the racy-clean rule belongs to what a database records)."""
+    import time
+
+    for i in range(3):
+        write_event(f"event-{i}")
+    written = max(p.stat().st_mtime_ns for p in events_dir.iterdir())
+    monkeypatch.setattr(time, "time_ns", lambda: written)  # read the moment they were written
+    first: dict[str, tuple[str, int, int]] = {}
+    load_events(events_dir, seeds, hashes=first)
+    monkeypatch.setattr(time, "time_ns", lambda: written + 3600 * 10**9)  # an hour later
+    second: dict[str, tuple[str, int, int]] = {}
+    load_events(events_dir, seeds, hashes=second)
+    assert first == second and all(stamp[2] > 0 for stamp in first.values())

@@ -16,6 +16,7 @@ import json
 import os
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ import attrs
 
 from armstimeline import reference
 from armstimeline.errors import BuildError
-from armstimeline.loader import EVENT_SUFFIXES, file_stamp, load_events
+from armstimeline.loader import EVENT_SUFFIXES, file_stamp, load_events, recorded_stamp
 from armstimeline.model import Event, Source
 
 __all__ = ["SCHEMA_VERSION", "BuildReport", "build", "fingerprint", "is_current"]
@@ -50,7 +51,8 @@ def file_stamps(events_dir: Path, known: dict[str, Stamp] | None = None) -> dict
 
     As git does, a file whose size and modification time match the ``known`` stamp keeps
     its recorded hash without being read; any other file is read and hashed (and a file
-    modified moments before it was read is stamped so that it is hashed again next time).
+    modified moments before it was read is recorded so that it is hashed again next time:
+    see ``recorded_stamp``).
     """
     known = known or {}
     out: dict[str, Stamp] = {}
@@ -485,7 +487,9 @@ def build(
         if report is not None:
             return report
     hashes: dict[str, Stamp] = {}  # filled while the files are read: no second pass
+    read_at = time.time_ns()
     events, sources = load_events(events_dir, sources_dir, progress, hashes)
+    hashes = {name: recorded_stamp(stamp, read_at) for name, stamp in hashes.items()}
     stamp = combine(sources_fp, hashes)
     info = {
         "fingerprint": stamp,

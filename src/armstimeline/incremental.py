@@ -21,10 +21,12 @@ import json
 import os
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
 from armstimeline.errors import ValidationError, relpath
+from armstimeline.loader import recorded_stamp
 from armstimeline.model import order_ids
 
 __all__ = ["update"]
@@ -62,7 +64,11 @@ def update(events_dir: Path, sources_dir: Path, db_path: Path, sources_fp: str) 
     ):
         return None
     known = {name: stamp for name, (stamp, _) in stored_files.items()}
-    hashes = dbmod.file_stamps(events_dir, known)
+    read_at = time.time_ns()
+    hashes = {
+        name: recorded_stamp(stamp, read_at)
+        for name, stamp in dbmod.file_stamps(events_dir, known).items()
+    }
     files = {name: (stamp[0], event_id) for name, (stamp, event_id) in stored_files.items()}
     stamp = dbmod.combine(sources_fp, hashes)
     changed = sorted(n for n, h in hashes.items() if files.get(n, (None,))[0] != h[0])

@@ -16,7 +16,6 @@ import os
 import re
 import stat
 import sys
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -45,6 +44,7 @@ __all__ = [
     "normalise_space",
     "read_event",
     "read_sources",
+    "recorded_stamp",
     "validate",
 ]
 
@@ -430,17 +430,23 @@ class _Parsed:
 
 
 # A file modified this close to when it was read may change again within the same
-# timestamp tick, keeping its size and mtime; like git's "racily clean" entries, its stamp
-# records no mtime, so the next build hashes it instead of trusting the stat.
+# timestamp tick, keeping its size and mtime. Like git's "racily clean" index entries, such
+# a file is recorded without its mtime (see ``recorded_stamp``), so the next build hashes it
+# instead of trusting the stat. The stamp itself never depends on the clock: two reads of
+# the same unchanged file always give the same stamp.
 RACY_WINDOW_NS = 3_000_000_000
 
 
 def file_stamp(data: bytes, info: os.stat_result) -> tuple[str, int, int]:
-    """(SHA-256, size, mtime in ns) of a file's bytes as read; mtime -1 when racy."""
-    mtime = info.st_mtime_ns
-    if time.time_ns() - mtime < RACY_WINDOW_NS:
-        mtime = -1
-    return hashlib.sha256(data).hexdigest(), info.st_size, mtime
+    """(SHA-256, size, mtime in ns) of a file's bytes as read."""
+    return hashlib.sha256(data).hexdigest(), info.st_size, info.st_mtime_ns
+
+
+def recorded_stamp(stamp: tuple[str, int, int], read_at_ns: int) -> tuple[str, int, int]:
+    """The stamp a database records for a file read at ``read_at_ns``: mtime -1 when the
+    file was modified within ``RACY_WINDOW_NS`` of that moment (or after it)."""
+    sha, size, mtime = stamp
+    return (sha, size, -1 if read_at_ns - mtime < RACY_WINDOW_NS else mtime)
 
 
 def _compose(
