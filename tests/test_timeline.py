@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from armstimeline.errors import ArmstimelineError
+from armstimeline.errors import ArmstimelineError, FilterError
 from armstimeline.timeline import Filter, Timeline, load
 
 from .conftest import EVENTS, SEEDS
@@ -47,12 +47,12 @@ class TestFilters:
     def test_kind_tag_region_text(self, timeline):
         assert all(e.kind == "basing" for e in timeline.filter(kinds="basing"))
         assert "hamedan-air-base-2016" in timeline.filter(
-            tags="arms-for-access", regions="middle_east"
+            tags="arms-for-access", regions="middle-east"
         )
         assert timeline.filter(text="ten natural gas").ids == ("gazprom-bangladesh-gas-wells-2013",)
 
     def test_bad_filter_is_a_clear_error(self):
-        with pytest.raises(ArmstimelineError, match="kind 'dea' is not one of"):
+        with pytest.raises(FilterError, match=r"kind 'dea' is not known \(did you mean 'deal'\?\)"):
             Filter(kinds="dea")
         with pytest.raises(ArmstimelineError, match="end of the date range comes before"):
             Filter(start="2020", end="2019")
@@ -105,3 +105,51 @@ def test_dataframe_keeps_dates_as_written(timeline):
     assert str(row["earliest"].date()) == "2016-01-01"
     assert str(row["latest"].date()) == "2016-12-31"
     assert frame["lat"].dtype.kind == "f"
+
+
+class TestFilterErrors:
+    """Every unknown filter value is an error that says what was expected and suggests."""
+
+    @pytest.mark.parametrize("given", ["TUR", "tur", "TR", "Turkey", "Türkiye", "turkey"])
+    def test_country_by_code_or_name(self, timeline, given):
+        assert timeline.filter(countries=given).ids == timeline.filter(countries="TUR").ids
+
+    def test_unknown_country_says_what_is_expected(self):
+        with pytest.raises(FilterError, match="alpha-3 code \\(TUR\\), an alpha-2 code"):
+            Filter(countries="XX")
+        with pytest.raises(FilterError, match="did you mean 'Türkiye'"):
+            Filter(countries="Turkiy")
+
+    def test_system_suggests_the_spelling(self):
+        with pytest.raises(FilterError, match="did you mean 'S-400'"):
+            Filter(systems="S400")
+
+    def test_unknown_tag_is_an_error_with_a_suggestion(self, timeline):
+        with pytest.raises(FilterError, match="no event has the tag 'nonsense'"):
+            timeline.filter(tags="nonsense")
+        with pytest.raises(FilterError, match="did you mean 'middle-east'"):
+            timeline.filter(tags="middle-eat")
+
+    def test_tags_of_the_whole_timeline_filter_its_subsets(self, timeline):
+        turkey = timeline.filter(countries="TUR")
+        expected = tuple(e.id for e in turkey if "south-caucasus" in e.tags)
+        assert turkey.filter(tags="south-caucasus").ids == expected  # known tag: no error
+
+    def test_regions_are_spelt_like_tags(self, timeline):
+        assert "hamedan-air-base-2016" in timeline.filter(regions="middle-east")
+        with pytest.raises(FilterError, match="did you mean 'middle-east'"):
+            Filter(regions="middle_east")
+        tags = {t for e in timeline for t in e.tags}
+        assert tags & {r for e in timeline for r in e.regions}  # one convention for both
+
+    @pytest.mark.parametrize(
+        ("kwargs", "hint"),
+        [({"kinds": "dael"}, "deal"), ({"role": "buyr"}, "buyer")],
+    )
+    def test_kind_and_role_suggest(self, kwargs, hint):
+        with pytest.raises(FilterError, match=f"did you mean '{hint}'"):
+            Filter(**kwargs)
+
+    def test_unknown_keyword_names_the_valid_ones(self, timeline):
+        with pytest.raises(FilterError, match=r"did you mean 'countries'.*the keywords are"):
+            timeline.filter(country="TUR")

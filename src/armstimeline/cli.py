@@ -36,9 +36,8 @@ def run_library(func: Callable[..., Any]) -> Callable[..., Any]:
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             n = len(exc.problems)
-            raise ProblemsReported(
-                f"{n} problem{'s' if n != 1 else ''} found; fix them and run the command again."
-            ) from exc
+            found = "1 problem found; fix it" if n == 1 else f"{n} problems found; fix them"
+            raise ProblemsReported(f"{found} and run the command again.") from exc
         except ArmstimelineError as exc:
             raise click.ClickException(str(exc)) from exc
 
@@ -85,7 +84,7 @@ def cli() -> None:
     """Dated, sourced events on how Russia uses arms sales as a foreign-policy tool.
 
     Validate event files, build the SQLite database, serve it in Datasette and export
-    timelines as CSV, iCalendar or JSON.
+    timelines as CSV, iCalendar, JSON, TimelineJS or an SVG picture.
     """
 
 
@@ -95,13 +94,16 @@ def cli() -> None:
 def validate(events_dir: Path | None, sources_dir: Path | None) -> None:
     """Check every event file and report all problems at once.
 
-    Prints one line per problem as PATH:LINE: FIELD: MESSAGE and exits 1 when there
-    is any; exits 0 and prints a count when everything is valid.
+    Prints one line per problem as PATH:LINE:COLUMN: FIELD: MESSAGE and exits 1 when
+    there is any; exits 0 and prints a count when everything is valid. Warnings (such
+    as two events with the same title) are printed but do not fail validation.
     """
-    from armstimeline.loader import load_events
+    from armstimeline.loader import load_events, title_warnings
 
     events_dir, sources_dir = dirs(events_dir, sources_dir)
     events, sources = load_events(events_dir, sources_dir, progress_bar)
+    for warning in title_warnings(events, events_dir):
+        click.echo(f"warning: {warning}", err=True)
     click.echo(f"{len(events)} events and {len(sources)} sources are valid.")
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from armstimeline import paths
 from armstimeline.cli import cli, dirs, events_options, load_timeline, run_library
 from armstimeline.errors import ArmstimelineError
 
@@ -136,9 +137,10 @@ def export_command(
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    from armstimeline.atomic import write_atomic
+    from armstimeline.errors import ExportError
+
+    write_atomic(path, data, ExportError)
 
 
 @cli.command(
@@ -242,6 +244,13 @@ def show_command(
     default=None,
     help="Folder to write into. Default: ./events.",
 )
+@click.option(
+    "--sources",
+    "sources_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder with sources.yml, to check --source and --quote. Default: ./seeds, else bundled.",
+)
 @run_library
 def new_command(
     title: str,
@@ -251,6 +260,7 @@ def new_command(
     source: str | None,
     quote: str | None,
     events_dir: Path | None,
+    sources_dir: Path | None,
 ) -> None:
     """Write a skeleton event file to fill in, then run `armstimeline validate`.
 
@@ -261,7 +271,14 @@ def new_command(
 
     folder = events_dir or Path("events")
     path = new_event_file(
-        folder, title, date_text, kind=kind, event_id=event_id, source=source, quote=quote
+        folder,
+        title,
+        date_text,
+        kind=kind,
+        event_id=event_id,
+        source=source,
+        quote=quote,
+        sources_dir=sources_dir or paths.default_sources_dir(),
     )
     todo = "" if source and quote else "fill in the TODOs and "
     click.echo(f"Wrote {path}; {todo}run `armstimeline validate`.")

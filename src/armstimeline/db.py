@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import sqlite3
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -23,7 +22,7 @@ from typing import Any
 
 import attrs
 
-from armstimeline import reference
+from armstimeline import atomic, reference
 from armstimeline.errors import BuildError
 from armstimeline.loader import EVENT_SUFFIXES, file_stamp, load_events, recorded_stamp
 from armstimeline.model import Event, Source
@@ -508,31 +507,10 @@ def build(
 
 @contextlib.contextmanager
 def replacing(db_path: Path, failure: str) -> Iterator[Path]:
-    """A temporary file beside ``db_path`` that replaces it only if the block succeeds.
-
-    On success the file is fsynced, made world-readable (it is published) and renamed over
-    the target, and the folder is fsynced; on any error the temporary file is removed and
-    the old database is untouched. SQLite and OS errors become a BuildError that says so.
-    """
-    target = db_path.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    """The atomic publisher (``atomic.replacing``) for a database: a failure is a
+    BuildError and the previous database is untouched."""
+    with atomic.replacing(db_path, failure, BuildError, "database") as tmp:
         yield tmp
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-        _fsync_dir(target.parent)
-    except (sqlite3.Error, OSError) as exc:
-        raise BuildError(
-            f"{failure} {db_path}: {exc}. The previous database, if any, is unchanged."
-        ) from exc
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
 
 
 def write_database(
@@ -639,15 +617,6 @@ def _broken_references(conn: sqlite3.Connection) -> list[tuple[str, str, Any]]:
             if missing:
                 broken.append((table, column, missing[0]))
     return broken
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def table_rows(db_path: Path) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:

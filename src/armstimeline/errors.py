@@ -7,7 +7,15 @@ from pathlib import Path
 
 import attrs
 
-__all__ = ["ArmstimelineError", "BuildError", "ExportError", "Problem", "ValidationError"]
+__all__ = [
+    "ArmstimelineError",
+    "BuildError",
+    "ExportError",
+    "FilterError",
+    "Problem",
+    "ValidationError",
+    "did_you_mean",
+]
 
 _MAX_SHOWN = 60
 
@@ -66,8 +74,33 @@ class BuildError(ArmstimelineError):
     """The database could not be built; the previous database is untouched."""
 
 
+class FilterError(ArmstimelineError, ValueError):
+    """A filter names a value, keyword or range that cannot match; the message says what
+    was expected and suggests the nearest valid values."""
+
+
 class ExportError(ArmstimelineError):
     """An export could not be written (unknown format, bad filter)."""
+
+
+def did_you_mean(value: str, choices: Iterable[str], n: int = 3) -> str:
+    """The text ' (did you mean 'TUR'?)' for the nearest choices, compared case- and
+    punctuation-blind so 'S400' finds 'S-400'; empty when none is close."""
+
+    def fold(text: str) -> str:
+        return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+    by_fold: dict[str, str] = {}
+    for choice in choices:
+        by_fold.setdefault(fold(choice), choice)
+    import difflib
+
+    found = difflib.get_close_matches(fold(value), list(by_fold), n=n, cutoff=0.6)
+    if not found:
+        return ""
+    names = [f"'{by_fold[f]}'" for f in found]
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    return f" (did you mean {joined}?)"
 
 
 def relpath(path: Path) -> str:

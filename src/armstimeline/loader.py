@@ -42,9 +42,11 @@ __all__ = [
     "load_events",
     "load_sources",
     "normalise_space",
+    "quote_in_text",
     "read_event",
-    "read_sources",
     "recorded_stamp",
+    "source_registry",
+    "title_warnings",
     "validate",
 ]
 
@@ -86,6 +88,10 @@ _CORE_TAGS = {
 _SPACE = re.compile(r"\s+")
 _LINE_KEY = re.compile(r"\s*(?:-\s+)?([A-Za-z_][\w-]*)\s*:")
 _EMPTY = ("", "~", "null", "Null", "NULL")
+# Text a contributor left to fill in (``armstimeline new`` writes "TODO: ..."): an error in
+# the fields a reader sees, so a skeleton never passes as an event.
+_PLACEHOLDER = re.compile(r"(?:TODO|FIXME|TBD|XXX)\b")
+_PROSE_FIELDS = frozenset({"title", "summary", "quote", "note", "what", "name"})
 
 
 class _Missing:
@@ -178,11 +184,22 @@ class _Reader:
             what = "control characters" if _CONTROL.search(text) else "line breaks"
             self.problem(node, field, f"{show_value(text)} contains {what}; remove them")
             return None
-        return text.strip()
+        text = text.strip()
+        if not text:
+            self.problem(node, field, "is empty; write the value or remove the key")
+            return None
+        if field.rpartition(".")[2] in _PROSE_FIELDS and _PLACEHOLDER.match(text):
+            self.problem(
+                node, field, f"{show_value(text)} is a placeholder; replace it with the real text"
+            )
+            return None
+        return text
 
     def optional_string(self, node: yaml.Node | None, field: str) -> str | None:
         if node is None or _is_empty(node):
             return None
+        if isinstance(node, yaml.ScalarNode) and not node.value.strip():
+            return None  # an empty optional value ('note: ""') is no value
         return self.string(node, field, multiline=True)
 
     def number(self, node: yaml.Node, field: str, low: float, high: float) -> float | None:
@@ -736,15 +753,21 @@ def _parse_sources(folder: Path) -> tuple[dict[str, Source], dict[str, str], lis
 
 def load_sources(folder: str | Path) -> dict[str, Source]:
     """The source registry (``sources.yml``) of a seeds folder."""
-    sources, _, problems = _parse_sources(Path(folder))
+    return source_registry(folder)[0]
+
+
+def source_registry(folder: str | Path) -> tuple[dict[str, Source], dict[str, str]]:
+    """The registry of a seeds folder and the text of each local source (white space
+    normalised, as quotes are checked); raise ValidationError on any problem."""
+    sources, texts, problems = _parse_sources(Path(folder))
     if problems:
         raise ValidationError(problems)
-    return sources
+    return sources, texts
 
 
-def read_sources(folder: str | Path) -> tuple[dict[str, Source], list[Problem]]:
-    sources, _, problems = _parse_sources(Path(folder))
-    return sources, problems
+def quote_in_text(quote: str, text: str) -> bool:
+    """The quote rule: verbatim, but any run of white space counts as one space."""
+    return normalise_space(quote) in text
 
 
 # -- the whole folder -------------------------------------------------------------------
@@ -814,9 +837,7 @@ def _check_all(
                     "sources",
                     f"the source '{cit.source}' is not in the registry (seeds/sources.yml)",
                 )
-            elif source.checked_locally and normalise_space(cit.quote) not in texts.get(
-                cit.source, ""
-            ):
+            elif source.checked_locally and not quote_in_text(cit.quote, texts.get(cit.source, "")):
                 yield Problem(
                     p.path,
                     line,
@@ -962,6 +983,43 @@ def load_events(
     if problems:
         raise ValidationError(problems)
     return events, sources
+
+
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def title_warnings(events: Iterable[Event], events_dir: str | Path) -> list[Problem]:
+    """Events whose titles are the same words (case, accents and punctuation aside): most
+    often one event added twice. A warning, not a problem: two events may share a title."""
+    seen: dict[tuple[str, ...], str] = {}
+    warnings = []
+    for event in events:
+        key = tuple(_WORDS.findall(_fold(event.title)))
+        first = seen.setdefault(key, event.id)
+        if first != event.id:
+            path, line = _title_place(Path(events_dir), event.id)
+            other = _title_place(Path(events_dir), first)[0]
+            message = f"has the same title as {other}; is it the same event?"
+            warnings.append(Problem(path, line, "title", message))
+    return sorted(warnings)
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _title_place(folder: Path, event_id: str) -> tuple[str, int | None]:
+    for suffix in EVENT_SUFFIXES:
+        path = folder / f"{event_id}{suffix}"
+        if path.is_file():
+            for number, line in enumerate(path.read_text("utf-8-sig").splitlines(), 1):
+                if line.startswith("title:"):
+                    return relpath(path), number
+            return relpath(path), None
+    return relpath(folder / f"{event_id}.yml"), None
 
 
 def _line(node: yaml.Node) -> int:

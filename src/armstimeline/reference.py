@@ -15,9 +15,12 @@ import yaml
 __all__ = [
     "System",
     "country_name",
+    "country_names",
     "country_regions",
     "kinds",
+    "region_names",
     "relation_types",
+    "resolve_country",
     "roles",
     "system_lookup",
     "systems",
@@ -62,6 +65,11 @@ def regions() -> dict[str, str]:
     return vocabulary()["regions"]
 
 
+def region_names() -> dict[str, str]:
+    """Region ids (spelt like tags, with hyphens) and their names for people."""
+    return regions()
+
+
 @functools.cache
 def country_regions() -> dict[str, str]:
     return _read("countries.yml")
@@ -76,6 +84,39 @@ def country_name(code: str) -> str:
     if country is None:
         return code
     return getattr(country, "common_name", None) or country.name
+
+
+@functools.cache
+def country_names() -> dict[str, str]:
+    """Every name a filter accepts for a country (case-folded) to its alpha-3 code: ISO
+    names, official and common names from pycountry, and ``country_names.yml``."""
+    import pycountry
+
+    table: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            name = getattr(country, attr, None)
+            if name:
+                table.setdefault(name.casefold(), country.alpha_3)
+    for name, code in _read("country_names.yml").items():
+        table[str(name).casefold()] = code
+    return table
+
+
+def resolve_country(text: str) -> str | None:
+    """The alpha-3 code a person meant by an alpha-3 or alpha-2 code or a country name
+    (any case), or None when it names no country unambiguously."""
+    import pycountry
+
+    value = text.strip()
+    if len(value) == 3 and value.isalpha():
+        found = pycountry.countries.get(alpha_3=value.upper())
+        if found is not None:
+            return str(found.alpha_3)
+    if len(value) == 2 and value.isalpha():
+        found = pycountry.countries.get(alpha_2=value.upper())
+        return str(found.alpha_3) if found is not None else None
+    return country_names().get(value.casefold())
 
 
 @attrs.frozen

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from armstimeline import reference
 from armstimeline.dates import parse_date
-from armstimeline.errors import ArmstimelineError
+from armstimeline.errors import ArmstimelineError, did_you_mean, relpath
+from armstimeline.loader import quote_in_text, source_registry
 
 __all__ = ["new_event_file", "slugify"]
 
@@ -32,7 +33,13 @@ relations: []                # e.g. {{type: caused, target: another-event-id}}
 """
 
 
+_APOSTROPHES = re.compile(r"(?<=\w)['’ʼ](?=\w)")
+
+
 def slugify(text: str) -> str:
+    """'Russia's S-400 for Türkiye' -> 'russias-s-400-for-turkiye': an apostrophe inside a
+    word joins it, accents are dropped, anything else separates words."""
+    text = _APOSTROPHES.sub("", text)
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].strip("-")
 
@@ -46,8 +53,19 @@ def new_event_file(
     event_id: str | None = None,
     source: str | None = None,
     quote: str | None = None,
+    sources_dir: Path | None = None,
 ) -> Path:
-    """Write ``folder/<id>.yml``; refuse to overwrite an existing file."""
+    """Write ``folder/<id>.yml``; refuse to overwrite an existing file.
+
+    What the validator would refuse at once is refused here instead: an empty title, a
+    source that is not in the registry of ``sources_dir``, a quote not found in its text.
+    """
+    if not title.strip():
+        raise ArmstimelineError("The title is empty; give the event a one-line title.")
+    if "\n" in title.strip() or "\r" in title:
+        raise ArmstimelineError("The title must be one line.")
+    if source is not None and sources_dir is not None:
+        _check_source(source, quote, sources_dir)
     try:
         date = parse_date(date_text)
     except ValueError as exc:
@@ -80,3 +98,18 @@ def new_event_file(
     )
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def _check_source(source: str, quote: str | None, sources_dir: Path) -> None:
+    registry, texts = source_registry(sources_dir)
+    if source not in registry:
+        raise ArmstimelineError(
+            f"The source '{source}' is not in {relpath(sources_dir / 'sources.yml')}"
+            f"{did_you_mean(source, registry, n=1)}; register it there first."
+        )
+    checked = quote is not None and registry[source].checked_locally
+    if checked and not quote_in_text(quote or "", texts.get(source, "")):
+        raise ArmstimelineError(
+            f"The quote is not in the text of '{source}'; copy it verbatim "
+            "(white space may differ)."
+        )

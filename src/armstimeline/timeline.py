@@ -18,7 +18,7 @@ import pendulum
 
 from armstimeline import reference
 from armstimeline.dates import parse_bound
-from armstimeline.errors import ArmstimelineError
+from armstimeline.errors import ArmstimelineError, FilterError, did_you_mean
 from armstimeline.model import Event, Source, order_events
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,13 +37,24 @@ def _lower_tuple(values: Iterable[str] | str | None) -> tuple[str, ...]:
     return tuple(v.strip() for v in values if v and v.strip())
 
 
+def _unknown(what: str, value: str, allowed: Iterable[str]) -> str:
+    allowed = list(allowed)
+    hint = did_you_mean(value, allowed)
+    return f"{what} '{value}' is not known{hint}; use one of {', '.join(allowed)}"
+
+
+def _country_display_names() -> list[str]:
+    """Names worth suggesting: the countries the reference data uses, as people write them."""
+    return [reference.country_name(code) for code in reference.country_regions()]
+
+
 def _bound(value: str | pendulum.Date | None, *, end: bool) -> pendulum.Date | None:
     if value is None or isinstance(value, pendulum.Date):
         return value
     try:
         return parse_bound(str(value), end=end)
     except ValueError as exc:
-        raise ArmstimelineError(f"The date bound '{value}' is not valid: {exc}") from exc
+        raise FilterError(f"The date bound '{value}' is not valid: {exc}") from exc
 
 
 @attrs.frozen
@@ -70,33 +81,42 @@ class Filter:
 
     def __attrs_post_init__(self) -> None:
         problems = []
+        codes = []
         for country in self.countries:
-            if country.upper() not in reference.country_regions():
-                problems.append(f"country '{country}' is not used (give an ISO alpha-3 code)")
+            code = reference.resolve_country(country)
+            if code is None:
+                hint = did_you_mean(
+                    country, [*reference.country_regions(), *_country_display_names()]
+                )
+                problems.append(
+                    f"country '{country}' is not a country{hint}; give an ISO 3166-1 alpha-3 "
+                    "code (TUR), an alpha-2 code (TR) or a name (Turkey)"
+                )
+            else:
+                codes.append(code)
+        object.__setattr__(self, "countries", tuple(dict.fromkeys(codes)))
         if self.role is not None and self.role not in reference.roles():
-            problems.append(f"role '{self.role}' is not one of {', '.join(reference.roles())}")
+            problems.append(_unknown("role", self.role, reference.roles()))
         for kind in self.kinds:
             if kind not in reference.kinds():
-                problems.append(f"kind '{kind}' is not one of {', '.join(reference.kinds())}")
+                problems.append(_unknown("kind", kind, reference.kinds()))
         for region in self.regions:
             if region not in reference.regions():
-                problems.append(f"region '{region}' is not one of {', '.join(reference.regions())}")
+                problems.append(_unknown("region", region, reference.regions()))
         lookup = reference.system_lookup()
         for system in self.systems:
             if system.casefold() not in lookup:
-                problems.append(f"system '{system}' is not in the systems catalog")
+                names = [n for s in reference.systems() for n in (s.name, *s.aliases)]
+                hint = did_you_mean(system, names)
+                problems.append(f"system '{system}' is not in the systems catalog{hint}")
         if self.start and self.end and self.end < self.start:
             problems.append("the end of the date range comes before its start")
         if problems:
-            raise ArmstimelineError("Invalid filter: " + "; ".join(problems) + ".")
-
-    @property
-    def is_empty(self) -> bool:
-        return self == Filter()
+            raise FilterError("Invalid filter: " + "; ".join(problems) + ".")
 
     def matches(self, event: Event) -> bool:
         if self.countries or self.role:
-            wanted = {c.upper() for c in self.countries}
+            wanted = set(self.countries)
             if not any(
                 (not wanted or a.country in wanted) and (self.role is None or a.role == self.role)
                 for a in event.actors
@@ -143,13 +163,18 @@ class Timeline:
     sources: Mapping[str, Source] = attrs.field(factory=dict)
     _by_id: dict[str, Event] = attrs.field(init=False, repr=False, eq=False)
     _position: dict[str, int] = attrs.field(init=False, repr=False, eq=False)
+    # the tags of the whole loaded timeline, which filters of its subsets may name
+    _tags: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
 
     def _subset(self, events: Iterable[Event]) -> Timeline:
-        return attrs.evolve(self, events=_Ordered(events))
+        subset = attrs.evolve(self, events=_Ordered(events))
+        object.__setattr__(subset, "_tags", self._tags)
+        return subset
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {e.id: e for e in self.events})
         object.__setattr__(self, "_position", {e.id: i for i, e in enumerate(self.events)})
+        object.__setattr__(self, "_tags", frozenset(t for e in self.events for t in e.tags))
 
     def __iter__(self) -> Iterator[Event]:
         return iter(self.events)
@@ -184,7 +209,25 @@ class Timeline:
 
         ``timeline.filter(countries="TUR", start="2015", end="2020")``
         """
-        criteria = criteria or Filter(**kwargs)
+        if criteria is None:
+            names = [a.name for a in attrs.fields(Filter)]
+            for key in kwargs:
+                if key not in names:
+                    raise FilterError(
+                        f"filter() has no keyword '{key}'{did_you_mean(key, names, n=1)}; "
+                        f"the keywords are {', '.join(names)}."
+                    )
+            criteria = Filter(**kwargs)
+        unknown = [t for t in criteria.tags if t not in self._tags]
+        if unknown:
+            raise FilterError(
+                "Invalid filter: "
+                + "; ".join(
+                    f"no event has the tag '{t}'{did_you_mean(t, sorted(self._tags))}"
+                    for t in unknown
+                )
+                + "."
+            )
         return self._subset(e for e in self.events if criteria.matches(e))
 
     def group_by(self, key: GroupKey) -> dict[str, Timeline]:
