@@ -11,8 +11,11 @@ from datasette.app import Datasette
 
 from armstimeline.db import build
 from armstimeline.site_serve import load_metadata
+from armstimeline.timeline import load as load_timeline
 
 from .conftest import EVENTS, ROOT, SEEDS
+
+TIMELINE = load_timeline(EVENTS, SEEDS)
 
 
 @pytest.fixture(scope="module")
@@ -277,3 +280,48 @@ async def test_stored_counts_serve_only_the_events_table(db_path, tmp_path):
     )
     child = await get_json(ds, "/armstimeline/countries.json?_facet_child=actors.country")
     assert facet_values(child, "country").get("TUR") != 999
+
+
+@pytest.mark.asyncio
+class TestCalendarHoldsEveryRow:
+    """The .ics of a view carries every row the view matches, not one page of it."""
+
+    @staticmethod
+    async def uids(ds, path: str, **params) -> set[str]:
+        import icalendar
+
+        response = await ds.client.get(path, params=params)
+        assert response.status_code == 200, response.text[:300]
+        calendar = icalendar.Calendar.from_ical(response.content)
+        return {str(item["UID"]).split("@")[0] for item in calendar.walk("VEVENT")}
+
+    async def test_table_past_its_page_size(self, ds):
+        everything = {e.id for e in TIMELINE}
+        assert len(everything) > 50  # the default page size
+        assert await self.uids(ds, "/armstimeline/events.ics") == everything
+        assert await self.uids(ds, "/armstimeline/events.ics", _size="3") == everything
+
+    async def test_filtered_searched_and_queried_views(self, ds):
+        turkey = {e.id for e in TIMELINE.filter(countries="TUR")}
+        assert await self.uids(ds, "/armstimeline/events.ics", countries__arraycontains="TUR",
+                               _size="2") == turkey  # fmt: skip
+        found = {e.id for e in TIMELINE.filter(text="iskander")}
+        assert await self.uids(ds, "/armstimeline/events.ics", _search="iskander",
+                               _size="1") == found  # fmt: skip
+        myanmar = {e.id for e in TIMELINE.filter(countries="MMR")}
+        assert await self.uids(ds, "/armstimeline/country_timeline.ics", country="MMR") == myanmar
+        assert await self.uids(ds, "/armstimeline/timeline.ics", _size="5") == {
+            e.id for e in TIMELINE
+        }
+        sql = "select id from events where kind = :kind"
+        deals = {e.id for e in TIMELINE.filter(kinds="deal")}
+        assert await self.uids(ds, "/armstimeline.ics", sql=sql, kind="deal") == deals
+
+    async def test_past_the_limit_it_says_so(self, ds, monkeypatch):
+        from armstimeline.site import ics
+
+        monkeypatch.setattr(ics, "MAX_ICS_EVENTS", 10)
+        response = await ds.client.get("/armstimeline/events.ics")
+        assert response.status_code == 413
+        assert "more than 10 events" in response.text
+

@@ -26,10 +26,11 @@ from armstimeline import atomic, reference
 from armstimeline.errors import BuildError
 from armstimeline.loader import EVENT_SUFFIXES, file_stamp, load_events, recorded_stamp
 from armstimeline.model import Event, Source
+from armstimeline.search import FTS_COLUMNS, FTS_TOKENIZE
 
 __all__ = ["SCHEMA_VERSION", "BuildReport", "build", "fingerprint", "is_current"]
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 
 @attrs.frozen
@@ -134,7 +135,10 @@ create table files (
     name text primary key, sha256 text not null, size integer not null,
     mtime_ns integer not null, event_id text not null
 );
-create table kinds (id text primary key, description text not null);
+create table kinds (
+    id text primary key, description text not null,
+    given_in_trade integer not null  -- 1: the given side of a quid-pro-quo pair
+);
 create table roles (id text primary key, description text not null);
 create table regions (id text primary key, name text not null);
 create table relation_types (
@@ -317,7 +321,11 @@ select
 from relations r
 join events a on a.id = r.from_event
 join events b on b.id = r.to_event
+join kinds ka on ka.id = a.kind
+join kinds kb on kb.id = b.kind
 where r.type = 'quid_pro_quo'
+  and (ka.given_in_trade > kb.given_in_trade
+       or (ka.given_in_trade = kb.given_in_trade and a.sort_order < b.sort_order))
 order by a.sort_order, b.sort_order;
 """
 
@@ -352,7 +360,9 @@ def _vocabulary_rows(sources: dict[str, Source]) -> dict[str, list[tuple[Any, ..
     vocab = reference.vocabulary()
     regions = reference.country_regions()
     return {
-        "kinds": sorted(vocab["kinds"].items()),
+        "kinds": [
+            (k, d, int(k in reference.given_in_trade())) for k, d in sorted(vocab["kinds"].items())
+        ],
         "roles": sorted(vocab["roles"].items()),
         "regions": sorted(vocab["regions"].items()),
         "relation_types": [
@@ -452,7 +462,7 @@ def _write(
     store_facet_counts(conn)  # after the indexes, which make each count one index scan
     db = sqlite_utils.Database(conn)
     db["events"].enable_fts(
-        ["title", "summary", "quotes", "note"], fts_version="FTS5", create_triggers=False
+        list(FTS_COLUMNS), fts_version="FTS5", create_triggers=False, tokenize=FTS_TOKENIZE
     )
     db["events"].optimize()
     conn.executescript(_VIEWS)

@@ -17,6 +17,7 @@ __all__ = [
     "country_name",
     "country_names",
     "country_regions",
+    "given_in_trade",
     "kinds",
     "region_names",
     "relation_types",
@@ -47,6 +48,11 @@ def vocabulary() -> dict[str, Any]:
 def kinds() -> dict[str, str]:
     """Event kinds and their one-line descriptions."""
     return vocabulary()["kinds"]
+
+
+def given_in_trade() -> frozenset[str]:
+    """Kinds that are the given side of a quid-pro-quo pair (arms, credit, debt relief)."""
+    return frozenset(vocabulary()["given_in_trade"])
 
 
 def roles() -> dict[str, str]:

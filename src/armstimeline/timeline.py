@@ -20,6 +20,7 @@ from armstimeline import reference
 from armstimeline.dates import parse_bound
 from armstimeline.errors import ArmstimelineError, FilterError, did_you_mean
 from armstimeline.model import Event, Source, order_events
+from armstimeline.search import matching
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
@@ -77,7 +78,7 @@ class Filter:
         default=None, converter=lambda v: _bound(v, end=False)
     )
     end: pendulum.Date | None = attrs.field(default=None, converter=lambda v: _bound(v, end=True))
-    text: str | None = None
+    text: str | None = None  # words to search for: see ``armstimeline.search``
 
     def __attrs_post_init__(self) -> None:
         problems = []
@@ -135,14 +136,7 @@ class Filter:
             return False
         if (self.start or self.end) and not event.date.overlaps(self.start, self.end):
             return False
-        return not self.text or self._text_matches(event)
-
-    def _text_matches(self, event: Event) -> bool:
-        haystack = " ".join(
-            [event.id, event.title, event.summary, event.note or "", *event.systems, *event.tags]
-            + [c.quote for c in event.sources]
-        ).casefold()
-        return all(word in haystack for word in (self.text or "").casefold().split())
+        return not self.text or event.id in matching([event], self.text)
 
 
 class _Ordered(tuple):  # type: ignore[type-arg]
@@ -228,7 +222,12 @@ class Timeline:
                 )
                 + "."
             )
-        return self._subset(e for e in self.events if criteria.matches(e))
+        events: Iterable[Event] = self.events
+        if criteria.text:  # one index for all events, not one per event
+            found = matching(self.events, criteria.text)
+            events = [e for e in self.events if e.id in found]
+            criteria = attrs.evolve(criteria, text=None)
+        return self._subset(e for e in events if criteria.matches(e))
 
     def group_by(self, key: GroupKey) -> dict[str, Timeline]:
         """Events grouped by year, decade, country, kind, region, system or tag.
@@ -254,8 +253,10 @@ class Timeline:
         """Events linked to ``event`` as (relation, other event) pairs.
 
         Outgoing links carry their type ('caused'); incoming ones the inverse name from
-        the vocabulary ('caused_by'), or the same name for symmetric types, which are
-        reported once.
+        the vocabulary ('caused_by'), or the same name for symmetric types. A link stated
+        in both files is one link: a symmetric one, or a pair the vocabulary marks as
+        mirrors ('A caused B' and 'B response_to A'), is reported once, by the name this
+        event's own file gives it.
         """
         event = self[event] if isinstance(event, str) else event
         types = reference.relation_types()
@@ -266,11 +267,14 @@ class Timeline:
                 if other is not None and (type is None or rel.type == type):
                     found[(rel.type, other.id)] = other
         if direction in ("in", "both"):
+            stated = {(rel.type, rel.target) for rel in event.relations}
             for other in self.events:
                 for rel in other.relations:
                     if rel.target != event.id or (type is not None and rel.type != type):
                         continue
                     spec = types[rel.type]
+                    if direction == "both" and (spec.get("mirror"), other.id) in stated:
+                        continue  # the same link, already named from this side
                     name = rel.type if spec.get("symmetric") else spec.get("inverse", rel.type)
                     found.setdefault((name, other.id), other)
         pos = self._position
@@ -278,15 +282,25 @@ class Timeline:
         return [(name, other) for (name, _), other in ordered]
 
     def quid_pro_quo(self) -> list[tuple[Event, Event]]:
-        """Each quid-pro-quo pair once, earlier event first: what each deal bought."""
+        """Each quid-pro-quo pair once, as (what was given, what it was traded for).
+
+        The given side is the event whose kind the vocabulary lists as ``given_in_trade``
+        (arms, credit, debt relief); when both or neither are, the earlier event. Pairs
+        come in timeline order of their given side.
+        """
+        given = reference.given_in_trade()
+        pos = self._position
+
+        def side(event: Event) -> tuple[int, int]:
+            return (0 if event.kind in given else 1, pos[event.id])
+
         pairs = set()
         for event in self.events:
             for rel in event.relations:
                 other = self.get(rel.target)
                 if rel.type == "quid_pro_quo" and other is not None:
-                    a, b = sorted([event.id, other.id], key=self._position.__getitem__)
-                    pairs.add((a, b))
-        pos = self._position
+                    a, b = sorted([event, other], key=side)
+                    pairs.add((a.id, b.id))
         return [(self[a], self[b]) for a, b in sorted(pairs, key=lambda p: (pos[p[0]], pos[p[1]]))]
 
     def citations(self, event: Event | str) -> list[tuple[Source | None, str]]:

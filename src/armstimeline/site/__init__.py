@@ -263,7 +263,7 @@ def register_facet_classes() -> list[type[Facet]]:
 
 @hookimpl
 def register_output_renderer(datasette: Any) -> dict[str, Any]:
-    from armstimeline.export.site_ics import can_render_ics, render_ics
+    from armstimeline.site.ics import can_render_ics, render_ics
 
     return {"extension": "ics", "render": render_ics, "can_render": can_render_ics}
 

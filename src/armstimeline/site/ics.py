@@ -1,0 +1,95 @@
+"""The Datasette ``.ics`` output renderer: any events view or canned query as a calendar.
+
+A calendar must hold every event its view matches, not the page a reader happened to
+see: the renderer runs the view's own SQL again (with its parameters) without the page
+size, up to ``MAX_ICS_EVENTS`` events, and refuses with a sentence past that. It reads
+the event ids (an ``id`` column of the events table or the timeline view, or an
+``event_id``-like column elsewhere), rebuilds those events from the database and writes
+them with the same code as ``armstimeline export --format ics``: the same precision
+rules and the same stable UIDs on every request.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from datasette import Response
+from datasette.database import QueryInterrupted
+
+__all__ = ["MAX_ICS_EVENTS", "can_render_ics", "render_ics"]
+
+MAX_ICS_EVENTS = 10_000
+EVENT_TABLES = {"events", "timeline"}
+_PAGE_LIMIT = re.compile(r"\s+limit\s+\d+(?:\s+offset\s+\d+)?\s*;?\s*$", re.IGNORECASE)
+
+
+def _id_column(columns: list[str], table: str | None) -> str | None:
+    if "event_id" in columns:
+        return "event_id"
+    if "id" in columns and (table is None or table in EVENT_TABLES):
+        return "id"
+    if "given_id" in columns:
+        return "given_id"
+    return None
+
+
+def can_render_ics(columns: list[str], table: str | None = None) -> bool:
+    return _id_column(list(columns), table) is not None
+
+
+def _all_rows_sql(sql: str, column: str) -> str:
+    """The view's query without its page limit, reading only the id column, capped one
+    past the calendar's limit so an oversized view is noticed."""
+    body = _PAGE_LIMIT.sub("", sql.strip().rstrip(";"))
+    return (
+        f"select [{column}] from ({body}) where [{column}] is not null "
+        f"limit {MAX_ICS_EVENTS + 1}"
+    )
+
+
+async def render_ics(
+    datasette: Any,
+    request: Any,
+    database: str,
+    table: str | None,
+    columns: list[str],
+    sql: str | None = None,
+    data: dict[str, Any] | None = None,
+    query_name: str | None = None,
+) -> Response:
+    from armstimeline.db import read_events
+    from armstimeline.export.ics import ics_bytes
+
+    column = _id_column(list(columns), table)
+    if column is None or not sql:
+        return Response.text("This view has no event ids to put in a calendar.", status=400)
+    params = ((data or {}).get("query") or {}).get("params") or {}
+    db = datasette.get_database(database)
+    try:
+        result = await db.execute(_all_rows_sql(sql, column), params, truncate=False)
+    except QueryInterrupted:
+        return Response.text(
+            "This view takes too long to read in full for a calendar; narrow its filters.",
+            status=400,
+        )
+    ids = list(dict.fromkeys(row[0] for row in result.rows))
+    if len(ids) > MAX_ICS_EVENTS:
+        return Response.text(
+            f"This view matches more than {MAX_ICS_EVENTS:,} events, more than one calendar "
+            "holds; narrow its filters (a country, a kind, a date range) and download again.",
+            status=413,
+        )
+    events, sources = await db.execute_fn(lambda conn: read_events(conn, ids))
+    name = f"armstimeline: {query_name or table or database}"
+    base = datasette.absolute_url(request, datasette.urls.table(database, "events")).rsplit(
+        "/events", 1
+    )[0]
+    body = ics_bytes(events, sources, name=name, base_url=base)
+    return Response(
+        body,
+        content_type="text/calendar; charset=utf-8",
+        headers={
+            "content-disposition": f'inline; filename="{table or query_name or "events"}.ics"'
+        },
+    )
