@@ -325,3 +325,42 @@ class TestCalendarHoldsEveryRow:
         assert response.status_code == 413
         assert "more than 10 events" in response.text
 
+
+
+@pytest.mark.asyncio
+class TestSmallSiteDefects:
+    async def test_a_facet_asked_for_is_shown_once(self, ds):
+        data = await get_json(ds, "/armstimeline/events.json?_facet=kind&_facet_array=countries")
+        names = [f["name"] for f in facet_list(data)]
+        assert names.count("kind") == 1 and names.count("countries") == 1, names
+        assert sum(facet_values(data, "kind").values()) == len(TIMELINE)
+
+    async def test_bad_timeline_filter_is_a_readable_page(self, ds):
+        response = await ds.client.get("/armstimeline/-/timeline?_through=garbage")
+        assert response.status_code == 400
+        assert response.headers["content-type"].startswith("text/html")
+        assert "These filters do not work" in response.text
+        assert '{"ok"' not in response.text
+
+    async def test_canned_queries_open_on_an_example(self, ds):
+        for query in ("country_timeline", "between_countries", "event_sources"):
+            response = await ds.client.get(f"/armstimeline/{query}")
+            assert response.status_code == 302, query
+            page = await ds.client.get(response.headers["location"])
+            assert page.status_code == 200 and "0 results" not in page.text, query
+        data = await get_json(ds, "/armstimeline/country_timeline.json?country=MMR")
+        assert data["rows"]
+
+    async def test_ids_in_query_results_link_to_events(self, ds):
+        page = await ds.client.get("/armstimeline/quid_pro_quo_pairs")
+        assert '<a href="/armstimeline/events/bangladesh-arms-loan-2013">' in page.text
+
+    async def test_quid_pro_quo_pairs_read_given_then_traded_for(self, ds):
+        rows = await get_json(ds, "/armstimeline/quid_pro_quo_pairs.json?_shape=array")
+        pairs = {(r["given_id"], r["traded_for_id"]) for r in rows}
+        assert ("bangladesh-arms-loan-2013", "gazprom-bangladesh-gas-wells-2013") in pairs
+        assert ("iran-arms-deal-negotiations-2016", "hamedan-air-base-2016") in pairs
+        view = await get_json(ds, "/armstimeline/quid_pro_quo.json?_shape=array&_size=max")
+        assert {(r["event_id"], r["traded_for_id"]) for r in view} == pairs
+        library = {(a.id, b.id) for a, b in TIMELINE.quid_pro_quo()}
+        assert library == pairs

@@ -203,3 +203,10 @@ class TestNewUserDefects:
         assert "TimelineJS" in top and "SVG" in top
         validate_help = " ".join(run("validate", "--help").output.split())
         assert "PATH:LINE:COLUMN: FIELD: MESSAGE" in validate_help
+
+
+def test_show_lists_each_related_event_once():
+    out = run("show", *DATA, "turkey-s400-purchase-2019").output
+    related = out.split("Related:")[1]
+    assert related.count("[turkey-f35-suspension-2019]") == 1
+    assert "responded_by" not in related

@@ -76,8 +76,20 @@ class TestGroupingAndRelations:
         unordered = {frozenset(p) for p in pairs}
         assert {"bangladesh-arms-loan-2013", "gazprom-bangladesh-gas-wells-2013"} in unordered
         assert len(pairs) == len(unordered), "each pair once"
-        for a, b in pairs:
-            assert timeline.ids.index(a) < timeline.ids.index(b), "earlier event first"
+        for a, b in pairs:  # what was given (arms, credit, debt relief), then what it bought
+            assert timeline[a].kind in {"deal", "negotiation", "loan", "delivery", "debt_relief"}
+            assert timeline[b].kind in {"basing", "resource_rights"}
+        assert ("bangladesh-arms-loan-2013", "gazprom-bangladesh-gas-wells-2013") in pairs
+
+    def test_a_link_stated_from_both_sides_is_listed_once(self, timeline):
+        """S-400 'caused' the F-35 suspension, and the suspension is a 'response_to' the
+        S-400: one link, named from the side asked about."""
+        related = timeline.related("turkey-s400-purchase-2019")
+        others = [e.id for _, e in related]
+        assert len(others) == len(set(others)), related
+        assert ("caused", "turkey-f35-suspension-2019") in [(r, e.id) for r, e in related]
+        back = [(r, e.id) for r, e in timeline.related("turkey-f35-suspension-2019")]
+        assert back == [("response_to", "turkey-s400-purchase-2019")]
 
     def test_inverse_names(self, timeline):
         """Incoming links are named from this side: the F-35 suspension was caused_by the S-400."""

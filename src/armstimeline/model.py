@@ -57,6 +57,15 @@ class Amount:
             raise ValueError("an amount has either a currency or a unit")
 
     @property
+    def number(self) -> str:
+        """The value exactly, as a person writes it: '30' and '13400000000', not '30.0';
+        '2.5' stays '2.5' (and -0 is '0')."""
+        value = self.value + 0.0  # -0.0 becomes 0.0
+        if value.is_integer() and abs(value) < 2**53:
+            return str(int(value))
+        return repr(value)
+
+    @property
     def label(self) -> str:
         """'1000000000 USD' or '65 percent', for one-cell displays."""
         number = f"{self.value:g}" if self.value < 1e15 else repr(self.value)

@@ -102,7 +102,7 @@ def record_values(event: Event) -> tuple[Any, ...]:
         plain(dict.fromkeys([a.country for a in actors if a.role == "recipient"])),
         plain([f"{a.country}:{a.role}" for a in actors]),
         join(event.systems),
-        join([f"{a.value!r} {a.currency or a.unit}: {a.what}" for a in event.amounts]),
+        join([f"{a.number} {a.currency or a.unit}: {a.what}" for a in event.amounts]),
         join([f"{p.name} ({p.lat!r}, {p.lon!r})" for p in event.places]),
         first.lat if first else "",
         first.lon if first else "",

@@ -14,6 +14,7 @@ It adds what stock Datasette lacks for this data:
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 from typing import Any
 
@@ -21,6 +22,9 @@ from datasette import Response, hookimpl
 from datasette.database import QueryInterrupted
 from datasette.facets import ColumnFacet, Facet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+from markupsafe import Markup, escape
+
+from armstimeline.errors import FilterError
 
 
 class ChildFacet(Facet):
@@ -52,9 +56,12 @@ class ChildFacet(Facet):
         db = self.ds.get_database(self.database)
         size = self.get_facet_size()
         pairs = self.get_querystring_pairs()
+        asked = {v for k, v in pairs if k == "_facet_array"}
         for source, config in self._configs():
             child, column = config["table"], config["column"]
             name = config.get("name", column)
+            if name in asked:
+                continue  # ?_facet_array=countries shows the same facet; not twice
             keys = [
                 fk
                 for fk in await db.foreign_keys_for_table(child)
@@ -194,8 +201,11 @@ class StoredFacet(ColumnFacet):
         size = self.get_facet_size()
         results: list[dict[str, Any]] = []
         live = []
+        asked = set(self.request.args.getlist("_facet")) if self.request else set()
         for item in configs:
             column = item["config"].get("column") or item["config"]["simple"]
+            if column in asked:
+                continue  # ?_facet=kind: Datasette's own column facet shows it, live
             rows = (
                 None
                 if " where " in self.sql.lower()
@@ -256,6 +266,23 @@ class StoredFacet(ColumnFacet):
         }
 
 
+EVENT_ID_COLUMNS = frozenset({"id", "event_id", "given_id", "traded_for_id", "from_event",
+                              "to_event"})  # fmt: skip
+_EVENT_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+@hookimpl
+def render_cell(value: Any, column: str, table: str | None, database: str, datasette: Any) -> Any:
+    """Event ids in query results (canned or not) link to the event's page; tables link
+    their own keys already."""
+    if table is not None or column not in EVENT_ID_COLUMNS or not isinstance(value, str):
+        return None
+    if not _EVENT_ID.fullmatch(value):
+        return None
+    href = datasette.urls.row(database, "events", value)
+    return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
+
+
 @hookimpl
 def register_facet_classes() -> list[type[Facet]]:
     return [ChildFacet, StoredFacet]
@@ -281,6 +308,14 @@ def _table_query(request: Any) -> list[tuple[str, str]]:
     return [(k, v) for k, v in pairs if k not in _OWN_ARGS and not k.startswith(_DROP_PREFIXES)]
 
 
+def _error_text(response: Any) -> str:
+    """The sentence in Datasette's JSON error, else the start of the body."""
+    try:
+        return str(response.json().get("error") or response.text[:300])
+    except ValueError:
+        return str(response.text[:300])
+
+
 async def _filtered_ids(
     datasette: Any, database: str, query: list[tuple[str, str]]
 ) -> tuple[list[str], str]:
@@ -294,7 +329,7 @@ async def _filtered_ids(
     while url and len(ids) < MAX_TIMELINE_EVENTS:
         response = await datasette.client.get(url)
         if response.status_code != 200:
-            raise ValueError(response.text[:300])
+            raise FilterError(_error_text(response))
         data = response.json()
         description = data.get("human_description_en") or description
         ids.extend(row["id"] for row in data["rows"])
@@ -318,8 +353,18 @@ async def timeline_page(datasette: Any, request: Any) -> Response:
     query = _table_query(request)
     try:
         ids, description = await _filtered_ids(datasette, database, query)
-    except ValueError as exc:
-        return Response.text(f"These filters do not work on the events table: {exc}", status=400)
+    except FilterError as exc:
+        page = await datasette.render_template(
+            "error.html",
+            {
+                "ok": False,
+                "status": 400,
+                "title": "These filters do not work on the events table",
+                "error": f"{exc} Go back to the events table and choose the filters there.",
+            },
+            request=request,
+        )
+        return Response.html(page, status=400)
     events = await db.execute_fn(lambda conn: read_items(conn, ids))
     # Country lanes repeat an event once per country; past a few thousand events the
     # kind lanes keep the page quick. The reader can still switch.
@@ -367,6 +412,43 @@ def table_actions(datasette: Any, database: str, table: str, request: Any) -> li
     query = urllib.parse.urlencode(_table_query(request)) if request else ""
     href = datasette.urls.database(database) + "/-/timeline" + (f"?{query}" if query else "")
     return [{"href": href, "label": "Show as a visual timeline"}]
+
+
+def _example_location(datasette: Any, path: str) -> str | None:
+    """Where a bare canned-query page should go: the same page with the example values
+    metadata gives its parameters (``plugins.armstimeline.query_examples``)."""
+    parts = path.strip("/").split("/")
+    if len(parts) != 2:
+        return None
+    examples = (datasette.plugin_config("armstimeline") or {}).get("query_examples") or {}
+    values = examples.get(parts[1])
+    if not values or parts[0] not in datasette.databases:
+        return None
+    return path + "?" + urllib.parse.urlencode({k: str(v) for k, v in values.items()})
+
+
+@hookimpl
+def asgi_wrapper(datasette: Any) -> Any:
+    """Open a parameterised canned query on an example instead of "0 results"."""
+
+    def wrap(app: Any) -> Any:
+        async def with_examples(scope: dict[str, Any], receive: Any, send: Any) -> None:
+            if (
+                scope.get("type") == "http"
+                and scope.get("method") == "GET"
+                and not scope.get("query_string")
+            ):
+                location = _example_location(datasette, scope.get("path", ""))
+                if location is not None:
+                    await send({"type": "http.response.start", "status": 302,
+                                "headers": [[b"location", location.encode("utf-8")]]})  # fmt: skip
+                    await send({"type": "http.response.body", "body": b""})
+                    return
+            await app(scope, receive, send)
+
+        return with_examples
+
+    return wrap
 
 
 POPUP_GUARD = """
