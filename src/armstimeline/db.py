@@ -44,6 +44,7 @@ class BuildReport:
 
 
 Stamp = tuple[str, int, int]  # (SHA-256, size, mtime in ns) of one event file
+NOT_A_FILE = "not a regular file"  # the stamp's hash for a link or folder named like an event
 
 
 def file_stamps(events_dir: Path, known: dict[str, Stamp] | None = None) -> dict[str, Stamp]:
@@ -58,7 +59,12 @@ def file_stamps(events_dir: Path, known: dict[str, Stamp] | None = None) -> dict
     out: dict[str, Stamp] = {}
     with os.scandir(events_dir) as entries:
         for entry in entries:
-            if not entry.name.endswith(EVENT_SUFFIXES) or not entry.is_file(follow_symlinks=False):
+            if not entry.name.endswith(EVENT_SUFFIXES):
+                continue
+            if not entry.is_file(follow_symlinks=False):
+                # a link, folder or device where an event file should be: never "unchanged",
+                # so the build parses it and refuses it exactly as validate does
+                out[entry.name] = (NOT_A_FILE, -1, -1)
                 continue
             info = entry.stat(follow_symlinks=False)
             old = known.get(entry.name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -105,7 +106,8 @@ def did_you_mean(value: str, choices: Iterable[str], n: int = 3) -> str:
 
 def relpath(path: Path) -> str:
     """A path as a person would type it: relative to the working directory when inside it."""
+    # absolute, not resolved: a path may be a link (or a loop of links) being reported
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(os.path.abspath(path)).relative_to(os.path.abspath(Path.cwd())))
     except ValueError:
         return str(path)

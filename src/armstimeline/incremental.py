@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from armstimeline.errors import ValidationError, relpath
+from armstimeline.errors import BuildError, ValidationError, relpath
 from armstimeline.loader import recorded_stamp
 from armstimeline.model import order_ids
 
@@ -159,6 +159,12 @@ def _apply(
             # to commit), so only the file's structure needs checking here
             dbmod._check(conn, keys=False)
             total = conn.execute("select count(*) from events").fetchone()[0]
+            if total != len(hashes):  # never publish fewer events than the folder holds
+                raise BuildError(
+                    f"The update of {db_path} would hold {total} events for {len(hashes)} "
+                    "event files; run `armstimeline build` again (it starts cold) or report "
+                    "this. The previous database is unchanged."
+                )
     return dbmod.BuildReport(
         path=db_path, events=total, tables={"changed": len(changed), "removed": len(removed)},
         fingerprint=stamp,

@@ -178,10 +178,13 @@ class _Reader:
             self.problem(node, field, f"expected text, found {_kind(node)}")
             return None
         text: str = node.value
+        # splitlines knows every Unicode line break (U+2028, U+2029, U+0085, ...)
         if _CONTROL.search(text.replace("\t", " ") if multiline else text) or (
-            not multiline and "\n" in text.strip()
+            not multiline and len(text.strip().splitlines()) > 1
         ):
             what = "control characters" if _CONTROL.search(text) else "line breaks"
+            if not multiline and what == "line breaks" and "\n" not in text:
+                what = "a Unicode line or paragraph separator (a line break)"
             self.problem(node, field, f"{show_value(text)} contains {what}; remove them")
             return None
         text = text.strip()
@@ -641,7 +644,7 @@ def _parse_event(
         title=title,
         date=date,
         kind=kind,
-        summary=normalise_space(summary),
+        summary=summary,
         sources=[c for c, _ in citations],
         actors=actors,
         systems=tuple(dict.fromkeys(systems)),
@@ -649,7 +652,7 @@ def _parse_event(
         places=places,
         tags=tuple(dict.fromkeys(tags)),
         relations=[rel for rel, _ in relations],
-        note=normalise_space(note) if note else None,
+        note=note,
     )
     line = _line
     return (

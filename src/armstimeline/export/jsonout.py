@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from typing import Any
 
 from armstimeline.dates import DateInterval, PartialDate
@@ -54,9 +55,7 @@ def _slide(event: Event) -> dict[str, Any]:
         "group": event.kind,
         "text": {
             "headline": html.escape(event.title),
-            "text": "<p>"
-            + html.escape(event.summary)
-            + "</p>"
+            "text": _paragraphs(event.summary)
             + "".join(
                 f"<blockquote>{html.escape(c.quote)}</blockquote><p>— {html.escape(c.source)}</p>"
                 for c in event.sources
@@ -78,6 +77,15 @@ def timelinejs(timeline: Timeline, title: str = "armstimeline") -> dict[str, Any
         },
         "events": [_slide(e) for e in timeline],
     }
+
+
+def _paragraphs(text: str) -> str:
+    """Prose as HTML: a blank line starts a paragraph, a single line break stays one."""
+    parts = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return "".join(
+        "<p>" + "<br>".join(html.escape(line) for line in part.split("\n")) + "</p>"
+        for part in parts
+    )
 
 
 def timelinejs_json(timeline: Timeline, title: str = "armstimeline") -> str:
