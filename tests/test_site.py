@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from datasette.app import Datasette
@@ -364,3 +365,39 @@ class TestSmallSiteDefects:
         assert {(r["event_id"], r["traded_for_id"]) for r in view} == pairs
         library = {(a.id, b.id) for a, b in TIMELINE.quid_pro_quo()}
         assert library == pairs
+
+
+@pytest.mark.asyncio
+class TestOneCallIsBounded:
+    """Datasette's time limit counts VM steps; one huge call is a single step."""
+
+    @pytest.mark.parametrize(
+        "sql",
+        ["select length(randomblob(1000000000))", "select hex(randomblob(400000000))",
+         "select length(zeroblob(1000000000))",
+         "select length(replace(hex(zeroblob(200000)), '0', '000000'))"],
+    )  # fmt: skip
+    async def test_huge_values_fail_at_once(self, ds, sql):
+        response = await ds.client.get("/armstimeline.json", params={"sql": sql})
+        assert response.status_code == 400
+        assert "too big" in response.json()["error"]
+
+    @pytest.mark.parametrize("fmt", ["%.*c", "%*c", "%.*d"])
+    async def test_printf_padding_is_refused_before_it_runs(self, ds, fmt):
+        def url(sql: str) -> str:
+            return "/armstimeline.json?" + urlencode({"sql": sql, "_shape": "array"})
+
+        data = await get_json(ds, url(f"select printf('{fmt}', 1000000000, 'x') as out"))
+        assert data == [{"out": None}]
+        ok = await get_json(ds, url("select printf('%25.2f', 3.14159) as out"))
+        assert ok == [{"out": " " * 21 + "3.14"}]
+
+    async def test_every_connection_has_the_caps(self, ds):
+        from armstimeline.site import MAX_VALUE_BYTES
+
+        db = ds.get_database("armstimeline")
+        limit = await db.execute_fn(lambda conn: conn.getlimit(sqlite3.SQLITE_LIMIT_LENGTH))
+        assert limit == MAX_VALUE_BYTES
+        longest = await db.execute("select max(length(cast(summary as blob)) + "
+                                   "length(cast(quotes as blob))) from events")  # fmt: skip
+        assert longest.rows[0][0] < MAX_VALUE_BYTES
