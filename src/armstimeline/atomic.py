@@ -8,15 +8,19 @@ temporary file behind.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from armstimeline.errors import ArmstimelineError
 
-__all__ = ["replacing", "write_atomic"]
+__all__ = ["exclusive", "remove_stale_temporaries", "replacing", "write_atomic"]
+
+LOCK_WAIT_SECONDS = 600.0
 
 
 @contextlib.contextmanager
@@ -57,6 +61,62 @@ def replacing(
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+@contextlib.contextmanager
+def exclusive(
+    target: Path,
+    error: type[ArmstimelineError] = ArmstimelineError,
+    wait: float | None = None,
+) -> Iterator[None]:
+    """Hold the lock of ``target``: an advisory ``flock`` on the folder that holds it.
+
+    Two builds of one database would both write and the last rename would win, losing
+    the other's result without a word; the second now waits for the first, up to
+    ``wait`` seconds (``LOCK_WAIT_SECONDS`` by default), then fails with a sentence. The
+    folder is locked, not a lock file, so nothing is left beside the database, and the
+    operating system releases the lock when its holder exits, even by ``kill -9``: a
+    crash never leaves the database locked. (Builds of two databases in one folder wait
+    for each other too.)
+    """
+    import fcntl
+
+    resolved = target.resolve()
+    try:
+        resolved.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(resolved.parent, os.O_RDONLY)
+    except OSError as exc:
+        raise error(f"Could not lock {target}: {_reason(exc)}.") from exc
+    try:
+        deadline = time.monotonic() + (LOCK_WAIT_SECONDS if wait is None else wait)
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise error(
+                        f"Another build of {target} is still running; wait for it to finish "
+                        "and run the command again."
+                    ) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def remove_stale_temporaries(target: Path) -> list[Path]:
+    """Remove temporary files an earlier, crashed writer of ``target`` left beside it.
+
+    Call it while holding ``exclusive(target)``: then no live writer owns such a file.
+    """
+    resolved = target.resolve()
+    removed = []
+    for path in resolved.parent.glob(f".{glob.escape(resolved.name)}.*.tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+            removed.append(path)
+    return removed
 
 
 def write_atomic(

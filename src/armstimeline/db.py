@@ -491,9 +491,19 @@ def build(
     sources and schema, only changed files are parsed and their rows replaced; with
     nothing changed, nothing is written. Raises ValidationError (nothing written) when
     the events have problems, and BuildError when the database cannot be written; the
-    old file is untouched in both.
+    old file is untouched in both. One build of a database runs at a time (a second
+    waits for the lock), and temporary files of crashed builds are removed.
     """
     events_dir, sources_dir, db_path = Path(events_dir), Path(sources_dir), Path(db_path)
+    with atomic.exclusive(db_path, BuildError):
+        atomic.remove_stale_temporaries(db_path)
+        return _build(events_dir, sources_dir, db_path, progress, incremental)
+
+
+def _build(
+    events_dir: Path, sources_dir: Path, db_path: Path, progress: Any, incremental: bool
+) -> BuildReport:
+    """``build`` once it holds the database's lock."""
     sources_fp = sources_fingerprint(sources_dir)
     if incremental and db_path.is_file() and events_dir.is_dir():
         from armstimeline.incremental import update

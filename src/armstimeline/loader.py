@@ -8,6 +8,7 @@ then converted by its own rules, and each problem is recorded with its place.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import gc
 import hashlib
@@ -938,6 +939,19 @@ def _parse_chunk(
     return out
 
 
+def _die_with_parent(parent: int) -> None:
+    """In a parse worker: end when the parent ends, even by ``kill -9`` (Linux's
+    parent-death signal), instead of running on for seconds as an orphan."""
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
 def _parse_many(
     paths: list[Path], shown_dir: str, hashes: dict[str, Any] | None
 ) -> Iterator[tuple[_Parsed | None, list[Problem]]]:
@@ -955,7 +969,9 @@ def _parse_many(
 
     chunks = [paths[i : i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
     jobs = [(chunk, shown_dir, hashes is not None) for chunk in chunks]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with multiprocessing.get_context("fork").Pool(
+        workers, initializer=_die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         for chunk, results in zip(chunks, pool.imap(_parse_chunk, jobs), strict=True):
             for path, (item, found, digest) in zip(chunk, results, strict=True):
                 if hashes is not None and digest is not None:
