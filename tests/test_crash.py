@@ -137,7 +137,7 @@ def test_a_held_lock_makes_the_second_build_wait_then_say_so(tmp_path):
     from armstimeline.errors import BuildError
 
     db = tmp_path / "held.db"
-    with exclusive(db), pytest.raises(BuildError, match="Another build of .* is still running"):  # noqa: SIM117
+    with exclusive(db), pytest.raises(BuildError, match=r"Another build of .* is still running"):  # noqa: SIM117
         with exclusive(db, BuildError, wait=0.2):
             pass
 
