@@ -47,6 +47,41 @@ def paths(db: str) -> list[str]:
     ]
 
 
+# The heaviest queries the site allows, sent in turn by --heavy clients: as many rows of
+# the longest value as Datasette returns, a recursive count until the time limit, and a
+# cross join the time limit stops. Their answers (200, or 400 when a limit stops them) are
+# counted apart from the readers' requests, which must all succeed.
+HEAVY_SQL = [
+    "with recursive n(i) as (select 1 union all select i + 1 from n limit 1000) "
+    "select i, hex(randomblob(262144)) as blob from n",
+    "with recursive n(i) as (select 1 union all select i + 1 from n) select count(*) from n",
+    "select count(*) from events a, events b, events c, events d, events e",
+    "select length(printf('%.*c', 1000000000, 'x'))",
+]
+
+
+def _peak_rss_mb(pid: int) -> float | None:
+    """The peak resident memory (Linux's VmHWM) of the server and its worker processes,
+    added up, or None where unknown."""
+
+    def peak(process: int) -> int:
+        for line in Path(f"/proc/{process}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+        return 0
+
+    def family(process: int) -> list[int]:
+        children = []
+        for task in Path(f"/proc/{process}/task").iterdir():
+            children += [int(c) for c in (task / "children").read_text().split()]
+        return [process] + [p for child in children for p in family(child)]
+
+    try:
+        return round(sum(peak(p) for p in family(pid)) / 1024, 1)
+    except OSError:
+        return None
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -93,6 +128,29 @@ def run(args: argparse.Namespace) -> dict:
         deadline = time.monotonic() + args.seconds
         budget = [args.max_requests]
 
+        heavy: dict[str, int] = {}
+        heavy_urls = [
+            f"{base}/{db.stem}.json?" + urllib.parse.urlencode({"sql": sql}) for sql in HEAVY_SQL
+        ]
+
+        def heavy_client(offset: int) -> None:
+            i = offset
+            while time.monotonic() < deadline:
+                url = heavy_urls[i % len(heavy_urls)]
+                i += 1
+                try:
+                    with urllib.request.urlopen(url, timeout=30) as response:
+                        response.read()
+                        status = str(response.status)
+                except urllib.error.HTTPError as exc:
+                    status = str(exc.code)
+                except OSError as exc:
+                    status = type(exc).__name__
+                with lock:
+                    heavy[status] = heavy.get(status, 0) + 1
+
+        table_latencies: list[float] = []
+
         def client(offset: int) -> None:
             i = offset
             while time.monotonic() < deadline:
@@ -115,24 +173,31 @@ def run(args: argparse.Namespace) -> dict:
                 elapsed = time.perf_counter() - t0
                 with lock:
                     latencies.append(elapsed)
+                    if url == urls[0]:
+                        table_latencies.append(elapsed)
                     if not ok:
                         errors.append(f"{status} {url}")
 
-        threads = [threading.Thread(target=client, args=(n,)) for n in range(args.clients)]
+        threads = [
+            threading.Thread(target=heavy_client if n < args.heavy else client, args=(n,))
+            for n in range(args.clients)
+        ]
         t_start = time.monotonic()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         wall = time.monotonic() - t_start
+        peak_mb = _peak_rss_mb(proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
     after = hashlib.sha256(db.read_bytes()).hexdigest()
     ordered = sorted(latencies)
+    tables = sorted(table_latencies)
 
-    def pct(p: float) -> float:
-        return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000 if ordered else 0.0
+    def pct(p: float, values: list[float] = ordered) -> float:
+        return values[min(len(values) - 1, int(p * len(values)))] * 1000 if values else 0.0
 
     return {
         "clients": args.clients,
@@ -145,6 +210,10 @@ def run(args: argparse.Namespace) -> dict:
         "p99_ms": round(pct(0.99), 1),
         "max_ms": round(ordered[-1] * 1000, 1) if ordered else 0,
         "mean_ms": round(statistics.fmean(ordered) * 1000, 1) if ordered else 0,
+        "table_page_p99_ms": round(pct(0.99, tables), 1),
+        "heavy_clients": args.heavy,
+        "heavy_answers": dict(sorted(heavy.items())),
+        "server_peak_rss_mb": peak_mb,
         "first_answer_s": round(started, 2),
         "database_unchanged": before == after,
     }
@@ -155,12 +224,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--max-requests", type=int, default=100_000)
+    parser.add_argument(
+        "--heavy", type=int, default=0, help="clients that send the heaviest SQL in a loop"
+    )
     parser.add_argument("--events", type=Path, default=None)
     parser.add_argument("--sources", type=Path, default=None)
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args(argv)
     if args.clients < 1 or args.clients > 64 or args.seconds <= 0 or args.seconds > 600:
         parser.error("use 1-64 clients for at most 600 seconds")
+    if not 0 <= args.heavy < args.clients:
+        parser.error("--heavy must leave at least one reading client")
     report = run(args)
     if args.json:
         print(json.dumps(report, indent=2))

@@ -179,6 +179,12 @@ def build(events_dir: Path | None, sources_dir: Path | None, db_path: Path) -> N
     help="Datasette metadata. Default: ./metadata.yml, else the bundled one.",
 )
 @click.option("--no-rebuild", is_flag=True, help="Serve the database as it is.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Server processes. Default: one per core, at most 4.",
+)
 @run_library
 def serve(
     events_dir: Path | None,
@@ -188,13 +194,14 @@ def serve(
     port: int,
     metadata_file: Path | None,
     no_rebuild: bool,
+    workers: int | None,
 ) -> None:
     """Rebuild the database if the events changed, then browse it in Datasette.
 
     The database is opened immutable (read-only) with metadata.yml, the map plugin and
     this project's plugin.
     """
-    from armstimeline.site_serve import serve_database
+    from armstimeline.site_serve import default_workers, serve_database
 
     events_dir, sources_dir = dirs(events_dir, sources_dir)
     serve_database(
@@ -205,6 +212,7 @@ def serve(
         port=port,
         metadata=metadata_file,
         echo=lambda msg: click.echo(msg, err=True),
+        workers=workers or default_workers(),
     )
 
 

@@ -87,6 +87,7 @@ def serve_database(
     port: int,
     metadata: Path | None = None,
     echo: Callable[[str], None] = print,
+    workers: int = 1,
 ) -> None:
     from armstimeline.db import build, is_current
 
@@ -105,6 +106,10 @@ def serve_database(
         if inspect is not None:
             inspect_json = Path(tmp) / "inspect-data.json"
             inspect_json.write_text(json.dumps(inspect), encoding="utf-8")
+        if workers > 1:
+            echo(f"Serving {db_path} read-only at http://{host}:{port}/ ({workers} processes)")
+            _serve_processes(db_path, meta, inspect_json, host, port, workers)
+            return
         from datasette.cli import cli as datasette_cli
 
         echo(f"Serving {db_path} read-only at http://{host}:{port}/")
@@ -113,3 +118,64 @@ def serve_database(
             prog_name="datasette",
             standalone_mode=True,
         )
+
+
+SETTINGS = {"suggest_facets": False, "sql_time_limit_ms": 1000, "max_returned_rows": 1000}
+_CONFIG_VARIABLE = "ARMSTIMELINE_SERVE_CONFIG"
+
+
+def default_workers() -> int:
+    """Processes to serve with: one per core, at most four. The database is immutable,
+    so processes share nothing but the listening socket; two on two cores roughly double
+    the pages served under many readers (Python runs one thread at a time per process)."""
+    import os
+
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def _serve_processes(
+    db_path: Path, meta: Path, inspect_json: Path | None, host: str, port: int, workers: int
+) -> None:
+    """uvicorn with ``workers`` processes, each building the same Datasette from the
+    configuration handed down in the environment (one signing secret for all)."""
+    import os
+    import secrets
+
+    import uvicorn
+
+    os.environ[_CONFIG_VARIABLE] = json.dumps(
+        {
+            "db": str(db_path.resolve()),
+            "metadata": str(meta),
+            "inspect": str(inspect_json) if inspect_json else None,
+            "secret": os.environ.get("DATASETTE_SECRET") or secrets.token_hex(32),
+        }
+    )
+    uvicorn.run(
+        "armstimeline.site_serve:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
+
+
+def app_from_environment() -> Any:
+    """The ASGI app of one serving process (see ``_serve_processes``)."""
+    import os
+
+    from datasette.app import Datasette
+
+    config = json.loads(os.environ[_CONFIG_VARIABLE])
+    inspect = (
+        json.loads(Path(config["inspect"]).read_text("utf-8")) if config.get("inspect") else None
+    )
+    datasette = Datasette(
+        immutables=[config["db"]],
+        metadata=json.loads(Path(config["metadata"]).read_text("utf-8")),
+        inspect_data=inspect,
+        settings=SETTINGS,
+        secret=config["secret"],
+    )
+    return datasette.app()
