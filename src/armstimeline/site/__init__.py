@@ -241,6 +241,10 @@ class StoredFacet(ColumnFacet):
             if self.table
             else {}
         )
+        # the links path_with_added_args and absolute_url would make, with the request
+        # parsed once per facet rather than once per value (a third of the page's time)
+        base = self.ds.absolute_url(self.request, self.ds.urls.path(self.request.path))
+        current = urllib.parse.parse_qsl(self.request.query_string)
         return {
             "name": column,
             "type": "column",
@@ -253,12 +257,9 @@ class StoredFacet(ColumnFacet):
                     "value": row["value"],
                     "label": labels.get((column, row["value"]), row["value"]),
                     "count": row["count"],
-                    "toggle_url": self.ds.absolute_url(
-                        self.request,
-                        self.ds.urls.path(
-                            path_with_added_args(self.request, {column: row["value"]})
-                        ),
-                    ),
+                    "toggle_url": base
+                    + "?"
+                    + urllib.parse.urlencode([*current, (column, row["value"])]),
                     "selected": False,  # stored counts serve only the unfiltered table
                 }
                 for row in rows.rows[:size]
