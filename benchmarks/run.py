@@ -34,8 +34,8 @@ import yaml  # noqa: E402
 
 from armstimeline import db as dbmod  # noqa: E402
 from armstimeline.export import export  # noqa: E402
-from armstimeline.export.records import COLUMNS, event_record  # noqa: E402
-from armstimeline.loader import event_paths, load_events  # noqa: E402
+from armstimeline.loading import event_paths, load_events  # noqa: E402
+from armstimeline.records import COLUMNS, event_record  # noqa: E402
 from armstimeline.timeline import Timeline  # noqa: E402
 
 RESULTS: list[dict] = []
@@ -137,7 +137,7 @@ def peak_rss_mb(events: Path, seeds: Path) -> float:
     # (large) process would report the parent's memory.
     code = (
         f"import sys; sys.path.insert(0, {str(HERE.parent / 'src')!r});"
-        "from armstimeline.loader import load_events;"
+        "from armstimeline.loading import load_events;"
         f"e, s = load_events({str(events)!r}, {str(seeds)!r});"
         "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))"
     )

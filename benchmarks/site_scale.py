@@ -214,7 +214,7 @@ def main() -> int:
         "--cache", type=Path, default=Path(tempfile.gettempdir()) / "armstimeline-bench"
     )
     args = parser.parse_args()
-    from armstimeline.site_serve import load_metadata
+    from armstimeline.site.serve import load_metadata
 
     args.cache.mkdir(parents=True, exist_ok=True)
     db = args.cache / f"site{args.n}.db"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from armstimeline.db import build
+from armstimeline.database import build
 
 ROOT = Path(__file__).resolve().parent.parent
 N_FILES = 600
@@ -44,7 +44,7 @@ def edit(events: Path, rng: random.Random, share: float) -> None:
 def run_build(events: Path, seeds: Path, db: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "ARMSTIMELINE_WORKERS": "2"}  # parse workers even for 600 files
     code = (
-        "import sys; from armstimeline.db import build; "
+        "import sys; from armstimeline.database import build; "
         "build(sys.argv[1], sys.argv[2], sys.argv[3])"
     )
     return subprocess.Popen(
@@ -111,19 +111,23 @@ def test_two_builds_of_one_database_take_turns(tmp_path, monkeypatch):
     events, seeds = generated(tmp_path)
     db = tmp_path / "turns.db"
     order: list[str] = []
-    from armstimeline import db as dbmod
+    from armstimeline.database import builder
 
-    real = dbmod._build
+    real = builder.load_events
 
     def traced(*args, **kwargs):
         order.append("start")
         try:
             return real(*args, **kwargs)
         finally:
+            time.sleep(0.2)  # give the other thread every chance to overlap
             order.append("end")
 
-    monkeypatch.setattr(dbmod, "_build", traced)
-    threads = [threading.Thread(target=build, args=(events, seeds, db)) for _ in range(2)]
+    monkeypatch.setattr(builder, "load_events", traced)
+    threads = [
+        threading.Thread(target=build, args=(events, seeds, db), kwargs={"incremental": False})
+        for _ in range(2)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from armstimeline.cli import cli
-from armstimeline.db import build, is_current, table_rows
-from armstimeline.errors import ValidationError
+from armstimeline.database import build, is_current, table_rows
+from armstimeline.errors import BuildError, ValidationError
 
 from .conftest import EVENTS, SEEDS
 
@@ -67,7 +67,7 @@ class TestBuild:
 
     def test_failed_write_keeps_old_db(self, tmp_path, monkeypatch):
         """A crash while writing leaves the previous database intact and no temp file."""
-        from armstimeline import db as dbmod
+        from armstimeline.database import cold
 
         path = tmp_path / "armstimeline.db"
         build(EVENTS, SEEDS, path)
@@ -76,8 +76,8 @@ class TestBuild:
         def boom(*args, **kwargs):
             raise sqlite3.OperationalError("disk I/O error")
 
-        monkeypatch.setattr(dbmod, "_check", boom)
-        with pytest.raises(dbmod.BuildError, match="previous database"):
+        monkeypatch.setattr(cold, "check_database", boom)
+        with pytest.raises(BuildError, match="previous database"):
             build(EVENTS, SEEDS, path, incremental=False)
         assert path.read_bytes() == before
         assert [p.name for p in tmp_path.iterdir()] == ["armstimeline.db"]
@@ -96,15 +96,15 @@ class TestBuild:
     )
     def test_key_check_catches_rows_without_parent(self, tmp_path, table, column, value):
         """The build's own key check finds any link that comes from the data."""
-        from armstimeline import db as dbmod
+        from armstimeline.database.checks import check_database
 
         path = tmp_path / "a.db"
         build(EVENTS, SEEDS, path)
         conn = sqlite3.connect(path, isolation_level=None)
-        dbmod._check(conn)  # clean as built
+        check_database(conn)  # clean as built
         conn.execute(f"update [{table}] set [{column}] = ? where rowid = 1", (value,))
-        with pytest.raises(dbmod.BuildError, match=f"foreign key check failed.*{table}"):
-            dbmod._check(conn)
+        with pytest.raises(BuildError, match=f"foreign key check failed.*{table}"):
+            check_database(conn)
         conn.close()
 
     def test_fingerprint_tracks_changes(self, tmp_path, dataset_copy):
@@ -205,9 +205,9 @@ class TestIncremental:
         """A file built moments after it was written is hashed again next time, so an edit
         that keeps its size and lands on the same timestamp is not missed (git's racy
         entries). The window is widened so the test does not depend on the machine's speed."""
-        from armstimeline import loader
+        from armstimeline.loading import stamps
 
-        monkeypatch.setattr(loader, "RACY_WINDOW_NS", 10**15)
+        monkeypatch.setattr(stamps, "RACY_WINDOW_NS", 10**15)
         events, seeds = dataset_copy
         db = tmp_path / "a.db"
         target = events / "armenia-iskander-2016.yml"
@@ -258,7 +258,7 @@ class TestIncremental:
 def test_stored_facet_counts_match_live_counts(tmp_path, dataset_copy):
     """What the site shows for the unfiltered page is what counting would give, also after
     an incremental update."""
-    from armstimeline.db import STORED_FACETS
+    from armstimeline.database.facets import STORED_FACETS
 
     events, seeds = dataset_copy
     db = tmp_path / "a.db"

@@ -19,8 +19,8 @@ from armstimeline.cli import cli
 from armstimeline.dates import PartialDate, parse_date
 from armstimeline.export import export, format_for_path
 from armstimeline.export.csv import datapackage, neutralise
-from armstimeline.export.records import split
 from armstimeline.model import Actor, Amount, Citation, Event, Place, Relation
+from armstimeline.records import split
 from armstimeline.serialize import event_from_dict, event_to_dict
 from armstimeline.timeline import Timeline, load
 

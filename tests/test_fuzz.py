@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from armstimeline import reference
-from armstimeline.db import build
+from armstimeline.database import build
 from armstimeline.export import FORMATS, export
-from armstimeline.loader import validate
+from armstimeline.loading import validate
 from armstimeline.timeline import load
 
 from .conftest import SEEDS

@@ -8,7 +8,7 @@ import pytest
 
 from armstimeline.dates import PartialDate, Precision
 from armstimeline.errors import ValidationError
-from armstimeline.loader import load_events, read_event, validate
+from armstimeline.loading import load_events, read_event, validate
 
 from .conftest import GOOD_EVENT
 

@@ -10,10 +10,10 @@ import sqlite3
 import icalendar
 import pytest
 
-from armstimeline.db import build, is_current
+from armstimeline.database import build, is_current
 from armstimeline.errors import ValidationError
 from armstimeline.export import export
-from armstimeline.loader import validate
+from armstimeline.loading import validate
 from armstimeline.timeline import load
 
 from .conftest import GOOD_EVENT, SEEDS
@@ -110,7 +110,7 @@ def test_every_unicode_line_break_breaks_the_one_line_rule(write_event, events_d
 
 
 def test_file_stamps_mark_non_files(tmp_path):
-    from armstimeline.db import NOT_A_FILE, file_stamps
+    from armstimeline.database.fingerprints import NOT_A_FILE, file_stamps
 
     (tmp_path / "a.yml").mkdir()
     os.symlink(tmp_path / "nowhere", tmp_path / "b.yml")

@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from armstimeline.cli import cli
-from armstimeline.db import build
+from armstimeline.database import build
 from armstimeline.search import fts_query, matching
-from armstimeline.site_serve import load_metadata
+from armstimeline.site.serve import load_metadata
 from armstimeline.timeline import load
 
 from .conftest import EVENTS, ROOT, SEEDS

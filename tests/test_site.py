@@ -10,8 +10,8 @@ from urllib.parse import urlencode
 import pytest
 from datasette.app import Datasette
 
-from armstimeline.db import build
-from armstimeline.site_serve import load_metadata
+from armstimeline.database import build
+from armstimeline.site.serve import load_metadata
 from armstimeline.timeline import load as load_timeline
 
 from .conftest import EVENTS, ROOT, SEEDS
@@ -185,7 +185,7 @@ def test_serve_uses_recorded_counts(db_path, tmp_path):
     """serve hands Datasette the build's counts and fingerprint: no counting at start-up."""
     import sqlite3 as _sqlite3
 
-    from armstimeline.site_serve import datasette_args, inspect_data
+    from armstimeline.site.serve import datasette_args, inspect_data
 
     data = inspect_data(db_path)["armstimeline"]
     conn = _sqlite3.connect(db_path)

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from armstimeline.cli import cli
 from armstimeline.dates import PartialDate
+from armstimeline.export.svg import render_svg
 from armstimeline.model import Actor, Citation, Event
-from armstimeline.svg import render_svg
 from armstimeline.timeline import load
 
 from .conftest import EVENTS, SEEDS
@@ -66,7 +66,7 @@ def test_relation_curves_stay_inside_the_image(timeline):
     """Even a link across the whole chart from the top lane peaks inside the picture."""
     import re
 
-    from armstimeline.svg import LEGEND_HEIGHT
+    from armstimeline.export.svg import LEGEND_HEIGHT
 
     for width in (900, 1400, 4000):
         svg = render_svg(timeline.filter(countries="ARM"), lanes="country", width=width)

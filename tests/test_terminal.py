@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from armstimeline.cli import cli
-from armstimeline.loader import validate
+from armstimeline.loading import validate
 
 from .conftest import EVENTS, SEEDS
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from armstimeline.dates import DateInterval, PartialDate, Precision, parse_date
     from armstimeline.errors import ArmstimelineError, Problem, ValidationError
-    from armstimeline.loader import load_events, validate
+    from armstimeline.loading import load_events, validate
     from armstimeline.model import Actor, Amount, Citation, Event, Place, Relation, Source
     from armstimeline.timeline import Filter, Timeline, load
 
@@ -80,6 +80,6 @@ def __dir__() -> list[str]:
 
 def build(events: str, sources: str, db: str):  # type: ignore[no-untyped-def]
     """Validate ``events`` and build the SQLite database ``db`` atomically."""
-    from armstimeline.db import build as _build
+    from armstimeline.database import build as _build
 
     return _build(events, sources, db)

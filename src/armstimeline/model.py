@@ -1,12 +1,13 @@
 """The event model: frozen, typed attrs classes with no I/O.
 
-Validators here guard programmers' mistakes; the loader checks files first and
-words its own messages for people (see ``loader.py``).
+Validators here guard programmers' mistakes; the loading stage checks files first and
+words its own messages for people (see ``loading/fields.py``).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 
 import attrs
@@ -14,7 +15,22 @@ import attrs
 from armstimeline import reference
 from armstimeline.dates import DateInterval, EventDate, PartialDate
 
-__all__ = ["Actor", "Amount", "Citation", "Event", "Place", "Relation", "Source"]
+__all__ = [
+    "ID_PATTERN",
+    "Actor",
+    "Amount",
+    "Citation",
+    "Event",
+    "Place",
+    "Relation",
+    "Source",
+    "order_events",
+    "order_ids",
+]
+
+# An event, source or tag id: lower-case letters and digits in words joined by single
+# hyphens (an event's id is also its file's name and its URL on the site).
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def _in(vocab: str):  # type: ignore[no-untyped-def]

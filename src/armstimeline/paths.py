@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["bundled_dir", "default_events_dir", "default_sources_dir", "metadata_path"]
+__all__ = [
+    "bundled_dir",
+    "default_events_dir",
+    "metadata_path",
+    "sources_for",
+]
 
 
 def bundled_dir() -> Path:
@@ -22,9 +27,11 @@ def default_events_dir() -> Path:
     return local if local.is_dir() else bundled_dir() / "events"
 
 
-def default_sources_dir() -> Path:
-    local = Path("seeds")
-    return local if (local / "sources.yml").is_file() else bundled_dir() / "seeds"
+def sources_for(events_dir: Path) -> Path:
+    """The one rule for a sources folder nobody named: the ``seeds`` folder beside the
+    events folder when it has a registry, else the bundled one."""
+    beside = Path(events_dir).parent / "seeds"
+    return beside if (beside / "sources.yml").is_file() else bundled_dir() / "seeds"
 
 
 def metadata_path() -> Path:

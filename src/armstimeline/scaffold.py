@@ -10,7 +10,7 @@ from pathlib import Path
 from armstimeline import reference
 from armstimeline.dates import parse_date
 from armstimeline.errors import ArmstimelineError, did_you_mean, relpath
-from armstimeline.loader import quote_in_text, source_registry
+from armstimeline.loading import quote_in_text, source_registry
 
 __all__ = ["new_event_file", "slugify"]
 

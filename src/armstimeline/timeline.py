@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 import pendulum
 
-from armstimeline import reference
+from armstimeline import paths, reference
 from armstimeline.dates import parse_bound
 from armstimeline.errors import ArmstimelineError, FilterError, did_you_mean
 from armstimeline.model import Event, Source, order_events
+from armstimeline.records import event_record
 from armstimeline.search import matching
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -312,9 +313,7 @@ class Timeline:
 
     def to_records(self) -> list[dict[str, Any]]:
         """Flat rows, one per event, as in the CSV export."""
-        from armstimeline.export.records import event_record
-
-        return [event_record(e, self.sources) for e in self.events]
+        return [event_record(e) for e in self.events]
 
     def to_dataframe(self) -> pandas.DataFrame:
         """A pandas DataFrame (install the 'pandas' extra); dates stay strings."""
@@ -357,15 +356,9 @@ def load(events: str | Path | None = None, sources: str | Path | None = None) ->
 
     Raises ValidationError listing every problem when the files do not validate.
     """
-    from armstimeline import paths
-    from armstimeline.loader import load_events
+    from armstimeline.loading import load_events
 
     events_dir = Path(events) if events is not None else paths.bundled_dir() / "events"
-    if sources is not None:
-        sources_dir = Path(sources)
-    elif (events_dir.parent / "seeds" / "sources.yml").is_file():
-        sources_dir = events_dir.parent / "seeds"
-    else:
-        sources_dir = paths.bundled_dir() / "seeds"
+    sources_dir = Path(sources) if sources is not None else paths.sources_for(events_dir)
     loaded, registry = load_events(events_dir, sources_dir)
     return Timeline(loaded, registry)

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from armstimeline.cli import cli
-from armstimeline.loader import MAX_FILE_BYTES, validate
+from armstimeline.loading import MAX_FILE_BYTES, validate
 
 from ..conftest import GOOD_EVENT, SEEDS
 

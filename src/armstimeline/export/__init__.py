@@ -53,7 +53,7 @@ def export(
 
         return timelinejs_json(timeline, name).encode("utf-8")
     if fmt == "svg":
-        from armstimeline.svg import render_svg
+        from armstimeline.export.svg import render_svg
 
         link = f"{base_url.rstrip('/')}/events/{{id}}" if base_url else "#{id}"
         return render_svg(timeline, lanes=lanes, link=link, title=name).encode("utf-8")  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
-from armstimeline.export.records import COLUMNS, record_values
+from armstimeline.records import COLUMNS, record_values
 from armstimeline.timeline import Timeline
 
 __all__ = ["COLUMN_DOCS", "datapackage", "neutralise", "write_csv"]

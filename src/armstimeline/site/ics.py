@@ -17,6 +17,9 @@ from typing import Any
 from datasette import Response
 from datasette.database import QueryInterrupted
 
+from armstimeline.database import read_events
+from armstimeline.export.ics import ics_bytes
+
 __all__ = ["MAX_ICS_EVENTS", "can_render_ics", "render_ics"]
 
 MAX_ICS_EVENTS = 10_000
@@ -58,9 +61,6 @@ async def render_ics(
     data: dict[str, Any] | None = None,
     query_name: str | None = None,
 ) -> Response:
-    from armstimeline.db import read_events
-    from armstimeline.export.ics import ics_bytes
-
     column = _id_column(list(columns), table)
     if column is None or not sql:
         return Response.text("This view has no event ids to put in a calendar.", status=400)

@@ -23,11 +23,21 @@ import shutil
 import sqlite3
 import time
 from pathlib import Path
-from typing import Any
 
+from armstimeline.database.checks import check_database, record_counts
+from armstimeline.database.connect import read_only
+from armstimeline.database.facets import adjust_facet_counts
+from armstimeline.database.fingerprints import combine, file_stamps, stored_stamps
+from armstimeline.database.publish import replacing
+from armstimeline.database.report import BuildReport
+from armstimeline.database.rows import event_rows, file_rows
+from armstimeline.database.schema import EVENT_TABLES, SCHEMA_VERSION
 from armstimeline.errors import BuildError, ValidationError, relpath
-from armstimeline.loader import recorded_stamp
-from armstimeline.model import order_ids
+from armstimeline.loading import Stamp, recorded_stamp
+from armstimeline.loading.checks import cross_file_problems
+from armstimeline.loading.event import ParsedEvent, parse_event
+from armstimeline.loading.sources import parse_sources
+from armstimeline.model import Event, order_ids
 
 __all__ = ["update"]
 
@@ -36,13 +46,10 @@ _PRECISION = {"year": 1, "month": 2, "day": 3}
 _JD_ORDINAL = 1721424.5  # julianday('0001-01-01') - date(1, 1, 1).toordinal()
 
 
-def _stored(db_path: Path) -> tuple[dict[str, str], dict[str, Any]] | None:
+def _stored(db_path: Path) -> tuple[dict[str, str], dict[str, tuple[Stamp, str]]] | None:
     """build_info and files of an existing database, or None if it cannot be read."""
-    from armstimeline.db import stored_stamps
-
     try:
-        uri = f"file:{db_path.resolve()}?mode=ro"
-        with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
+        with read_only(db_path) as conn:
             info = dict(conn.execute("select key, value from build_info"))
             files = stored_stamps(conn)
     except sqlite3.Error:
@@ -50,16 +57,16 @@ def _stored(db_path: Path) -> tuple[dict[str, str], dict[str, Any]] | None:
     return info, files
 
 
-def update(events_dir: Path, sources_dir: Path, db_path: Path, sources_fp: str) -> Any:
+def update(
+    events_dir: Path, sources_dir: Path, db_path: Path, sources_fp: str
+) -> BuildReport | None:
     """Bring ``db_path`` up to date incrementally; None when a cold build is needed."""
-    from armstimeline import db as dbmod
-
     stored = _stored(db_path)
     if stored is None:
         return None
     info, stored_files = stored
     if (
-        info.get("schema_version") != dbmod.SCHEMA_VERSION
+        info.get("schema_version") != SCHEMA_VERSION
         or info.get("sources_fingerprint") != sources_fp
     ):
         return None
@@ -67,21 +74,18 @@ def update(events_dir: Path, sources_dir: Path, db_path: Path, sources_fp: str) 
     read_at = time.time_ns()
     hashes = {
         name: recorded_stamp(stamp, read_at)
-        for name, stamp in dbmod.file_stamps(events_dir, known).items()
+        for name, stamp in file_stamps(events_dir, known).items()
     }
     files = {name: (stamp[0], event_id) for name, (stamp, event_id) in stored_files.items()}
-    stamp = dbmod.combine(sources_fp, hashes)
+    stamp = combine(sources_fp, hashes)
     changed = sorted(n for n, h in hashes.items() if files.get(n, (None,))[0] != h[0])
     removed = sorted(n for n in files if n not in hashes)
     if not changed and not removed:
-        with contextlib.closing(
-            sqlite3.connect(f"file:{db_path.resolve()}?mode=ro", uri=True)
-        ) as c:
-            counts = {
-                t: c.execute(f"select count(*) from [{t}]").fetchone()[0] for t in ("events",)
-            }
-        return dbmod.BuildReport(path=db_path, events=counts["events"], tables=counts,
-                                 fingerprint=stamp)  # fmt: skip
+        with read_only(db_path) as conn:
+            total = conn.execute("select count(*) from events").fetchone()[0]
+        return BuildReport(
+            path=db_path, events=total, tables={"events": total}, fingerprint=stamp
+        )
     if len(changed) + len(removed) > MAX_CHANGED_SHARE * max(len(hashes), 1):
         return None
     # same content, new modification time: record the new stamp so it is not re-read
@@ -95,28 +99,25 @@ def _apply(
     events_dir: Path,
     sources_dir: Path,
     db_path: Path,
-    hashes: dict[str, Any],
+    hashes: dict[str, Stamp],
     files: dict[str, tuple[str, str]],
     changed: list[str],
     removed: list[str],
     touched: list[str],
     stamp: str,
-) -> Any:
-    from armstimeline import db as dbmod
-    from armstimeline.loader import _check_all, _parse_event, _parse_sources
-
-    sources, texts, problems = _parse_sources(sources_dir)
-    parsed = []
+) -> BuildReport:
+    sources, texts, problems = parse_sources(sources_dir)
+    parsed: list[ParsedEvent] = []
     broken: set[str] = set()
     for name in changed:
-        item, found = _parse_event(events_dir / name)
+        item, found = parse_event(events_dir / name)
         problems.extend(found)
         if item is None:
             broken.add(Path(name).stem)
         else:
             parsed.append(item)
     stale_ids = {files[n][1] for n in changed + removed if n in files}
-    with dbmod.replacing(db_path, "Could not update") as tmp:
+    with replacing(db_path, "Could not update") as tmp:
         shutil.copyfile(db_path.resolve(), tmp)
         with contextlib.closing(sqlite3.connect(tmp, isolation_level=None)) as conn:
             conn.execute("pragma journal_mode = off")
@@ -139,25 +140,25 @@ def _apply(
                 eid: (path_of.get(eid, eid), frozenset(rels))
                 for eid, rels in known_relations.items()
             }
-            problems.extend(_check_all(parsed, sources, texts, broken, others))
+            problems.extend(cross_file_problems(parsed, sources, texts, broken, others))
             if problems:
                 raise ValidationError(problems)
             new_events = [p.event for p in parsed]
-            _replace_rows(conn, dbmod, stale_ids, new_events, edges)
+            _replace_rows(conn, stale_ids, new_events, edges)
             conn.execute("begin")
             conn.executemany("delete from files where name = ?", [(n,) for n in changed + removed])
             conn.executemany("delete from files where name = ?", [(n,) for n in touched])
             conn.executemany(
                 "insert into files values (?, ?, ?, ?, ?)",
-                dbmod._file_rows(new_events, hashes)
+                file_rows(new_events, hashes)
                 + [(n, *hashes[n], files[n][1]) for n in touched],
             )
             conn.execute("update build_info set value = ? where key = 'fingerprint'", (stamp,))
-            dbmod.record_counts(conn)
+            record_counts(conn)
             conn.execute("commit")
             # keys were enforced by SQLite itself as rows changed (foreign_keys on, deferred
             # to commit), so only the file's structure needs checking here
-            dbmod._check(conn, keys=False)
+            check_database(conn, keys=False)
             total = conn.execute("select count(*) from events").fetchone()[0]
             if total != len(hashes):  # never publish fewer events than the folder holds
                 raise BuildError(
@@ -165,7 +166,7 @@ def _apply(
                     "event files; run `armstimeline build` again (it starts cold) or report "
                     "this. The previous database is unchanged."
                 )
-    return dbmod.BuildReport(
+    return BuildReport(
         path=db_path, events=total, tables={"changed": len(changed), "removed": len(removed)},
         fingerprint=stamp,
     )  # fmt: skip
@@ -173,9 +174,8 @@ def _apply(
 
 def _replace_rows(
     conn: sqlite3.Connection,
-    dbmod: Any,
     stale_ids: set[str],
-    new_events: list[Any],
+    new_events: list[Event],
     edges: list[tuple[str, str, str]],
 ) -> None:
     """Swap the stale events' rows for the new ones and renumber the timeline order."""
@@ -190,8 +190,8 @@ def _replace_rows(
         "select 'delete', rowid, title, summary, quotes, note from events "
         "where id in (select id from _stale)"
     )
-    dbmod.adjust_facet_counts(conn, "_stale", -1)  # while the stale rows are still there
-    for table in dbmod.EVENT_TABLES[1:]:
+    adjust_facet_counts(conn, "_stale", -1)  # while the stale rows are still there
+    for table in EVENT_TABLES[1:]:
         column = "from_event" if table == "relations" else "event_id"
         conn.execute(f"delete from [{table}] where {column} in (select id from _stale)")
     conn.execute("delete from events where id in (select id from _stale)")
@@ -208,7 +208,7 @@ def _replace_rows(
         keys[event.id] = event.date.sort_key
         edges.extend((r.type, event.id, r.target) for r in event.relations)
     order = {eid: i for i, eid in enumerate(order_ids(keys, edges))}
-    tables = dbmod._event_tables(new_events, order)
+    tables = event_rows(new_events, order)
     for table, rows in tables.items():
         if rows:
             marks = ", ".join("?" * len(rows[0]))
@@ -228,7 +228,7 @@ def _replace_rows(
     conn.executemany("update events set sort_order = ? where id = ?", moves)
     conn.execute("create temp table _new (id text primary key)")
     conn.executemany("insert into _new values (?)", [(e.id,) for e in new_events])
-    dbmod.adjust_facet_counts(conn, "_new", 1)
+    adjust_facet_counts(conn, "_new", 1)
     conn.execute("drop table _new")
     conn.execute("drop table _stale")
     conn.execute("commit")

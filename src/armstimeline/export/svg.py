@@ -3,7 +3,8 @@
 Swimlanes by country or by kind; one mark per event whose width is the span its date
 could mean (a year-precise event spans its year, an interval its whole range, a day a
 thin bar); relations drawn as curves between marks; each mark a link to the event's
-page. The same function feeds the Datasette page and ``armstimeline export --format svg``.
+page. The same function feeds the Datasette page and ``armstimeline export --format svg``;
+it draws Events and reads nothing itself.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import datetime as dt
 import html
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from typing import Literal
 
 import attrs
 
@@ -43,12 +44,12 @@ KIND_COLOURS = {
     "political": "#c5b0d5",
 }
 # Colours only: dashed strokes cost browsers far more to draw on large timelines.
-RELATION_STYLES = {
-    "quid_pro_quo": ("#d62728", ""),
-    "caused": ("#333333", ""),
-    "response_to": ("#3f6fb5", ""),
-    "part_of": ("#999999", ""),
-    "related": ("#c7c7c7", ""),
+RELATION_COLOURS = {
+    "quid_pro_quo": "#d62728",
+    "caused": "#333333",
+    "response_to": "#3f6fb5",
+    "part_of": "#999999",
+    "related": "#c7c7c7",
 }
 
 _STYLE = (
@@ -72,49 +73,6 @@ class _Placed:
     x: float
     width: float
     y: float
-
-
-@attrs.frozen
-class Item:
-    """What the picture needs of an event; ``read_items`` makes them straight from SQL."""
-
-    id: str
-    title: str
-    date: Any
-    kind: str
-    countries: tuple[str, ...]
-    relations: tuple[Any, ...]
-
-
-def read_items(conn: Any, ids: Sequence[str]) -> list[Item]:
-    """Timeline items for these event ids, in timeline order, from a built database."""
-    import json
-
-    from armstimeline.dates import parse_date
-    from armstimeline.model import Relation
-
-    conn.execute("create temp table if not exists _items (id text primary key)")
-    conn.execute("delete from _items")
-    conn.executemany("insert or ignore into _items values (?)", [(i,) for i in ids])
-    relations: dict[str, list[Relation]] = defaultdict(list)
-    for source, rtype, target in conn.execute(
-        "select from_event, type, to_event from relations r join _items w on w.id = r.from_event"
-    ):
-        relations[source].append(Relation(rtype, target))
-    return [
-        Item(
-            eid,
-            title,
-            parse_date(date),
-            kind,
-            tuple(json.loads(countries)),
-            tuple(relations.get(eid, ())),
-        )
-        for eid, title, date, kind, countries in conn.execute(
-            "select e.id, title, date, kind, countries from events e "
-            "join _items w on w.id = e.id order by e.sort_order"
-        )
-    ]
 
 
 def _lanes(event: Event, key: LaneKey) -> Sequence[str]:
@@ -231,19 +189,18 @@ def _relations(placed: list[_Placed]) -> list[str]:
             if other is None or key in drawn:
                 continue
             drawn.add(key)
-            colour, dash = RELATION_STYLES.get(rel.type, ("#999999", ""))
+            colour = RELATION_COLOURS.get(rel.type, "#999999")
             x1, y1 = mark.x + mark.width / 2, mark.y + ROW_HEIGHT / 2
             x2, y2 = other.x + other.width / 2, other.y + ROW_HEIGHT / 2
             # a curve rises 3/4 of its bend above its higher end; keep that below the legend
             # so long links from the top lane are not cut off by the top of the image
             room = (min(y1, y2) - LEGEND_HEIGHT) / 0.75
             bend = min(max(abs(x2 - x1) / 3, 20), room)
-            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
             out.append(
                 f'<path class="relation" data-type="{rel.type}" '
                 f'd="M{x1:.1f},{y1:.1f} C{x1:.1f},{y1 - bend:.1f} {x2:.1f},{y2 - bend:.1f} '
                 f'{x2:.1f},{y2:.1f}" stroke="{colour}" stroke-width="1.1" '
-                f'stroke-opacity="0.7"{dash_attr}/>'
+                f'stroke-opacity="0.7"/>'
             )
     out.append("</g>")
     return out
@@ -283,7 +240,7 @@ def _legend(events: list[Event], width: int) -> list[str]:
         )
         x += 24 + 6.5 * len(label)
     x, y = 6.0, y + 16
-    for rtype, (colour, _) in RELATION_STYLES.items():
+    for rtype, colour in RELATION_COLOURS.items():
         label = rtype.replace("_", " ")
         out.append(
             f'<line x1="{x:.0f}" y1="{y - 4}" x2="{x + 14:.0f}" y2="{y - 4}" stroke="{colour}" '

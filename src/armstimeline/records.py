@@ -7,10 +7,10 @@ escaped with a backslash (``\\|``), so splitting on unescaped `` | `` gives the 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
-from armstimeline.model import Event, Source
+from armstimeline.model import Event
 
 __all__ = ["COLUMNS", "SEPARATOR", "event_record", "join", "record_values", "split"]
 
@@ -97,9 +97,9 @@ def record_values(event: Event) -> tuple[Any, ...]:
         date.earliest.isoformat(),
         date.latest.isoformat(),
         event.kind,
-        plain(dict.fromkeys([a.country for a in actors])),
-        plain(dict.fromkeys([a.country for a in actors if a.role == "supplier"])),
-        plain(dict.fromkeys([a.country for a in actors if a.role == "recipient"])),
+        plain(event.countries),
+        plain(event.countries_in("supplier")),
+        plain(event.countries_in("recipient")),
         plain([f"{a.country}:{a.role}" for a in actors]),
         join(event.systems),
         join([f"{a.number} {a.currency or a.unit}: {a.what}" for a in event.amounts]),
@@ -114,6 +114,6 @@ def record_values(event: Event) -> tuple[Any, ...]:
     )
 
 
-def event_record(event: Event, sources: Mapping[str, Source] | None = None) -> dict[str, Any]:
+def event_record(event: Event) -> dict[str, Any]:
     """The event as a dict keyed by COLUMNS (see ``record_values``)."""
     return dict(zip(COLUMNS, record_values(event), strict=True))

@@ -1,69 +1,29 @@
-"""Commands that read the timeline: list, show, export, new; and the shared filter options."""
+"""Commands that read the timeline: export, list, show."""
 
 from __future__ import annotations
 
 import json
 import shutil
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from armstimeline import paths
-from armstimeline.cli import cli, dirs, events_options, load_timeline, run_library
+from armstimeline.cli.options import (
+    events_options,
+    filter_options,
+    load_timeline,
+    make_filter,
+    run_library,
+    split_filters,
+)
 from armstimeline.errors import ArmstimelineError
 
-
-def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """The one filter language, as options shared by list and export."""
-    options = [
-        click.option("--country", "countries", multiple=True, metavar="ISO3",
-                     help="Events with this country (ISO 3166-1 alpha-3). Repeatable."),
-        click.option("--role", default=None, metavar="ROLE",
-                     help="With --country: only in this role (supplier, recipient, buyer, ...)."),
-        click.option("--kind", "kinds", multiple=True, help="Events of this kind. Repeatable."),
-        click.option("--system", "systems", multiple=True,
-                     help="Events naming this weapon system; aliases match (SS-26 Stone)."),
-        click.option("--tag", "tags", multiple=True, help="Events with this tag. Repeatable."),
-        click.option("--region", "regions", multiple=True, help="Events in this region."),
-        click.option("--from", "start", default=None, metavar="DATE",
-                     help="Events that could fall on or after this date (2015, 2015-06, ...)."),
-        click.option("--to", "end", default=None, metavar="DATE",
-                     help="Events that could fall on or before this date."),
-        click.option("--search", "text", default=None, metavar="WORDS",
-                     help="Events whose text contains all these words."),
-    ]  # fmt: skip
-    for option in reversed(options):
-        func = option(func)
-    return func
+__all__ = ["export_command", "list_command", "show_command"]
 
 
-def make_filter(**kwargs: Any):  # type: ignore[no-untyped-def]
-    from armstimeline.timeline import Filter
-
-    return Filter(
-        countries=kwargs.get("countries") or (),
-        role=kwargs.get("role"),
-        kinds=kwargs.get("kinds") or (),
-        systems=kwargs.get("systems") or (),
-        tags=kwargs.get("tags") or (),
-        regions=kwargs.get("regions") or (),
-        start=kwargs.get("start"),
-        end=kwargs.get("end"),
-        text=kwargs.get("text"),
-    )
-
-
-FILTER_KEYS = ("countries", "role", "kinds", "systems", "tags", "regions", "start", "end", "text")
-
-
-def split_filters(kwargs: dict[str, Any]) -> dict[str, Any]:
-    return {k: kwargs.pop(k) for k in FILTER_KEYS}
-
-
-@cli.command(
+@click.command(
     "export",
     epilog="Examples:\n\n  armstimeline export --country TUR -o turkey.ics\n\n"
     "  armstimeline export --format csv --datapackage -o events.csv",
@@ -143,7 +103,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
     write_atomic(path, data, ExportError)
 
 
-@cli.command(
+@click.command(
     "list",
     epilog="Examples:\n\n  armstimeline list --country TUR --from 2015 --to 2020\n\n"
     "  armstimeline list --system 'SS-26 Stone' --json",
@@ -177,7 +137,7 @@ def _line(event, width: int) -> str:  # type: ignore[no-untyped-def]
     return line
 
 
-@cli.command("show", epilog="Example: armstimeline show turkey-s400-purchase-2019")
+@click.command("show", epilog="Example: armstimeline show turkey-s400-purchase-2019")
 @events_options
 @click.argument("event_id")
 @click.option("--json", "as_json", is_flag=True, help="Print the event as JSON.")
@@ -224,64 +184,3 @@ def show_command(
         click.echo("\nRelated:")
         for rel, other in related:
             click.echo(f"  {rel:<13} {other.date!s:<12} {other.title} [{other.id}]")
-
-
-@cli.command(
-    "new",
-    epilog="Example: armstimeline new 'Egypt buys Su-35 fighters' --date 2018 "
-    "--source wavell-room-arms-sales --quote 'SU-35 fighters'",
-)
-@click.argument("title")
-@click.option("--date", "date_text", required=True, help="YYYY, YYYY-MM, YYYY-MM-DD or START/END.")
-@click.option("--kind", default="deal", show_default=True, help="The event kind.")
-@click.option("--id", "event_id", default=None, help="The id (default: from title and year).")
-@click.option("--source", default=None, help="Id of the source in seeds/sources.yml.")
-@click.option("--quote", default=None, help="A short verbatim quote from that source.")
-@click.option(
-    "--events",
-    "events_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder to write into. Default: ./events.",
-)
-@click.option(
-    "--sources",
-    "sources_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder with sources.yml, to check --source and --quote. Default: ./seeds, else bundled.",
-)
-@run_library
-def new_command(
-    title: str,
-    date_text: str,
-    kind: str,
-    event_id: str | None,
-    source: str | None,
-    quote: str | None,
-    events_dir: Path | None,
-    sources_dir: Path | None,
-) -> None:
-    """Write a skeleton event file to fill in, then run `armstimeline validate`.
-
-    With --source and --quote the skeleton validates as written; otherwise the
-    validator points at the placeholders left to fill in.
-    """
-    from armstimeline.scaffold import new_event_file
-
-    folder = events_dir or Path("events")
-    path = new_event_file(
-        folder,
-        title,
-        date_text,
-        kind=kind,
-        event_id=event_id,
-        source=source,
-        quote=quote,
-        sources_dir=sources_dir or paths.default_sources_dir(),
-    )
-    todo = "" if source and quote else "fill in the TODOs and "
-    click.echo(f"Wrote {path}; {todo}run `armstimeline validate`.")
-
-
-__all__ = ["dirs", "filter_options", "make_filter"]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
+import sqlite3
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +12,9 @@ from typing import Any
 import yaml
 
 from armstimeline import paths
+from armstimeline.database import build, is_current
+from armstimeline.database.connect import read_only
+from armstimeline.errors import BuildError
 
 __all__ = ["datasette_args", "load_metadata", "serve_database"]
 
@@ -29,11 +32,8 @@ def load_metadata(db_path: Path, metadata: Path | None = None) -> dict[str, Any]
 def inspect_data(db_path: Path) -> dict[str, Any] | None:
     """Datasette's inspect data from what the build recorded: no counting or hashing at
     start-up. The build fingerprint stands for the file's hash (same inputs, same file)."""
-    import sqlite3
-
     try:
-        uri = f"file:{db_path.resolve()}?mode=ro"
-        with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
+        with read_only(db_path) as conn:
             info = dict(conn.execute("select key, value from build_info"))
     except sqlite3.Error:
         return None
@@ -89,15 +89,11 @@ def serve_database(
     echo: Callable[[str], None] = print,
     workers: int = 1,
 ) -> None:
-    from armstimeline.db import build, is_current
-
     if events_dir is not None and not is_current(db_path, events_dir, sources_dir):
         echo(f"Events changed since the last build; building {db_path}.")
         build(events_dir, sources_dir, db_path)
     elif not db_path.is_file():
-        from armstimeline.errors import ArmstimelineError
-
-        raise ArmstimelineError(f"{db_path} does not exist; run `armstimeline build` first.")
+        raise BuildError(f"{db_path} does not exist; run `armstimeline build` first.")
     with tempfile.TemporaryDirectory(prefix="armstimeline-") as tmp:
         meta = Path(tmp) / "metadata.json"
         meta.write_text(json.dumps(load_metadata(db_path, metadata)), encoding="utf-8")
@@ -152,7 +148,7 @@ def _serve_processes(
         }
     )
     uvicorn.run(
-        "armstimeline.site_serve:app_from_environment",
+        "armstimeline.site.serve:app_from_environment",
         factory=True,
         host=host,
         port=port,

@@ -1,0 +1,111 @@
+"""What a database was built from: file stamps, the sources' fingerprint, freshness."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from pathlib import Path
+
+from armstimeline import reference
+from armstimeline.database.connect import read_only
+from armstimeline.database.schema import SCHEMA_VERSION
+from armstimeline.loading import EVENT_SUFFIXES, Stamp, file_stamp
+
+__all__ = [
+    "NOT_A_FILE",
+    "combine",
+    "file_stamps",
+    "fingerprint",
+    "is_current",
+    "sources_fingerprint",
+    "stored_stamps",
+]
+
+NOT_A_FILE = "not a regular file"  # the stamp's hash for a link or folder named like an event
+
+
+def file_stamps(events_dir: Path, known: dict[str, Stamp] | None = None) -> dict[str, Stamp]:
+    """Every event file's stamp, by name: what incremental builds and ``serve`` compare.
+
+    As git does, a file whose size and modification time match the ``known`` stamp keeps
+    its recorded hash without being read; any other file is read and hashed (and a file
+    modified moments before it was read is recorded so that it is hashed again next time:
+    see ``recorded_stamp``).
+    """
+    known = known or {}
+    out: dict[str, Stamp] = {}
+    with os.scandir(events_dir) as entries:
+        for entry in entries:
+            if not entry.name.endswith(EVENT_SUFFIXES):
+                continue
+            if not entry.is_file(follow_symlinks=False):
+                # a link, folder or device where an event file should be: never "unchanged",
+                # so the build parses it and refuses it exactly as validate does
+                out[entry.name] = (NOT_A_FILE, -1, -1)
+                continue
+            info = entry.stat(follow_symlinks=False)
+            old = known.get(entry.name)
+            if old is not None and old[1] == info.st_size and old[2] == info.st_mtime_ns:
+                out[entry.name] = old
+            else:
+                with open(entry.path, "rb") as handle:
+                    out[entry.name] = file_stamp(handle.read(), info)
+    return out
+
+
+def stored_stamps(conn: sqlite3.Connection) -> dict[str, tuple[Stamp, str]]:
+    """The stamps and event ids a database recorded for its files."""
+    return {
+        name: ((sha, size, mtime), event_id)
+        for name, sha, size, mtime, event_id in conn.execute(
+            "select name, sha256, size, mtime_ns, event_id from files"
+        )
+    }
+
+
+def sources_fingerprint(sources_dir: Path) -> str:
+    """A hash of the schema version, the source registry and texts, and the reference data.
+
+    When it changes, every event may need checking again, so the build starts cold.
+    """
+    digest = hashlib.sha256(f"schema {SCHEMA_VERSION}\n".encode())
+    if Path(sources_dir).is_dir():
+        for path in sorted(Path(sources_dir).iterdir()):
+            if path.is_file():
+                digest.update(f"{path.name}\n".encode())
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for name in ("vocabulary.yml", "countries.yml", "systems.yml"):
+        digest.update(reference._read_bytes(name))
+    return digest.hexdigest()
+
+
+def combine(sources_fp: str, stamps: dict[str, Stamp]) -> str:
+    """The build fingerprint: sources, schema, and every event file's name and content."""
+    digest = hashlib.sha256(sources_fp.encode())
+    for name, stamp in sorted(stamps.items()):
+        digest.update(f"{name} {stamp[0]}\n".encode())
+    return digest.hexdigest()
+
+
+def fingerprint(events_dir: Path, sources_dir: Path) -> str:
+    """A hash of every input file's name and bytes, and of the schema version."""
+    return combine(sources_fingerprint(sources_dir), file_stamps(events_dir))
+
+
+def is_current(db_path: Path, events_dir: Path, sources_dir: Path) -> bool:
+    """True when the database exists and was built from exactly these files.
+
+    ``serve`` asks this at every start; files unchanged since the build are not re-read.
+    """
+    if not db_path.is_file() or not Path(events_dir).is_dir():
+        return False
+    try:
+        with read_only(db_path) as conn:
+            row = conn.execute("select value from build_info where key = 'fingerprint'").fetchone()
+            known = {name: stamp for name, (stamp, _) in stored_stamps(conn).items()}
+    except sqlite3.Error:
+        return False
+    stamps = file_stamps(Path(events_dir), known)
+    return row is not None and row[0] == combine(sources_fingerprint(sources_dir), stamps)
+

@@ -1,0 +1,96 @@
+"""Events back out of a built database, as the exports need them."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from armstimeline.database.connect import read_only
+from armstimeline.model import Event, Source
+from armstimeline.serialize import event_from_dict
+
+__all__ = ["read_events", "table_rows"]
+
+def table_rows(db_path: Path) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
+    """Every table's rows in rowid order, for comparing two builds."""
+    with read_only(db_path) as conn:
+        names = [
+            r[0]
+            for r in conn.execute(
+                "select name from sqlite_master where type = 'table' order by name"
+            )
+        ]
+        for name in names:
+            yield name, conn.execute(f"select * from [{name}]").fetchall()
+
+
+def read_events(
+    conn: sqlite3.Connection, ids: Iterable[str]
+) -> tuple[list[Event], dict[str, Source]]:
+    """Rebuild Event objects from a built database, in timeline order.
+
+    Each event is read into the event-file layout and made by ``event_from_dict``, the
+    one way data turns back into events, so a download from any Datasette view follows
+    exactly the rules of ``armstimeline export``.
+    """
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return [], {}
+    conn.execute("create temp table if not exists _wanted (id text primary key)")
+    conn.execute("delete from _wanted")
+    conn.executemany("insert or ignore into _wanted values (?)", [(i,) for i in wanted])
+
+    def children(sql: str) -> dict[str, list[tuple[Any, ...]]]:
+        out: dict[str, list[tuple[Any, ...]]] = {}
+        for row in conn.execute(sql):
+            out.setdefault(row[0], []).append(row[1:])
+        return out
+
+    join = "join _wanted w on w.id = t.event_id"
+    actors = children(f"select t.event_id, country, role from actors t {join} order by t.rowid")
+    systems = children(f"select t.event_id, system from event_systems t {join} order by t.rowid")
+    tags = children(f"select t.event_id, tag from event_tags t {join} order by t.rowid")
+    amounts = children(
+        f"select t.event_id, value, what, currency, unit from amounts t {join} order by t.id"
+    )
+    places = children(
+        f"select t.event_id, name, latitude, longitude from places t {join} order by t.id"
+    )
+    cites = children(f"select t.event_id, source_id, quote from citations t {join} order by t.id")
+    rels = children(
+        "select from_event, type, to_event from relations t "
+        "join _wanted w on w.id = t.from_event order by t.rowid"
+    )
+    events = [
+        event_from_dict(
+            {
+                "id": eid,
+                "title": title,
+                "date": date,
+                "kind": kind,
+                "actors": [{"country": c, "role": r} for c, r in actors.get(eid, [])],
+                "systems": [s for (s,) in systems.get(eid, [])],
+                "amounts": [
+                    {"value": v, "what": w, "currency": c, "unit": u}
+                    for v, w, c, u in amounts.get(eid, [])
+                ],
+                "places": [{"name": n, "lat": a, "lon": o} for n, a, o in places.get(eid, [])],
+                "summary": summary,
+                "sources": [{"source": s, "quote": q} for s, q in cites.get(eid, [])],
+                "tags": [t for (t,) in tags.get(eid, [])],
+                "relations": [{"type": t, "target": g} for t, g in rels.get(eid, [])],
+                "note": note,
+            }
+        )
+        for eid, title, date, kind, summary, note in conn.execute(
+            "select e.id, title, date, kind, summary, note from events e "
+            "join _wanted w on w.id = e.id order by e.sort_order"
+        )
+    ]
+    sources = {
+        r[0]: Source(id=r[0], title=r[1], publisher=r[2], url=r[3], file=r[4])
+        for r in conn.execute("select id, title, publisher, url, file from sources")
+    }
+    return events, sources

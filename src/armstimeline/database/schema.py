@@ -1,0 +1,183 @@
+"""The database schema: a normalised model plus denormalised columns for faceting."""
+
+from __future__ import annotations
+
+__all__ = ["EVENT_TABLES", "INDEXES", "SCHEMA", "SCHEMA_VERSION", "VIEWS"]
+
+SCHEMA_VERSION = "5"
+
+SCHEMA = """
+create table build_info (key text primary key, value text not null);
+create table files (
+    name text primary key, sha256 text not null, size integer not null,
+    mtime_ns integer not null, event_id text not null
+);
+create table kinds (
+    id text primary key, description text not null,
+    given_in_trade integer not null  -- 1: the given side of a quid-pro-quo pair
+);
+create table roles (id text primary key, description text not null);
+create table regions (id text primary key, name text not null);
+create table relation_types (
+    id text primary key, description text not null, symmetric integer not null, inverse text
+);
+create table countries (
+    code text primary key, name text not null,
+    region text not null references regions(id)
+);
+create table systems (
+    name text primary key, category text not null, origin text references countries(code),
+    aliases text not null
+);
+create table sources (
+    id text primary key, title text not null, publisher text, author text,
+    published text, url text, file text, checked_locally integer not null, note text
+);
+create table events (
+    id text primary key,
+    title text not null,
+    date text not null,
+    precision text not null,
+    is_interval integer not null,
+    earliest text not null,
+    latest text not null,
+    year integer not null,
+    end_year integer not null,
+    decade integer not null,
+    kind text not null references kinds(id),
+    region text references regions(id),
+    regions text not null,
+    countries text not null,
+    suppliers text not null,
+    recipients text not null,
+    systems text not null,
+    tags text not null,
+    summary text not null,
+    quotes text not null,
+    note text,
+    latitude real,
+    longitude real,
+    sort_order integer not null
+);
+create table actors (
+    event_id text not null references events(id),
+    country text not null references countries(code),
+    role text not null references roles(id),
+    primary key (event_id, country, role)
+);
+create table event_systems (
+    event_id text not null references events(id),
+    system text not null references systems(name),
+    primary key (event_id, system)
+);
+create table event_tags (
+    event_id text not null references events(id),
+    tag text not null,
+    primary key (event_id, tag)
+);
+create table event_regions (
+    event_id text not null references events(id),
+    region text not null references regions(id),
+    primary key (event_id, region)
+);
+create table amounts (
+    id integer primary key,
+    event_id text not null references events(id),
+    value real not null,
+    currency text,
+    unit text,
+    what text not null
+);
+create table places (
+    id integer primary key,
+    event_id text not null references events(id),
+    name text not null,
+    latitude real not null,
+    longitude real not null
+);
+create table citations (
+    id integer primary key,
+    event_id text not null references events(id),
+    source_id text not null references sources(id),
+    quote text not null
+);
+create table relations (
+    from_event text not null references events(id),
+    to_event text not null references events(id),
+    type text not null references relation_types(id),
+    primary key (from_event, to_event, type)
+);
+create table facet_counts (
+    facet text not null, value not null, count integer not null,
+    primary key (facet, value)
+) without rowid;
+"""
+
+# The unfiltered events page facets these columns of events and of its child tables (the
+# ones metadata.yml configures; each has a covering index, so each count is one scan);
+# counting a million rows for each takes about as long as Datasette's facet time limit,
+# so the build stores the counts (facet "table.column"; value keeps its type) and the
+
+INDEXES = """
+create index idx_events_sort on events(sort_order);
+create index idx_events_kind on events(kind, sort_order);
+create index idx_events_year on events(year);
+create index idx_events_decade on events(decade);
+create index idx_events_precision on events(precision);
+create index idx_events_region on events(region);
+create index idx_events_earliest on events(earliest, latest);
+create index idx_actors_country on actors(country, event_id);
+create index idx_actors_role on actors(role, country);
+create index idx_event_systems_system on event_systems(system, event_id);
+create index idx_event_tags_tag on event_tags(tag, event_id);
+create index idx_event_regions_region on event_regions(region, event_id);
+create index idx_amounts_event on amounts(event_id);
+create index idx_places_event on places(event_id);
+create index idx_citations_event on citations(event_id);
+create index idx_citations_source on citations(source_id);
+create index idx_relations_to on relations(to_event, type);
+"""
+
+VIEWS = """
+create view timeline as
+select
+    e.date as date,
+    e.precision as precision,
+    e.title as title,
+    e.kind as kind,
+    e.countries as countries,
+    e.systems as systems,
+    e.earliest as earliest,
+    e.latest as latest,
+    e.id as id
+from events e
+order by e.sort_order;
+
+create view quid_pro_quo as
+select
+    a.id as event_id, a.date as event_date, a.title as event_title,
+    b.id as traded_for_id, b.date as traded_for_date, b.title as traded_for_title,
+    b.kind as traded_for_kind
+from relations r
+join events a on a.id = r.from_event
+join events b on b.id = r.to_event
+join kinds ka on ka.id = a.kind
+join kinds kb on kb.id = b.kind
+where r.type = 'quid_pro_quo'
+  and (ka.given_in_trade > kb.given_in_trade
+       or (ka.given_in_trade = kb.given_in_trade and a.sort_order < b.sort_order))
+order by a.sort_order, b.sort_order;
+"""
+
+
+EVENT_TABLES = (
+    "events",
+    "actors",
+    "event_systems",
+    "event_tags",
+    "event_regions",
+    "amounts",
+    "places",
+    "citations",
+    "relations",
+)

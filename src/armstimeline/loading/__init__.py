@@ -1,0 +1,42 @@
+"""Loading: event files and the source registry to models, every problem collected.
+
+The stage below the database build and the exports: it reads untrusted files safely
+(``yamlsafe``), reads each field by its rules (``fields``), makes one event of one file
+(``event``), reads the source registry (``sources``), checks what needs every file
+(``checks``), fans large folders out to processes (``parallel``) and puts it together for a
+folder (``folder``). ``stamps`` says what a build records of each file.
+"""
+
+from __future__ import annotations
+
+from armstimeline.loading.event import read_event
+from armstimeline.loading.folder import (
+    EVENT_SUFFIXES,
+    Progress,
+    event_paths,
+    load_events,
+    title_warnings,
+    validate,
+)
+from armstimeline.loading.quotes import normalise_space, quote_in_text
+from armstimeline.loading.sources import source_registry
+from armstimeline.loading.stamps import RACY_WINDOW_NS, Stamp, file_stamp, recorded_stamp
+from armstimeline.loading.yamlsafe import MAX_FILE_BYTES
+
+__all__ = [
+    "EVENT_SUFFIXES",
+    "MAX_FILE_BYTES",
+    "RACY_WINDOW_NS",
+    "Progress",
+    "Stamp",
+    "event_paths",
+    "file_stamp",
+    "load_events",
+    "normalise_space",
+    "quote_in_text",
+    "read_event",
+    "recorded_stamp",
+    "source_registry",
+    "title_warnings",
+    "validate",
+]

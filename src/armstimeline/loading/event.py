@@ -1,0 +1,143 @@
+"""One event file to an Event, with the lines the cross-file checks point at."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from armstimeline import reference
+from armstimeline.errors import Problem, ValidationError, relpath, show_value
+from armstimeline.loading.fields import FieldReader
+from armstimeline.loading.yamlsafe import compose, is_empty, node_line
+from armstimeline.model import Citation, Event, Relation
+
+__all__ = ["EVENT_KEYS", "ParsedEvent", "parse_event", "read_event"]
+
+T = TypeVar("T")
+
+EVENT_KEYS = {
+    "id": True,
+    "title": True,
+    "date": True,
+    "kind": True,
+    "actors": False,
+    "systems": False,
+    "amounts": False,
+    "places": False,
+    "summary": True,
+    "sources": True,
+    "tags": False,
+    "relations": False,
+    "note": False,
+}
+
+
+class ParsedEvent:
+    """An event read from a file, with the lines later cross-file checks point at.
+
+    Lines, not YAML nodes, are kept: the node trees are freed as soon as a file is read.
+    """
+
+    __slots__ = ("citations", "event", "id_line", "path", "relations")
+
+    def __init__(
+        self,
+        event: Event,
+        path: str,
+        id_line: int,
+        citations: list[tuple[Citation, int]],
+        relations: list[tuple[Relation, int]],
+    ) -> None:
+        self.event = event
+        self.path = path
+        self.id_line = id_line
+        self.citations = citations
+        self.relations = relations
+
+
+# A file modified this close to when it was read may change again within the same
+# timestamp tick, keeping its size and mtime. Like git's "racily clean" index entries, such
+# a file is recorded without its mtime (see ``recorded_stamp``), so the next build hashes it
+
+
+def parse_event(
+    path: Path, shown: str | None = None, hashes: dict[str, Any] | None = None
+) -> tuple[ParsedEvent | None, list[Problem]]:
+    shown = shown or relpath(path)
+    node, problems = compose(path, shown, hashes)
+    if node is None:
+        return None, problems
+    r = FieldReader(shown)
+    keys = r.mapping(node, "", EVENT_KEYS) if r.check_node(node, "") else None
+    if keys is None:
+        return None, r.problems
+
+    def req(key: str, read: Callable[[yaml.Node, str], T | None]) -> T | None:
+        return read(keys[key], key) if key in keys and not is_empty(keys[key]) else None
+
+    event_id = req("id", lambda n, f: r.slug(n, f, "event id"))
+    if event_id is not None and event_id != path.stem:
+        r.problem(
+            keys["id"],
+            "id",
+            f"{show_value(event_id)} does not match the file name {show_value(path.name)}; "
+            f"rename the file to '{event_id}{path.suffix}' or change the id",
+        )
+    title = req("title", r.string)
+    date = req("date", r.date)
+    kind = req("kind", lambda n, f: r.choice(n, f, reference.kinds(), "kind"))
+    summary = req("summary", lambda n, f: r.string(n, f, multiline=True))
+    actors = r.items(keys.get("actors"), "actors", r.actor)
+    systems = r.items(keys.get("systems"), "systems", r.system)
+    amounts = r.items(keys.get("amounts"), "amounts", r.amount)
+    places = r.items(keys.get("places"), "places", r.place)
+    tags = r.items(keys.get("tags"), "tags", lambda n, f: r.slug(n, f, "tag"))
+    citations = r.items(keys.get("sources"), "sources", r.citation)
+    if "sources" in keys and not citations and not r.problems:
+        r.problem(keys["sources"], "sources", "cite at least one source with a quote")
+    relations = r.items(keys.get("relations"), "relations", r.relation)
+    for rel, target_node in relations:
+        if event_id is not None and rel.target == event_id:
+            r.problem(target_node, "relations", "an event cannot be related to itself")
+    note = r.optional_string(keys.get("note"), "note")
+    if r.problems:
+        return None, r.problems
+    assert event_id and title and date and kind and summary
+    event = Event(
+        id=event_id,
+        title=title,
+        date=date,
+        kind=kind,
+        summary=summary,
+        sources=[c for c, _ in citations],
+        actors=actors,
+        systems=tuple(dict.fromkeys(systems)),
+        amounts=amounts,
+        places=places,
+        tags=tuple(dict.fromkeys(tags)),
+        relations=[rel for rel, _ in relations],
+        note=note,
+    )
+    line = node_line
+    return (
+        ParsedEvent(
+            event,
+            shown,
+            line(keys["id"]),
+            [(c, line(n)) for c, n in citations],
+            [(r, line(n)) for r, n in relations],
+        ),
+        [],
+    )
+
+
+def read_event(path: str | Path) -> Event:
+    """Read one event file; raise ValidationError listing all its problems."""
+    parsed, problems = parse_event(Path(path))
+    if problems or parsed is None:
+        raise ValidationError(problems)
+    return parsed.event
+

@@ -1,0 +1,356 @@
+"""Reading the fields of a composed YAML document, each by its own rules.
+
+Every problem is recorded with its place (line, column) and field, so one file's
+problems are all reported at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+import yaml
+
+from armstimeline import reference
+from armstimeline.dates import DateError, EventDate, parse_date
+from armstimeline.errors import Problem, show_value
+from armstimeline.loading.quotes import MAX_QUOTE
+from armstimeline.loading.yamlsafe import MAX_NESTING, describe, is_empty
+from armstimeline.model import ID_PATTERN, Actor, Amount, Citation, Place, Relation
+
+__all__ = ["FieldReader"]
+
+T = TypeVar("T")
+_NUMBER = re.compile(r"[+-]?(?:\d[\d_]*)?(?:\.\d+)?(?:[eE][+-]?\d+)?")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CORE_TAGS = {
+    f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map", "int", "float", "bool", "null")
+}
+# Text a contributor left to fill in (``armstimeline new`` writes "TODO: ..."): an error in
+# the fields a reader sees, so a skeleton never passes as an event.
+_PLACEHOLDER = re.compile(r"(?:TODO|FIXME|TBD|XXX)\b")
+_PROSE_FIELDS = frozenset({"title", "summary", "quote", "note", "what", "name"})
+
+
+class FieldReader:
+    """Walks one composed YAML document and records problems against its path."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def problem(self, node: yaml.Node | None, field: str, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else None
+        column = node.start_mark.column + 1 if node is not None else None
+        self.problems.append(Problem(self.path, line, field or "file", message, column))
+
+    def check_node(self, node: yaml.Node, field: str, depth: int = 0) -> bool:
+        """Reject foreign tags and runaway nesting before reading values.
+
+        Aliases never get here: ``_compose`` refuses any file with an anchor.
+        """
+        if node.tag not in _CORE_TAGS:
+            self.problem(node, field, f"the tag {show_value(node.tag)} is not allowed; remove it")
+            return False
+        if depth > MAX_NESTING:
+            self.problem(node, field, f"nesting deeper than {MAX_NESTING} levels is not allowed")
+            return False
+        return True
+
+    def mapping(
+        self, node: yaml.Node, field: str, keys: dict[str, bool], depth: int = 0
+    ) -> dict[str, yaml.Node] | None:
+        """Read a mapping: known keys only, no duplicates, required ones present.
+
+        The mapping node itself was checked by whoever holds it (see ``check_node``).
+        """
+        if not isinstance(node, yaml.MappingNode):
+            found = describe(node)
+            self.problem(node, field, f"expected a mapping of keys to values, found {found}")
+            return None
+        out: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problem(key_node, field, "keys must be plain words")
+                continue
+            key = key_node.value
+            name = f"{field}.{key}" if field else key
+            if key not in keys:
+                hint = difflib.get_close_matches(key, list(keys), n=1)
+                fix = f"did you mean '{hint[0]}'?" if hint else f"allowed keys: {', '.join(keys)}"
+                self.problem(key_node, name, f"unknown key {show_value(key)}; {fix}")
+                continue
+            if key in out:
+                self.problem(key_node, name, f"the key {show_value(key)} appears twice; keep one")
+                continue
+            if not self.check_node(value_node, name, depth + 1):
+                continue
+            out[key] = value_node
+        for key, required in keys.items():
+            if required and (key not in out or is_empty(out[key])):
+                name = f"{field}.{key}" if field else key
+                self.problem(node, name, f"the required key '{key}' is missing or empty")
+        return out
+
+    def sequence(self, node: yaml.Node, field: str) -> list[yaml.Node]:
+        if isinstance(node, yaml.ScalarNode) and is_empty(node):
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, field, f"expected a list, found {describe(node)}")
+            return []
+        return [n for n in node.value if self.check_node(n, field)]
+
+    def string(self, node: yaml.Node, field: str, *, multiline: bool = False) -> str | None:
+        if not isinstance(node, yaml.ScalarNode):
+            self.problem(node, field, f"expected text, found {describe(node)}")
+            return None
+        text: str = node.value
+        # splitlines knows every Unicode line break (U+2028, U+2029, U+0085, ...)
+        if _CONTROL.search(text.replace("\t", " ") if multiline else text) or (
+            not multiline and len(text.strip().splitlines()) > 1
+        ):
+            what = "control characters" if _CONTROL.search(text) else "line breaks"
+            if not multiline and what == "line breaks" and "\n" not in text:
+                what = "a Unicode line or paragraph separator (a line break)"
+            self.problem(node, field, f"{show_value(text)} contains {what}; remove them")
+            return None
+        text = text.strip()
+        if not text:
+            self.problem(node, field, "is empty; write the value or remove the key")
+            return None
+        if field.rpartition(".")[2] in _PROSE_FIELDS and _PLACEHOLDER.match(text):
+            self.problem(
+                node, field, f"{show_value(text)} is a placeholder; replace it with the real text"
+            )
+            return None
+        return text
+
+    def optional_string(self, node: yaml.Node | None, field: str) -> str | None:
+        if node is None or is_empty(node):
+            return None
+        if isinstance(node, yaml.ScalarNode) and not node.value.strip():
+            return None  # an empty optional value ('note: ""') is no value
+        return self.string(node, field, multiline=True)
+
+    def number(self, node: yaml.Node, field: str, low: float, high: float) -> float | None:
+        text = self.string(node, field)
+        if text is None:
+            return None
+        if not text or not _NUMBER.fullmatch(text) or text in {".", "_"}:
+            self.problem(
+                node, field, f"{show_value(text)} is not a number; write digits, e.g. 12.5"
+            )
+            return None
+        try:
+            value = float(text.replace("_", ""))
+        except ValueError:
+            self.problem(
+                node, field, f"{show_value(text)} is not a number; write digits, e.g. 12.5"
+            )
+            return None
+        if not math.isfinite(value) or not low <= value <= high:
+            self.problem(node, field, f"{show_value(text)} is out of range {low:g} to {high:g}")
+            return None
+        return value
+
+    def slug(self, node: yaml.Node, field: str, what: str) -> str | None:
+        text = self.string(node, field)
+        if text is None:
+            return None
+        if not ID_PATTERN.fullmatch(text) or len(text) > 100:
+            self.problem(
+                node,
+                field,
+                f"{show_value(text)} is not a valid {what}; use lower-case letters, digits and "
+                "single hyphens, at most 100 characters",
+            )
+            return None
+        return text
+
+    def choice(self, node: yaml.Node, field: str, allowed: Iterable[str], what: str) -> str | None:
+        text = self.string(node, field)
+        if text is None:
+            return None
+        allowed = list(allowed)
+        if text not in allowed:
+            hint = difflib.get_close_matches(text, allowed, n=1)
+            fix = f"did you mean '{hint[0]}'?" if hint else f"use one of: {', '.join(allowed)}"
+            self.problem(node, field, f"{show_value(text)} is not a known {what}; {fix}")
+            return None
+        return text
+
+    def items(
+        self, node: yaml.Node | None, field: str, read: Callable[[yaml.Node, str], T | None]
+    ) -> list[T]:
+        if node is None:
+            return []
+        out = []
+        for i, item in enumerate(self.sequence(node, field)):
+            value = read(item, f"{field}[{i}]")
+            if value is not None:
+                out.append(value)
+        return out
+
+    # -- fields of an event ------------------------------------------------------------
+
+    def date(self, node: yaml.Node, field: str) -> EventDate | None:
+        text = self.string(node, field)
+        if text is None:
+            return None
+        try:
+            return parse_date(text)
+        except DateError as exc:
+            self.problem(node, field, f"date {show_value(text)}: {exc}")
+            return None
+
+    def country(self, node: yaml.Node, field: str) -> str | None:
+        text = self.string(node, field)
+        if text is None:
+            return None
+        import pycountry
+
+        if not re.fullmatch(r"[A-Z]{3}", text) or pycountry.countries.get(alpha_3=text) is None:
+            guess = _country_guess(text)
+            fix = (
+                f"did you mean '{guess}'?" if guess else "use an ISO 3166-1 alpha-3 code, e.g. TUR"
+            )
+            self.problem(
+                node, field, f"{show_value(text)} is not an ISO 3166-1 alpha-3 code; {fix}"
+            )
+            return None
+        if text not in reference.country_regions():
+            self.problem(
+                node,
+                field,
+                f"{show_value(text)} has no region; add it to "
+                "src/armstimeline/refdata/countries.yml",
+            )
+            return None
+        return text
+
+    def actor(self, node: yaml.Node, field: str) -> Actor | None:
+        keys = self.mapping(node, field, {"country": True, "role": True}, 2)
+        if not keys or "country" not in keys or "role" not in keys:
+            return None
+        country = self.country(keys["country"], f"{field}.country")
+        role = self.choice(keys["role"], f"{field}.role", reference.roles(), "role")
+        return Actor(country, role) if country and role else None
+
+    def system(self, node: yaml.Node, field: str) -> str | None:
+        text = self.string(node, field)
+        if text is None:
+            return None
+        canonical = reference.system_lookup().get(text.casefold())
+        if canonical is None:
+            hint = difflib.get_close_matches(text, [s.name for s in reference.systems()], n=1)
+            fix = f"did you mean '{hint[0]}'? " if hint else ""
+            self.problem(
+                node,
+                field,
+                f"{show_value(text)} is not in the systems catalog; {fix}add it to "
+                "src/armstimeline/refdata/systems.yml with its aliases",
+            )
+        return canonical
+
+    def amount(self, node: yaml.Node, field: str) -> Amount | None:
+        keys = self.mapping(
+            node, field, {"value": True, "what": True, "currency": False, "unit": False}, 2
+        )
+        if not keys or "value" not in keys or "what" not in keys:
+            return None
+        value = self.number(keys["value"], f"{field}.value", 0, math.inf)
+        what = self.string(keys["what"], f"{field}.what")
+        currency = self.optional_string(keys.get("currency"), f"{field}.currency")
+        unit = self.optional_string(keys.get("unit"), f"{field}.unit")
+        ok = value is not None and what is not None
+        if (currency is None) == (unit is None):
+            self.problem(node, field, "give either 'currency' (ISO 4217, e.g. USD) or 'unit'")
+            return None
+        if currency is not None:
+            import pycountry
+
+            if (
+                not re.fullmatch(r"[A-Z]{3}", currency)
+                or pycountry.currencies.get(alpha_3=currency) is None
+            ):
+                self.problem(
+                    keys["currency"],
+                    f"{field}.currency",
+                    f"{show_value(currency)} is not an ISO 4217 currency code; use e.g. USD",
+                )
+                ok = False
+        if unit is not None and unit not in reference.units():
+            self.problem(
+                keys["unit"],
+                f"{field}.unit",
+                f"{show_value(unit)} is not a known unit; use one of: "
+                + ", ".join(reference.units()),
+            )
+            ok = False
+        if unit == "percent" and value is not None and value > 100:
+            self.problem(keys["value"], f"{field}.value", "a percentage is at most 100")
+            ok = False
+        if not ok:
+            return None
+        assert value is not None and what is not None
+        return Amount(value=value, what=what, currency=currency, unit=unit)
+
+    def place(self, node: yaml.Node, field: str) -> Place | None:
+        keys = self.mapping(node, field, {"name": True, "lat": True, "lon": True}, 2)
+        if not keys or len(keys) < 3:
+            return None
+        name = self.string(keys["name"], f"{field}.name")
+        lat = self.number(keys["lat"], f"{field}.lat", -90, 90)
+        lon = self.number(keys["lon"], f"{field}.lon", -180, 180)
+        if name is None or lat is None or lon is None:
+            return None
+        return Place(name, lat, lon)
+
+    def citation(self, node: yaml.Node, field: str) -> tuple[Citation, yaml.Node] | None:
+        keys = self.mapping(node, field, {"source": True, "quote": True}, 2)
+        if not keys or len(keys) < 2:
+            return None
+        source = self.string(keys["source"], f"{field}.source")
+        quote = self.string(keys["quote"], f"{field}.quote", multiline=True)
+        if quote is not None and len(quote) > MAX_QUOTE:
+            self.problem(
+                keys["quote"],
+                f"{field}.quote",
+                f"the quote has {len(quote)} characters; quotes are short (at most {MAX_QUOTE})",
+            )
+            return None
+        if not source or not quote:
+            return None
+        return Citation(source, quote), keys["quote"]
+
+    def relation(self, node: yaml.Node, field: str) -> tuple[Relation, yaml.Node] | None:
+        keys = self.mapping(node, field, {"type": True, "target": True}, 2)
+        if not keys or len(keys) < 2:
+            return None
+        rtype = self.choice(
+            keys["type"], f"{field}.type", reference.relation_types(), "relation type"
+        )
+        target = self.slug(keys["target"], f"{field}.target", "event id")
+        if not rtype or not target:
+            return None
+        return Relation(rtype, target), keys["target"]
+
+
+
+def _country_guess(text: str) -> str | None:
+    import pycountry
+
+    try:
+        if len(text) == 2:
+            found = pycountry.countries.get(alpha_2=text.upper())
+            return found.alpha_3 if found else None
+        if len(text) == 3:
+            found = pycountry.countries.get(alpha_3=text.upper())
+            return found.alpha_3 if found else None
+        return pycountry.countries.lookup(text).alpha_3
+    except LookupError:
+        return None
+

@@ -1,0 +1,91 @@
+"""The source registry (``sources.yml``) of a seeds folder and the texts quotes come from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from armstimeline.errors import Problem, ValidationError, relpath, show_value
+from armstimeline.loading.fields import FieldReader
+from armstimeline.loading.quotes import normalise_space
+from armstimeline.loading.yamlsafe import compose, is_empty
+from armstimeline.model import Source
+
+__all__ = ["parse_sources", "source_registry"]
+
+_SOURCE_KEYS = {
+    "id": True,
+    "title": True,
+    "publisher": False,
+    "author": False,
+    "published": False,
+    "url": False,
+    "file": False,
+    "note": False,
+}
+
+
+def parse_sources(folder: Path) -> tuple[dict[str, Source], dict[str, str], list[Problem]]:
+    registry = folder / "sources.yml"
+    shown = relpath(registry)
+    if not registry.exists():
+        return {}, {}, [Problem(shown, None, "", "is missing; every source must be registered")]
+    node, problems = compose(registry, shown)
+    if node is None:
+        return {}, {}, problems
+    r = FieldReader(shown)
+    r.check_node(node, "")
+    sources: dict[str, Source] = {}
+    texts: dict[str, str] = {}
+    for i, item in enumerate(r.sequence(node, "sources")):
+        field = f"[{i}]"
+        keys = r.mapping(item, field, _SOURCE_KEYS, 1)
+        if not keys or "id" not in keys or "title" not in keys:
+            continue
+        sid = r.slug(keys["id"], f"{field}.id", "source id")
+        title = r.string(keys["title"], f"{field}.title")
+        published = None
+        if "published" in keys and not is_empty(keys["published"]):
+            published = r.date(keys["published"], f"{field}.published")
+        file = r.optional_string(keys.get("file"), f"{field}.file")
+        if file is not None:
+            target = folder / file
+            if "/" in file or "\\" in file or file.startswith(".") or not target.is_file():
+                r.problem(
+                    keys["file"],
+                    f"{field}.file",
+                    f"{show_value(file)} is not a file in {relpath(folder)}",
+                )
+                file = None
+            else:
+                texts[sid or ""] = normalise_space(target.read_text("utf-8"))
+        if sid is None or title is None:
+            continue
+        if sid in sources:
+            r.problem(keys["id"], f"{field}.id", f"the source id {show_value(sid)} is used twice")
+            continue
+        sources[sid] = Source(
+            id=sid,
+            title=title,
+            publisher=r.optional_string(keys.get("publisher"), f"{field}.publisher"),
+            author=r.optional_string(keys.get("author"), f"{field}.author"),
+            published=published,
+            url=r.optional_string(keys.get("url"), f"{field}.url"),
+            file=file,
+            note=r.optional_string(keys.get("note"), f"{field}.note"),
+        )
+    return sources, texts, r.problems
+
+
+def load_sources(folder: str | Path) -> dict[str, Source]:
+    """The source registry (``sources.yml``) of a seeds folder."""
+    return source_registry(folder)[0]
+
+
+def source_registry(folder: str | Path) -> tuple[dict[str, Source], dict[str, str]]:
+    """The registry of a seeds folder and the text of each local source (white space
+    normalised, as quotes are checked); raise ValidationError on any problem."""
+    sources, texts, problems = parse_sources(Path(folder))
+    if problems:
+        raise ValidationError(problems)
+    return sources, texts
+

@@ -1,0 +1,121 @@
+"""The visual timeline page, ``/<database>/-/timeline``: the events table's filters, drawn.
+
+It asks Datasette's own table view for the ids (so its filters mean the same here),
+reads those events back from the database and draws them with the SVG export.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from typing import Any
+
+from datasette import Response
+
+from armstimeline.database import read_events
+from armstimeline.errors import FilterError
+from armstimeline.export.svg import LANE_KEYS, render_svg
+
+__all__ = ["TIMELINE_TABLES", "table_query", "timeline_page"]
+
+TIMELINE_TABLES = ("events", "timeline")
+_OWN_ARGS = ("_lanes", "_format")
+_DROP_PREFIXES = ("_facet", "_size", "_next", "_shape", "_col", "_nocol", "_sort", "_labels")
+MAX_TIMELINE_EVENTS = 20_000
+BIG_TIMELINE = 3_000
+
+
+def table_query(request: Any) -> list[tuple[str, str]]:
+    """The request's filters, without paging, facets and this page's own options."""
+    pairs = urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
+    return [(k, v) for k, v in pairs if k not in _OWN_ARGS and not k.startswith(_DROP_PREFIXES)]
+
+
+def _error_text(response: Any) -> str:
+    """The sentence in Datasette's JSON error, else the start of the body."""
+    try:
+        return str(response.json().get("error") or response.text[:300])
+    except ValueError:
+        return str(response.text[:300])
+
+
+async def _filtered_ids(
+    datasette: Any, database: str, query: list[tuple[str, str]]
+) -> tuple[list[str], str]:
+    """Ask Datasette's own table view for the ids, so its filters mean the same here."""
+    base = datasette.urls.table(database, "events", format="json")
+    extra = [("_shape", "objects"), ("_col", "id"), ("_nocount", "1"), ("_nofacet", "1"),
+             ("_nosuggest", "1"), ("_size", "max")]  # fmt: skip
+    ids: list[str] = []
+    description = ""
+    url = base + "?" + urllib.parse.urlencode(query + extra)
+    while url and len(ids) < MAX_TIMELINE_EVENTS:
+        response = await datasette.client.get(url)
+        if response.status_code != 200:
+            raise FilterError(_error_text(response))
+        data = response.json()
+        description = data.get("human_description_en") or description
+        ids.extend(row["id"] for row in data["rows"])
+        next_token = data.get("next")
+        url = (
+            base + "?" + urllib.parse.urlencode([*query, *extra, ("_next", next_token)])
+            if next_token
+            else None
+        )
+    return ids, description
+
+
+async def timeline_page(datasette: Any, request: Any) -> Response:
+    database = request.url_vars["database"]
+    try:
+        db = datasette.get_database(database)
+    except KeyError:
+        return Response.html("Database not found", status=404)
+    query = table_query(request)
+    try:
+        ids, description = await _filtered_ids(datasette, database, query)
+    except FilterError as exc:
+        page = await datasette.render_template(
+            "error.html",
+            {
+                "ok": False,
+                "status": 400,
+                "title": "These filters do not work on the events table",
+                "error": f"{exc} Go back to the events table and choose the filters there.",
+            },
+            request=request,
+        )
+        return Response.html(page, status=400)
+    events, _ = await db.execute_fn(lambda conn: read_events(conn, ids))
+    # Country lanes repeat an event once per country; past a few thousand events the
+    # kind lanes keep the page quick. The reader can still switch.
+    lanes = request.args.get("_lanes") or ("country" if len(events) <= BIG_TIMELINE else "kind")
+    if lanes not in LANE_KEYS:
+        lanes = "country"
+    table_url = datasette.urls.table(database, "events")
+    svg = render_svg(events, lanes=lanes, link=table_url + "/{id}", title="armstimeline timeline")
+    if request.args.get("_format") == "svg":
+        return Response(svg, content_type="image/svg+xml; charset=utf-8")
+    here = datasette.urls.database(database) + "/-/timeline"
+
+    def url(extra: list[tuple[str, str]]) -> str:
+        return here + "?" + urllib.parse.urlencode(query + extra)
+
+    qs = urllib.parse.urlencode(query)
+    return Response.html(
+        await datasette.render_template(
+            "armstimeline_timeline.html",
+            {
+                "database": database,
+                "svg": svg,
+                "count": len(events),
+                "lanes": lanes,
+                "lane_links": [(k, url([("_lanes", k)])) for k in LANE_KEYS],
+                "table_url": table_url + (f"?{qs}" if qs else ""),
+                "svg_url": url([("_lanes", lanes), ("_format", "svg")]),
+                "description": description.replace(" sorted by sort_order", "").strip()
+                or "All events, in timeline order.",
+            },
+            request=request,
+        )
+    )
+
