@@ -32,7 +32,10 @@ sys.path.insert(0, str(HERE))
 
 import yaml  # noqa: E402
 
-from armstimeline import db as dbmod  # noqa: E402
+from armstimeline.database import build  # noqa: E402
+from armstimeline.database.cold import write_database  # noqa: E402
+from armstimeline.database.rows import all_rows  # noqa: E402
+from armstimeline.database.schema import INDEXES, SCHEMA, VIEWS  # noqa: E402
 from armstimeline.export import export  # noqa: E402
 from armstimeline.loading import event_paths, load_events  # noqa: E402
 from armstimeline.records import COLUMNS, event_record  # noqa: E402
@@ -92,21 +95,21 @@ def raw_db(path: Path, tables: dict[str, list[tuple]]) -> None:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("pragma journal_mode = off")
     conn.execute("pragma synchronous = off")
-    conn.executescript(dbmod._SCHEMA)
+    conn.executescript(SCHEMA)
     conn.execute("begin")
     for table, rows in tables.items():
         if rows:
             marks = ", ".join("?" * len(rows[0]))
             conn.executemany(f"insert into [{table}] values ({marks})", rows)
     conn.execute("commit")
-    conn.executescript(dbmod._INDEXES)
+    conn.executescript(INDEXES)
     conn.executescript(
         "create virtual table events_fts using fts5(title, summary, quotes, note, "
         "content=events);"
         "insert into events_fts(rowid, title, summary, quotes, note) "
         "select rowid, title, summary, quotes, note from events;"
     )
-    conn.executescript(dbmod._VIEWS)
+    conn.executescript(VIEWS)
     conn.close()
 
 
@@ -188,12 +191,12 @@ def main() -> int:
     # 2. cold build, and its database phase alone
     ours_db = work / "ours.db"
     raw_path = work / "raw.db"
-    tables = dbmod._rows(loaded["events"], loaded["sources"])  # type: ignore[arg-type]
+    tables = all_rows(loaded["events"], loaded["sources"])  # type: ignore[arg-type]
 
     def ours_build() -> None:
         if ours_db.exists():
             ours_db.unlink()
-        dbmod.build(events, seeds, ours_db)
+        build(events, seeds, ours_db)
 
     def anchor_build() -> None:
         c_parse(paths)
@@ -207,21 +210,21 @@ def main() -> int:
         path = work / "phase.db"
         if path.exists():
             path.unlink()
-        dbmod.write_database(path, loaded["events"], loaded["sources"], {"fingerprint": "x"})  # type: ignore[arg-type]
+        write_database(path, loaded["events"], loaded["sources"], {"fingerprint": "x"})  # type: ignore[arg-type]
 
     compare("2b. database phase vs raw sqlite3", lambda: raw_db(raw_path, tables), ours_db_phase,
             1.5, args.repeat, "(ours adds row building and integrity checks)")  # fmt: skip
 
     # 3. incremental builds
     inc = work / "inc.db"
-    dbmod.build(events, seeds, inc)
+    build(events, seeds, inc)
 
     def cold_build() -> None:
-        dbmod.build(events, seeds, work / "c.db", incremental=False)
+        build(events, seeds, work / "c.db", incremental=False)
 
     cold = statistics.median(timed(cold_build) for _ in range(max(1, args.repeat - 1)))
     same = statistics.median(
-        timed(lambda: dbmod.build(events, seeds, inc)) for _ in range(args.repeat)
+        timed(lambda: build(events, seeds, inc)) for _ in range(args.repeat)
     )
     record("3a. incremental build, nothing changed", same, cold, 0.05)
     changed = paths[::100]
@@ -229,7 +232,7 @@ def main() -> int:
     try:
         for p in changed:
             p.write_bytes(originals[p].replace(b"summary: >-\n  ", b"summary: >-\n  changed "))
-        one_percent = timed(lambda: dbmod.build(events, seeds, inc))
+        one_percent = timed(lambda: build(events, seeds, inc))
     finally:
         for p, data in originals.items():
             p.write_bytes(data)

@@ -14,6 +14,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
+
+    from armstimeline.database import BuildReport
     from armstimeline.dates import DateInterval, PartialDate, Precision, parse_date
     from armstimeline.errors import ArmstimelineError, Problem, ValidationError
     from armstimeline.loading import load_events, validate
@@ -37,9 +40,9 @@ _WHERE = {
     "Timeline": "timeline",
     "ValidationError": "errors",
     "load": "timeline",
-    "load_events": "loader",
+    "load_events": "loading",
     "parse_date": "dates",
-    "validate": "loader",
+    "validate": "loading",
 }
 
 __all__ = [
@@ -78,8 +81,8 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
-def build(events: str, sources: str, db: str):  # type: ignore[no-untyped-def]
+def build(events: str | Path, sources: str | Path, db: str | Path) -> BuildReport:
     """Validate ``events`` and build the SQLite database ``db`` atomically."""
-    from armstimeline.database import build as _build
+    from armstimeline.database import build as build_database
 
-    return _build(events, sources, db)
+    return build_database(events, sources, db)

@@ -16,6 +16,8 @@ from typing import Union
 import attrs
 import pendulum
 
+from armstimeline.errors import DateError
+
 __all__ = [
     "DateError",
     "DateInterval",
@@ -27,10 +29,6 @@ __all__ = [
 
 _SINGLE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 FORMAT_HINT = "use YYYY, YYYY-MM, YYYY-MM-DD or START/END (for example '2013/2017')"
-
-
-class DateError(ValueError):
-    """A date string that is not a valid partial date; the message says why."""
 
 
 class Precision(enum.IntEnum):

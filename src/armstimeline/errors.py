@@ -11,11 +11,15 @@ import attrs
 __all__ = [
     "ArmstimelineError",
     "BuildError",
+    "DateError",
     "ExportError",
     "FilterError",
     "Problem",
+    "UsageError",
     "ValidationError",
     "did_you_mean",
+    "relpath",
+    "show_value",
 ]
 
 _MAX_SHOWN = 60
@@ -55,7 +59,12 @@ class Problem:
 
 
 class ArmstimelineError(Exception):
-    """Base class of every error this library raises on purpose."""
+    """Base class of every error this library raises on purpose; each kind of failure
+    has its own subclass below, and every message says what to do about it."""
+
+
+class DateError(ArmstimelineError, ValueError):
+    """A date string that is not a valid partial date; the message says why."""
 
 
 class ValidationError(ArmstimelineError):
@@ -81,7 +90,13 @@ class FilterError(ArmstimelineError, ValueError):
 
 
 class ExportError(ArmstimelineError):
-    """An export could not be written (unknown format, bad filter)."""
+    """An export could not be written (unknown format, no format for standard output, a
+    file that cannot be written)."""
+
+
+class UsageError(ArmstimelineError):
+    """A function or command was given something it cannot use: an event id that does
+    not exist, a title ``new`` cannot write, a feature whose optional extra is missing."""
 
 
 def did_you_mean(value: str, choices: Iterable[str], n: int = 3) -> str:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import attrs
 
@@ -33,8 +34,8 @@ __all__ = [
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
-def _in(vocab: str):  # type: ignore[no-untyped-def]
-    def check(instance: object, attribute: attrs.Attribute, value: str) -> None:  # type: ignore[type-arg]
+def _in(vocab: str) -> Callable[[object, attrs.Attribute[str], str], None]:
+    def check(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
         allowed = getattr(reference, vocab)()
         if value not in allowed:
             raise ValueError(f"{attribute.name} {value!r} is not one of {sorted(allowed)}")
@@ -42,13 +43,13 @@ def _in(vocab: str):  # type: ignore[no-untyped-def]
     return check
 
 
-def _finite_non_negative(instance: object, attribute: attrs.Attribute, value: float) -> None:  # type: ignore[type-arg]
+def _finite_non_negative(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
     if not math.isfinite(value) or value < 0:
         raise ValueError(f"{attribute.name} must be a finite number >= 0, not {value!r}")
 
 
-def _tuple(value: object) -> tuple:  # type: ignore[type-arg]
-    return tuple(value)  # type: ignore[arg-type]
+def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(value)
 
 
 @attrs.frozen

@@ -17,6 +17,7 @@ __all__ = [
     "country_name",
     "country_names",
     "country_regions",
+    "data_bytes",
     "given_in_trade",
     "kinds",
     "region_names",
@@ -32,12 +33,13 @@ __all__ = [
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _read_bytes(name: str) -> bytes:
+def data_bytes(name: str) -> bytes:
+    """The bytes of a reference data file (a build fingerprints them)."""
     return resources.files("armstimeline.refdata").joinpath(name).read_bytes()
 
 
 def _read(name: str) -> Any:
-    return yaml.load(_read_bytes(name).decode("utf-8"), Loader=_Loader)
+    return yaml.load(data_bytes(name).decode("utf-8"), Loader=_Loader)
 
 
 @functools.cache

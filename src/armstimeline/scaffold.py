@@ -9,8 +9,9 @@ from pathlib import Path
 
 from armstimeline import reference
 from armstimeline.dates import parse_date
-from armstimeline.errors import ArmstimelineError, did_you_mean, relpath
+from armstimeline.errors import DateError, UsageError, did_you_mean, relpath
 from armstimeline.loading import quote_in_text, source_registry
+from armstimeline.model import ID_PATTERN
 
 __all__ = ["new_event_file", "slugify"]
 
@@ -61,26 +62,26 @@ def new_event_file(
     source that is not in the registry of ``sources_dir``, a quote not found in its text.
     """
     if not title.strip():
-        raise ArmstimelineError("The title is empty; give the event a one-line title.")
+        raise UsageError("The title is empty; give the event a one-line title.")
     if "\n" in title.strip() or "\r" in title:
-        raise ArmstimelineError("The title must be one line.")
+        raise UsageError("The title must be one line.")
     if source is not None and sources_dir is not None:
         _check_source(source, quote, sources_dir)
     try:
         date = parse_date(date_text)
-    except ValueError as exc:
-        raise ArmstimelineError(f"The date '{date_text}' is not valid: {exc}.") from exc
+    except DateError as exc:
+        raise UsageError(f"The date '{date_text}' is not valid: {exc}.") from exc
     if kind not in reference.kinds():
-        raise ArmstimelineError(
+        raise UsageError(
             f"The kind '{kind}' is not known; use one of {', '.join(reference.kinds())}."
         )
     event_id = event_id or slugify(f"{title} {date.earliest.year}")
-    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", event_id):
-        raise ArmstimelineError(f"The id '{event_id}' must be lower-case words and hyphens.")
+    if not ID_PATTERN.fullmatch(event_id):
+        raise UsageError(f"The id '{event_id}' must be lower-case words and hyphens.")
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{event_id}.yml"
     if path.exists():
-        raise ArmstimelineError(f"{path} already exists; choose another --id.")
+        raise UsageError(f"{path} already exists; choose another --id.")
     text = TEMPLATE.format(
         id=event_id,
         title=json.dumps(title, ensure_ascii=False),
@@ -103,13 +104,13 @@ def new_event_file(
 def _check_source(source: str, quote: str | None, sources_dir: Path) -> None:
     registry, texts = source_registry(sources_dir)
     if source not in registry:
-        raise ArmstimelineError(
+        raise UsageError(
             f"The source '{source}' is not in {relpath(sources_dir / 'sources.yml')}"
             f"{did_you_mean(source, registry, n=1)}; register it there first."
         )
     checked = quote is not None and registry[source].checked_locally
     if checked and not quote_in_text(quote or "", texts.get(source, "")):
-        raise ArmstimelineError(
+        raise UsageError(
             f"The quote is not in the text of '{source}'; copy it verbatim "
             "(white space may differ)."
         )

@@ -18,7 +18,7 @@ import pendulum
 
 from armstimeline import paths, reference
 from armstimeline.dates import parse_bound
-from armstimeline.errors import ArmstimelineError, FilterError, did_you_mean
+from armstimeline.errors import FilterError, UsageError, did_you_mean
 from armstimeline.model import Event, Source, order_events
 from armstimeline.records import event_record
 from armstimeline.search import matching
@@ -59,6 +59,14 @@ def _bound(value: str | pendulum.Date | None, *, end: bool) -> pendulum.Date | N
         raise FilterError(f"The date bound '{value}' is not valid: {exc}") from exc
 
 
+def _start_bound(value: str | pendulum.Date | None) -> pendulum.Date | None:
+    return _bound(value, end=False)
+
+
+def _end_bound(value: str | pendulum.Date | None) -> pendulum.Date | None:
+    return _bound(value, end=True)
+
+
 @attrs.frozen
 class Filter:
     """Criteria an event must meet; values within one criterion are alternatives (OR).
@@ -75,10 +83,8 @@ class Filter:
     systems: tuple[str, ...] = attrs.field(default=(), converter=_lower_tuple)
     tags: tuple[str, ...] = attrs.field(default=(), converter=_lower_tuple)
     regions: tuple[str, ...] = attrs.field(default=(), converter=_lower_tuple)
-    start: pendulum.Date | None = attrs.field(
-        default=None, converter=lambda v: _bound(v, end=False)
-    )
-    end: pendulum.Date | None = attrs.field(default=None, converter=lambda v: _bound(v, end=True))
+    start: pendulum.Date | None = attrs.field(default=None, converter=_start_bound)
+    end: pendulum.Date | None = attrs.field(default=None, converter=_end_bound)
     text: str | None = None  # words to search for: see ``armstimeline.search``
 
     def __attrs_post_init__(self) -> None:
@@ -140,7 +146,7 @@ class Filter:
         return not self.text or event.id in matching([event], self.text)
 
 
-class _Ordered(tuple):  # type: ignore[type-arg]
+class _Ordered(tuple[Event, ...]):
     """Events already in timeline order: a subset keeps its parent's order."""
 
 
@@ -320,7 +326,7 @@ class Timeline:
         try:
             import pandas as pd
         except ImportError as exc:  # pragma: no cover - depends on the extra
-            raise ArmstimelineError(
+            raise UsageError(
                 "to_dataframe needs pandas; install it with: pip install 'armstimeline[pandas]'"
             ) from exc
         frame = pd.DataFrame.from_records(self.to_records())

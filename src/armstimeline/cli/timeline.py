@@ -18,7 +18,7 @@ from armstimeline.cli.options import (
     run_library,
     split_filters,
 )
-from armstimeline.errors import ArmstimelineError
+from armstimeline.errors import ExportError, UsageError
 
 __all__ = ["export_command", "list_command", "show_command"]
 
@@ -77,7 +77,7 @@ def export_command(
     criteria = make_filter(**split_filters(kwargs))
     if fmt is None:
         if output is None:
-            raise ArmstimelineError("Give --format when writing to standard output.")
+            raise ExportError("Give --format when writing to standard output.")
         fmt = format_for_path(output)
     timeline = load_timeline(events_dir, sources_dir).filter(criteria)
     data = export(timeline, fmt, base_url=base_url, name=name, lanes=lanes)
@@ -88,7 +88,7 @@ def export_command(
     _write_atomic(output, data)
     if datapackage:
         if fmt != "csv":
-            raise ArmstimelineError("--datapackage goes with the CSV format.")
+            raise ExportError("--datapackage goes with the CSV format.")
         from armstimeline.export.csv import datapackage as describe
 
         text = json.dumps(describe(output.name), indent=2) + "\n"
@@ -98,7 +98,6 @@ def export_command(
 
 def _write_atomic(path: Path, data: bytes) -> None:
     from armstimeline.atomic import write_atomic
-    from armstimeline.errors import ExportError
 
     write_atomic(path, data, ExportError)
 
@@ -155,7 +154,7 @@ def show_command(
 
         hint = difflib.get_close_matches(event_id, timeline.ids, n=1)
         fix = f" Did you mean '{hint[0]}'?" if hint else " List ids with `armstimeline list`."
-        raise ArmstimelineError(f"There is no event '{event_id}'.{fix}")
+        raise UsageError(f"There is no event '{event_id}'.{fix}")
     if as_json:
         data = event_to_dict(event)
         data["related"] = [

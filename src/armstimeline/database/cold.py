@@ -10,7 +10,7 @@ from typing import Any
 
 from armstimeline.database.checks import check_database, record_counts
 from armstimeline.database.facets import store_facet_counts
-from armstimeline.database.rows import all_rows, file_rows
+from armstimeline.database.rows import all_rows, file_rows, insert_rows
 from armstimeline.database.schema import INDEXES, SCHEMA, VIEWS
 from armstimeline.loading import Stamp
 from armstimeline.model import Event, Source
@@ -27,19 +27,15 @@ def _write_tables(
     conn.executescript(SCHEMA)
     conn.execute("begin")
     conn.executemany("insert into build_info values (?, ?)", sorted(info.items()))
-    for table, rows in tables.items():
-        if not rows:
-            continue
-        marks = ", ".join("?" * len(rows[0]))
-        conn.executemany(f"insert into [{table}] values ({marks})", rows)
+    insert_rows(conn, tables)
     conn.execute("commit")
     conn.executescript(INDEXES)
     store_facet_counts(conn)  # after the indexes, which make each count one index scan
-    db = sqlite_utils.Database(conn)
-    db["events"].enable_fts(
+    events = sqlite_utils.Database(conn).table("events")
+    events.enable_fts(
         list(FTS_COLUMNS), fts_version="FTS5", create_triggers=False, tokenize=FTS_TOKENIZE
     )
-    db["events"].optimize()
+    events.optimize()
     conn.executescript(VIEWS)
     # sampled statistics: enough for the query planner, a fraction of a full ANALYZE
     conn.execute("pragma analysis_limit = 1000")

@@ -76,7 +76,7 @@ def sources_fingerprint(sources_dir: Path) -> str:
                 digest.update(f"{path.name}\n".encode())
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
     for name in ("vocabulary.yml", "countries.yml", "systems.yml"):
-        digest.update(reference._read_bytes(name))
+        digest.update(reference.data_bytes(name))
     return digest.hexdigest()
 
 

@@ -30,7 +30,7 @@ from armstimeline.database.facets import adjust_facet_counts
 from armstimeline.database.fingerprints import combine, file_stamps, stored_stamps
 from armstimeline.database.publish import replacing
 from armstimeline.database.report import BuildReport
-from armstimeline.database.rows import event_rows, file_rows
+from armstimeline.database.rows import event_rows, file_rows, insert_rows
 from armstimeline.database.schema import EVENT_TABLES, SCHEMA_VERSION
 from armstimeline.errors import BuildError, ValidationError, relpath
 from armstimeline.loading import Stamp, recorded_stamp
@@ -208,11 +208,7 @@ def _replace_rows(
         keys[event.id] = event.date.sort_key
         edges.extend((r.type, event.id, r.target) for r in event.relations)
     order = {eid: i for i, eid in enumerate(order_ids(keys, edges))}
-    tables = event_rows(new_events, order)
-    for table, rows in tables.items():
-        if rows:
-            marks = ", ".join("?" * len(rows[0]))
-            conn.executemany(f"insert into [{table}] values ({marks})", rows)
+    insert_rows(conn, event_rows(new_events, order))
     new_ids = json.dumps([e.id for e in new_events])
     conn.execute(
         "insert into events_fts(rowid, title, summary, quotes, note) "

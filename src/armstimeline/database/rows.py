@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
@@ -12,7 +13,7 @@ from armstimeline.database.schema import EVENT_TABLES
 from armstimeline.loading import EVENT_SUFFIXES, Stamp
 from armstimeline.model import Event, Source
 
-__all__ = ["all_rows", "event_rows", "file_rows"]
+__all__ = ["all_rows", "event_rows", "file_rows", "insert_rows"]
 
 @functools.lru_cache(maxsize=65536)
 def json_array(values: tuple[str, ...]) -> str:
@@ -126,3 +127,10 @@ def file_rows(events: list[Event], stamps: dict[str, Stamp]) -> list[tuple[Any, 
                 break
     return sorted(rows)
 
+
+def insert_rows(conn: sqlite3.Connection, tables: dict[str, list[tuple[Any, ...]]]) -> None:
+    """Insert each table's rows (in schema column order) with one ``executemany``."""
+    for table, rows in tables.items():
+        if rows:
+            marks = ", ".join("?" * len(rows[0]))
+            conn.executemany(f"insert into [{table}] values ({marks})", rows)

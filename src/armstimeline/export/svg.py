@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Literal
 
 import attrs
@@ -150,11 +150,11 @@ def render_svg(
     ]
     out += _legend(events, width)
     out += _axis(first_year, last_year, x_of, total_height)
-    for i, (lane, top, height) in enumerate(lane_boxes):
+    for i, (lane, top, lane_height) in enumerate(lane_boxes):
         fill = "#f6f6f6" if i % 2 == 0 else "#ffffff"
         out.append(
             f'<g class="lane" data-lane="{_e(lane)}">'
-            f'<rect x="0" y="{top:.1f}" width="{width}" height="{height:.1f}" fill="{fill}"/>'
+            f'<rect x="0" y="{top:.1f}" width="{width}" height="{lane_height:.1f}" fill="{fill}"/>'
             f'<text x="6" y="{top + LANE_PAD + ROW_HEIGHT - 3:.1f}" fill="#222">'
             f"{_e(_lane_label(lane, lanes))}</text></g>"
         )
@@ -185,7 +185,8 @@ def _relations(placed: list[_Placed]) -> list[str]:
             continue
         for rel in mark.event.relations:
             other = first.get(rel.target)
-            key = (rel.type, *sorted((mark.event.id, rel.target)))
+            low, high = sorted((mark.event.id, rel.target))
+            key = (rel.type, low, high)
             if other is None or key in drawn:
                 continue
             drawn.add(key)
@@ -206,7 +207,9 @@ def _relations(placed: list[_Placed]) -> list[str]:
     return out
 
 
-def _axis(first_year: int, last_year: int, x_of, height: int) -> list[str]:  # type: ignore[no-untyped-def]
+def _axis(
+    first_year: int, last_year: int, x_of: Callable[[dt.date], float], height: int
+) -> list[str]:
     span = last_year - first_year
     step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 1000) if span / s <= 24)
     out = ['<g class="axis">']

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import yaml
 
 from armstimeline import reference
+from armstimeline.dates import DateInterval, PartialDate
 from armstimeline.errors import Problem, ValidationError, relpath, show_value
 from armstimeline.loading.fields import FieldReader
 from armstimeline.loading.yamlsafe import compose, is_empty, node_line
@@ -105,7 +106,7 @@ def parse_event(
     note = r.optional_string(keys.get("note"), "note")
     if r.problems:
         return None, r.problems
-    assert event_id and title and date and kind and summary
+    assert event_id and title and isinstance(date, PartialDate | DateInterval) and kind and summary
     event = Event(
         id=event_id,
         title=title,

@@ -76,11 +76,6 @@ def parse_sources(folder: Path) -> tuple[dict[str, Source], dict[str, str], list
     return sources, texts, r.problems
 
 
-def load_sources(folder: str | Path) -> dict[str, Source]:
-    """The source registry (``sources.yml``) of a seeds folder."""
-    return source_registry(folder)[0]
-
-
 def source_registry(folder: str | Path) -> tuple[dict[str, Source], dict[str, str]]:
     """The registry of a seeds folder and the text of each local source (white space
     normalised, as quotes are checked); raise ValidationError on any problem."""

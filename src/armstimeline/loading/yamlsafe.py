@@ -125,16 +125,16 @@ def compose(
         node = yaml.compose(text, Loader=Composer)
     except yaml.MarkedYAMLError as exc:
         if "expected a single document" in str(exc):
-            line = exc.problem_mark.line + 1 if exc.problem_mark else None
-            return None, fail("holds more than one YAML document; keep one event per file", line)
+            where = exc.problem_mark.line + 1 if exc.problem_mark else None
+            return None, fail("holds more than one YAML document; keep one event per file", where)
         # Point at where the broken structure starts (an unclosed '[' on its own line),
         # and say where the parser noticed.
         start = exc.context_mark or exc.problem_mark
-        line = start.line + 1 if start else None
+        first_line = start.line + 1 if start else None
         what = exc.problem or exc.context or "invalid YAML"
         if exc.context_mark and exc.problem_mark and exc.problem_mark.line != exc.context_mark.line:
             what += f" (noticed on line {exc.problem_mark.line + 1})"
-        return None, fail(f"YAML syntax error: {what}", line)
+        return None, fail(f"YAML syntax error: {what}", first_line)
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
         return None, fail(
@@ -169,8 +169,8 @@ def _first_anchor(text: str) -> int | None:
     """The line of the first anchor or alias, found by libyaml's own event stream."""
     try:
         for event in yaml.parse(text, Loader=Composer):
-            if getattr(event, "anchor", None) is not None:
-                return event.start_mark.line + 1
+            if getattr(event, "anchor", None) is not None and event.start_mark is not None:
+                return int(event.start_mark.line) + 1
     except yaml.YAMLError:
         return None  # compose reports the syntax error with its place
     return None

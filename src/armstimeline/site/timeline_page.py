@@ -13,7 +13,7 @@ from datasette import Response
 
 from armstimeline.database import read_events
 from armstimeline.errors import FilterError
-from armstimeline.export.svg import LANE_KEYS, render_svg
+from armstimeline.export.svg import LANE_KEYS, LaneKey, render_svg
 
 __all__ = ["TIMELINE_TABLES", "table_query", "timeline_page"]
 
@@ -88,9 +88,8 @@ async def timeline_page(datasette: Any, request: Any) -> Response:
     events, _ = await db.execute_fn(lambda conn: read_events(conn, ids))
     # Country lanes repeat an event once per country; past a few thousand events the
     # kind lanes keep the page quick. The reader can still switch.
-    lanes = request.args.get("_lanes") or ("country" if len(events) <= BIG_TIMELINE else "kind")
-    if lanes not in LANE_KEYS:
-        lanes = "country"
+    asked = request.args.get("_lanes") or ("country" if len(events) <= BIG_TIMELINE else "kind")
+    lanes: LaneKey = "kind" if asked == "kind" else "country"
     table_url = datasette.urls.table(database, "events")
     svg = render_svg(events, lanes=lanes, link=table_url + "/{id}", title="armstimeline timeline")
     if request.args.get("_format") == "svg":
