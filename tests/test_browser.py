@@ -99,3 +99,23 @@ def test_map_popup_links_only_http(site):
         )
         assert link.get_attribute("data-armstimeline-blocked") == "unsafe link removed"
         assert "click me" in page.locator(".leaflet-popup-content").inner_text()
+
+
+def test_timeline_marks_open_and_qualified_dates(site, tmp_path):
+    """Myanmar's deliveries 'since the 2000s' (200X/..) are drawn fading to the edge, and
+    Azerbaijan's 'recent years' (2016~/2018-03) hatched; a reader finds both by their
+    labels, and the legend says what the marks mean."""
+    with browser_page() as page:
+        page.set_viewport_size({"width": 1400, "height": 900})
+        page.goto(site + "/armstimeline/-/timeline?countries__arraycontains=MMR")
+        ongoing = page.get_by_role("link", name="open end").first
+        assert "the 2000s – ongoing" in ongoing.get_attribute("aria-label")
+        assert ongoing.locator("rect.open-end").count() == 1
+        assert "fading: open or unknown end" in page.locator("svg .legend").text_content()
+        shot = tmp_path / "timeline-myanmar.png"
+        page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot: {shot}")
+        page.goto(site + "/armstimeline/-/timeline?countries__arraycontains=AZE")
+        fuzzy = page.get_by_role("link", name="approximate").first
+        assert "about 2016" in fuzzy.get_attribute("aria-label")
+        assert fuzzy.locator("rect.fuzzy").count() == 1

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from armstimeline.datewords import qualifier_words
 from armstimeline.model import Event
 
 __all__ = ["COLUMNS", "SEPARATOR", "event_record", "join", "record_values", "split"]
@@ -37,6 +38,7 @@ COLUMNS = (
     "tags",
     "related",
     "note",
+    "qualifiers",
 )
 _SPLIT = re.compile(r"(?<!\\) \| ")
 
@@ -111,6 +113,7 @@ def record_values(event: Event) -> tuple[Any, ...]:
         join(event.tags),
         join([f"{r.type}:{r.target}" for r in event.relations]),
         event.note or "",
+        plain(qualifier_words(date)),
     )
 
 

@@ -75,6 +75,12 @@ class Filter:
     2015 and ``end="2020"`` up to 31 December 2020. An event matches when any day it
     could mean falls in that range, so a year-precise '2016' matches a range ending
     in March 2016.
+
+    Qualifiers ("2016?", "2016~") do not change which days a date could mean, so by
+    default a date matches only through its strict bounds. With ``widen=True`` an
+    uncertain or approximate date also matches a range it misses by one unit of its
+    precision (two for "%"): "2016~" then matches 2017. Open ends ("2000/..") reach the
+    end of the calendar, so an ongoing span matches every later range.
     """
 
     countries: tuple[str, ...] = attrs.field(default=(), converter=_lower_tuple)
@@ -86,6 +92,7 @@ class Filter:
     start: pendulum.Date | None = attrs.field(default=None, converter=_start_bound)
     end: pendulum.Date | None = attrs.field(default=None, converter=_end_bound)
     text: str | None = None  # words to search for: see ``armstimeline.search``
+    widen: bool = False  # let approximate or uncertain dates match near misses
 
     def __attrs_post_init__(self) -> None:
         problems = []
@@ -141,7 +148,9 @@ class Filter:
             return False
         if self.regions and not set(self.regions).intersection(event.regions):
             return False
-        if (self.start or self.end) and not event.date.overlaps(self.start, self.end):
+        if (self.start or self.end) and not event.date.overlaps(
+            self.start, self.end, widen=self.widen
+        ):
             return False
         return not self.text or event.id in matching([event], self.text)
 
@@ -339,9 +348,9 @@ class Timeline:
 
 def _group_values(event: Event, key: GroupKey) -> Iterable[str]:
     if key == "year":
-        return [str(event.date.earliest.year)]
+        return [str(event.date.first_year)]
     if key == "decade":
-        return [f"{event.date.earliest.year // 10 * 10}s"]
+        return [f"{event.date.first_year // 10 * 10}s"]
     if key == "country":
         return event.countries
     if key == "kind":

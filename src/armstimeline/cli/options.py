@@ -128,6 +128,9 @@ def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="Events that could fall on or before this date."),
         click.option("--search", "text", default=None, metavar="WORDS",
                      help="Events whose text contains all these words."),
+        click.option("--widen", is_flag=True, default=False,
+                     help="Let approximate or uncertain dates (2016~, 2016?) match ranges "
+                     "they miss by one unit of their precision."),
     ]  # fmt: skip
     for option in reversed(options):
         func = option(func)
@@ -147,10 +150,12 @@ def make_filter(**kwargs: Any):  # type: ignore[no-untyped-def]
         start=kwargs.get("start"),
         end=kwargs.get("end"),
         text=kwargs.get("text"),
+        widen=bool(kwargs.get("widen")),
     )
 
 
-FILTER_KEYS = ("countries", "role", "kinds", "systems", "tags", "regions", "start", "end", "text")
+FILTER_KEYS = ("countries", "role", "kinds", "systems", "tags", "regions", "start", "end", "text",
+               "widen")  # fmt: skip
 
 
 def split_filters(kwargs: dict[str, Any]) -> dict[str, Any]:

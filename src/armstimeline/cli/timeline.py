@@ -145,6 +145,7 @@ def show_command(
     events_dir: Path | None, sources_dir: Path | None, event_id: str, as_json: bool
 ) -> None:
     """Print one event with its sources, quotes and related events."""
+    from armstimeline.datewords import date_line
     from armstimeline.serialize import event_to_dict
 
     timeline = load_timeline(events_dir, sources_dir)
@@ -163,7 +164,7 @@ def show_command(
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     click.echo(event.title)
-    click.echo(f"{event.date} ({event.date.precision.label} precision), {event.kind}")
+    click.echo(f"{date_line(event.date)}, {event.kind}")
     if event.actors:
         click.echo("Actors: " + ", ".join(f"{a.country} ({a.role})" for a in event.actors))
     if event.systems:

@@ -17,6 +17,7 @@ STORED_FACETS = (
     ("events", "decade"),
     ("events", "year"),
     ("events", "precision"),
+    ("events", "qualifiers"),
     ("events", "region"),
     ("actors", "country"),
     ("event_systems", "system"),

@@ -32,6 +32,7 @@ from armstimeline.database.publish import replacing
 from armstimeline.database.report import BuildReport
 from armstimeline.database.rows import event_rows, file_rows, insert_rows
 from armstimeline.database.schema import EVENT_TABLES, SCHEMA_VERSION
+from armstimeline.dates import Precision
 from armstimeline.errors import BuildError, ValidationError, relpath
 from armstimeline.loading import Stamp, recorded_stamp
 from armstimeline.loading.checks import cross_file_problems
@@ -42,7 +43,7 @@ from armstimeline.model import Event, order_ids
 __all__ = ["update"]
 
 MAX_CHANGED_SHARE = 0.25
-_PRECISION = {"year": 1, "month": 2, "day": 3}
+_PRECISION = {p.label: int(p) for p in Precision}  # the first word of a precision cell
 _JD_ORDINAL = 1721424.5  # julianday('0001-01-01') - date(1, 1, 1).toordinal()
 
 
@@ -198,7 +199,7 @@ def _replace_rows(
     # the new timeline order over kept and new events
     # the same keys as PartialDate.sort_key: proleptic Gregorian ordinals, as Python counts
     keys = {
-        eid: (e, _PRECISION[p], l_)
+        eid: (e, _PRECISION[p.split(",")[0]], l_)
         for eid, e, p, l_ in conn.execute(
             f"select id, cast(julianday(earliest) - {_JD_ORDINAL} as integer), precision, "
             f"cast(julianday(latest) - {_JD_ORDINAL} as integer) from events"

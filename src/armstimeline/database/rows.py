@@ -10,6 +10,7 @@ from typing import Any
 
 from armstimeline import reference
 from armstimeline.database.schema import EVENT_TABLES
+from armstimeline.datewords import facet_label, qualifier_words
 from armstimeline.loading import EVENT_SUFFIXES, Stamp
 from armstimeline.model import Event, Source
 
@@ -96,9 +97,10 @@ def event_rows(
         earliest, latest = date.earliest, date.latest
         first = event.places[0] if event.places else None
         events_rows.append((
-            eid, event.title, str(date), date.precision.label, int(date.is_interval),
-            earliest.isoformat(), latest.isoformat(), earliest.year, latest.year,
-            earliest.year // 10 * 10, event.kind, primary, as_json(regions), as_json(countries),
+            eid, event.title, str(date), facet_label(date), int(date.is_interval),
+            earliest.isoformat(), latest.isoformat(), ", ".join(qualifier_words(date)) or None,
+            date.first_year, date.last_year, date.first_year // 10 * 10, event.kind, primary,
+            as_json(regions), as_json(countries),
             as_json(event.countries_in("supplier")), as_json(event.countries_in("recipient")),
             as_json(event.systems), as_json(event.tags), event.summary,
             "\n".join([c.quote for c in event.sources]), event.note,

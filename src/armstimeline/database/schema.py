@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = ["EVENT_TABLES", "INDEXES", "SCHEMA", "SCHEMA_VERSION", "VIEWS"]
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 
 SCHEMA = """
 create table build_info (key text primary key, value text not null);
@@ -41,6 +41,7 @@ create table events (
     is_interval integer not null,
     earliest text not null,
     latest text not null,
+    qualifiers text,
     year integer not null,
     end_year integer not null,
     decade integer not null,
@@ -124,6 +125,7 @@ create index idx_events_kind on events(kind, sort_order);
 create index idx_events_year on events(year);
 create index idx_events_decade on events(decade);
 create index idx_events_precision on events(precision);
+create index idx_events_qualifiers on events(qualifiers);
 create index idx_events_region on events(region);
 create index idx_events_earliest on events(earliest, latest);
 create index idx_actors_country on actors(country, event_id);

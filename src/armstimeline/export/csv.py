@@ -45,6 +45,8 @@ COLUMN_DOCS: Mapping[str, tuple[str, str]] = {
     "tags": ("string", "Tags, ' | '-separated."),
     "related": ("string", "'type:target-id' links, ' | '-separated."),
     "note": ("string", "Caveats about the date or figures."),
+    "qualifiers": ("string", "What the source marks about the date: uncertain, approximate, "
+                   "open start or end, unknown start or end; ' | '-separated."),
 }
 
 
@@ -69,7 +71,7 @@ def neutralise(value: Any) -> Any:
 # can begin with a trigger, so the formula check reads only the other, free-text cells.
 _CONSTRAINED = frozenset(
     ("date", "precision", "earliest", "latest", "kind", "countries", "suppliers",
-     "recipients", "actors", "amounts", "lat", "lon", "related")
+     "recipients", "actors", "amounts", "lat", "lon", "related", "qualifiers")
 )  # fmt: skip
 _FREE_CELLS = operator.itemgetter(*[i for i, c in enumerate(COLUMNS) if c not in _CONSTRAINED])
 

@@ -2,20 +2,24 @@
 
 A day-precise event covers that day, a month-precise one the month, a year-precise one
 the year, an interval its span: DTSTART is the earliest day and DTEND the day after the
-latest (exclusive, as RFC 5545 wants for DATE values). The SUMMARY begins with the date
-as written, so nobody mistakes '2016' for 1 January. UIDs come from event ids, and
-DTSTAMP is fixed (``SOURCE_DATE_EPOCH`` when set), so two exports are byte-identical
-and a subscribed calendar updates events instead of duplicating them.
+latest (exclusive, as RFC 5545 wants for DATE values). An open or unknown interval end
+is cut at the known end (see ``calendar_span``) and the description says so. The
+SUMMARY begins with the date as written, so nobody mistakes '2016' for 1 January. UIDs
+come from event ids, and DTSTAMP is fixed (``SOURCE_DATE_EPOCH`` when set), so two
+exports are byte-identical and a subscribed calendar updates events instead of
+duplicating them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable, Mapping
 
 import icalendar
 
+from armstimeline.dates import DateInterval, EventDate, PartialDate
+from armstimeline.datewords import describe, qualifier_words
+from armstimeline.export.clock import stamp
 from armstimeline.model import Event, Source
 
 __all__ = ["UID_DOMAIN", "calendar", "event_uid", "ics_bytes"]
@@ -28,16 +32,41 @@ def event_uid(event_id: str) -> str:
     return f"{event_id}@{UID_DOMAIN}"
 
 
-def _stamp() -> dt.datetime:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    seconds = int(epoch) if epoch and epoch.isdigit() else 0
-    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
+def calendar_span(date: EventDate) -> tuple[dt.date, dt.date]:
+    """The all-day span a calendar shows: the strict bounds, except that an open or
+    unknown interval end is cut at the known end's own bounds (a span to 9999, or to the
+    export day, would sit on every day of a reader's calendar); the description says so."""
+    if isinstance(date, DateInterval):
+        first, last = date.ends[0], date.ends[-1]
+        start = date.earliest if isinstance(date.start, PartialDate) else last.earliest
+        end = date.latest if isinstance(date.end, PartialDate) else first.latest
+        return start, end
+    return date.earliest, date.latest
+
+
+def _date_line(date: EventDate) -> str:
+    """'2016 (year precision; 2016-01-01 to 2016-12-31)', with the words and qualifiers
+    when there are any, and where the calendar cuts an open or unknown end."""
+    words = describe(date)
+    qualifiers = qualifier_words(date)
+    marks = "".join(f", {q}" for q in qualifiers)
+    first = "an open start" if getattr(date, "open_start", False) else (
+        "an unknown start" if getattr(date, "unknown_start", False) else date.earliest.isoformat()
+    )
+    last = "an open end" if getattr(date, "open_end", False) else (
+        "an unknown end" if getattr(date, "unknown_end", False) else date.latest.isoformat()
+    )
+    line = f"{date}" + (f" — {words}" if words != str(date) else "")
+    line += f" ({date.precision.label} precision{marks}; {first} to {last})"
+    start, end = calendar_span(date)
+    if (start, end) != (date.earliest, date.latest):
+        line += (f". The calendar shows {start.isoformat()} to {end.isoformat()}, the part "
+                 "the source dates")  # fmt: skip
+    return line
 
 
 def _description(event: Event, sources: Mapping[str, Source]) -> str:
-    precision = event.date.precision.label
-    span = f"{event.date.earliest.isoformat()} to {event.date.latest.isoformat()}"
-    lines = [event.summary, "", f"Date: {event.date} ({precision} precision; {span})"]
+    lines = [event.summary, "", f"Date: {_date_line(event.date)}"]
     if event.note:
         lines += ["", f"Note: {event.note}"]
     lines += ["", "Sources:"]
@@ -53,9 +82,10 @@ def vevent(
 ) -> icalendar.Event:
     item = icalendar.Event()
     item.add("uid", event_uid(event.id))
-    item.add("dtstamp", _stamp())
-    item.add("dtstart", event.date.earliest)
-    item.add("dtend", event.date.latest.add(days=1))
+    item.add("dtstamp", stamp())
+    start, end = calendar_span(event.date)
+    item.add("dtstart", start)
+    item.add("dtend", end + dt.timedelta(days=1))
     item.add("summary", f"[{event.date}] {event.title}")
     item.add("description", _description(event, sources))
     item.add("categories", [event.kind, *event.tags])

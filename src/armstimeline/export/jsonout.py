@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
 from typing import Any
 
-from armstimeline.dates import DateInterval, PartialDate
+from armstimeline.dates import DateInterval, EventDate, PartialDate
+from armstimeline.datewords import describe, qualifier_words
+from armstimeline.export.clock import export_day
 from armstimeline.model import Event
 from armstimeline.serialize import event_to_dict
 from armstimeline.timeline import Timeline
 
-__all__ = ["events_json", "timelinejs", "timelinejs_json"]
+__all__ = ["date_parts", "events_json", "timelinejs", "timelinejs_json"]
+
+
+def date_parts(date: EventDate) -> dict[str, Any]:
+    """What a date string says, spelled out: precision, strict bounds, qualifiers."""
+    return {
+        "precision": date.precision.label,
+        "earliest": date.earliest.isoformat(),
+        "latest": date.latest.isoformat(),
+        "qualifiers": qualifier_words(date),
+        "words": describe(date),
+    }
 
 
 def events_json(timeline: Timeline) -> str:
-    """``{"events": [...], "sources": [...]}``; each event as in its file."""
+    """``{"events": [...], "sources": [...]}``; each event as in its file, plus
+    ``date_parts``: the date spelled out (``event_from_dict`` ignores it)."""
     data = {
-        "events": [event_to_dict(e) for e in timeline],
+        "events": [{**event_to_dict(e), "date_parts": date_parts(e.date)} for e in timeline],
         "sources": [
             {
                 "id": s.id,
@@ -35,8 +50,11 @@ def events_json(timeline: Timeline) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def _tl_date(date: PartialDate) -> dict[str, int]:
-    """Only the parts that are known: a year-precise date has no month or day."""
+def _tl_date(date: PartialDate | dt.date) -> dict[str, int]:
+    """Only the parts that are known: a year-precise date has no month or day, a decade
+    ('201X') gives its first year, an unspecified month ('2004-XX') none."""
+    if not isinstance(date, PartialDate):
+        return {"year": date.year, "month": date.month, "day": date.day}
     out = {"year": date.year}
     if date.month is not None:
         out["month"] = date.month
@@ -47,11 +65,15 @@ def _tl_date(date: PartialDate) -> dict[str, int]:
 
 def _slide(event: Event) -> dict[str, Any]:
     date = event.date
-    start = date.start if isinstance(date, DateInterval) else date
+    if isinstance(date, DateInterval):
+        # an open or unknown start: the slide starts at the known end
+        first = date.start if isinstance(date.start, PartialDate) else date.ends[0]
+    else:
+        first = date
     slide: dict[str, Any] = {
         "unique_id": event.id,
-        "start_date": _tl_date(start),
-        "display_date": str(date),
+        "start_date": _tl_date(first),
+        "display_date": describe(date, short=True),
         "group": event.kind,
         "text": {
             "headline": html.escape(event.title),
@@ -63,7 +85,10 @@ def _slide(event: Event) -> dict[str, Any]:
         },
     }
     if isinstance(date, DateInterval):
-        slide["end_date"] = _tl_date(date.end)
+        # an open end is still going: it ends on the export day
+        last = date.end if isinstance(date.end, PartialDate) else export_day()
+        if isinstance(date.end, PartialDate) or date.open_end:
+            slide["end_date"] = _tl_date(last)
     return slide
 
 

@@ -18,6 +18,8 @@ from typing import Literal
 import attrs
 
 from armstimeline import reference
+from armstimeline.dates import DateInterval, EventDate
+from armstimeline.datewords import date_line, qualifier_words
 from armstimeline.model import Event
 
 __all__ = ["LANE_KEYS", "render_svg"]
@@ -56,6 +58,28 @@ _STYLE = (
     ".mark rect{rx:2px;stroke:#222;stroke-width:.4;fill-opacity:.9}"
     ".mark rect.span{fill-opacity:.55}.k-other{fill:#555}"
     + "".join(f".k-{kind}{{fill:{colour}}}" for kind, colour in KIND_COLOURS.items())
+)
+# Patterns for dates the source qualifies: diagonal hatching over the bar's colour for an
+# uncertain or approximate date, and masks that fade a bar into the edge of the picture
+# where an interval's end is open ("2000/..") or unknown ("2004/").
+_DEFS = (
+    "<defs>"
+    '<pattern id="hatch" width="5" height="5" patternUnits="userSpaceOnUse" '
+    'patternTransform="rotate(45)"><rect width="2.2" height="5" fill="#ffffff" '
+    'fill-opacity="0.75"/></pattern>'
+    + "".join(
+        f'<linearGradient id="fade-{name}-g" x1="0" x2="1" y1="0" y2="0">'
+        + "".join(f'<stop offset="{o}" stop-color="#fff" stop-opacity="{a}"/>' for o, a in stops)
+        + "</linearGradient>"
+        f'<mask id="fade-{name}" maskContentUnits="objectBoundingBox">'
+        f'<rect width="1" height="1" fill="url(#fade-{name}-g)"/></mask>'
+        for name, stops in (
+            ("end", ((0, 1), (0.6, 1), (1, 0.05))),
+            ("start", ((0, 0.05), (0.4, 1), (1, 1))),
+            ("both", ((0, 0.05), (0.3, 1), (0.7, 1), (1, 0.05))),
+        )
+    )
+    + "</defs>"
 )
 LABEL_WIDTH = 190
 ROW_HEIGHT = 14
@@ -101,8 +125,9 @@ def render_svg(
         raise ValueError(f"lanes must be one of {LANE_KEYS}")
     if not events:
         return _empty(width, title)
-    start = min(e.date.earliest for e in events)
-    end = max(e.date.latest for e in events)
+    # the picture spans the days the dates name; open and unknown ends run to its edges
+    start = min(_known_bounds(e.date)[0] for e in events)
+    end = max(_known_bounds(e.date)[1] for e in events)
     first_year, last_year = start.year, end.year + 1
     t0 = dt.date(first_year, 1, 1).toordinal()
     t1 = dt.date(last_year, 1, 1).toordinal()
@@ -125,8 +150,10 @@ def render_svg(
         rows_end: list[float] = []  # greedy packing: the right edge of each row so far
         lane_top = y + LANE_PAD
         for event in by_lane[lane]:
-            x = x_of(event.date.earliest)
-            w = max(x_of(event.date.latest + dt.timedelta(days=1)) - x, MIN_MARK)
+            lo = max(event.date.earliest, dt.date(first_year, 1, 1))
+            hi = min(event.date.latest, dt.date(last_year, 1, 1) - dt.timedelta(days=1))
+            x = x_of(lo)
+            w = max(x_of(hi + dt.timedelta(days=1)) - x, MIN_MARK)
             for row, right in enumerate(rows_end):
                 if right + 1 <= x:
                     rows_end[row] = x + w
@@ -146,6 +173,7 @@ def render_svg(
         f'role="img" aria-label="{_e(title)}" font-family="sans-serif" font-size="11">',
         f"<title>{_e(title)}</title>",
         "<style>" + _STYLE + "</style>",
+        _DEFS,
         '<rect x="0" y="0" width="100%" height="100%" fill="#ffffff"/>',
     ]
     out += _legend(events, width)
@@ -160,18 +188,44 @@ def render_svg(
         )
     out += _relations(placed)
     for mark in placed:
-        event = mark.event
-        kind = event.kind if event.kind in KIND_COLOURS else "other"
-        span = " span" if event.date.is_interval else ""
-        href = link.replace("{id}", html.escape(event.id, quote=True))
-        out.append(
-            f'<a class="mark" href="{href}" data-id="{_e(event.id)}" data-lane="{_e(mark.lane)}">'
-            f"<title>{_e(str(event.date))} — {_e(event.title)}</title>"
-            f'<rect class="k-{kind}{span}" x="{mark.x:.1f}" y="{mark.y:.0f}" '
-            f'width="{mark.width:.1f}" height="{ROW_HEIGHT}"/></a>'
-        )
+        out.append(_mark(mark, link))
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _known_bounds(date: EventDate) -> tuple[dt.date, dt.date]:
+    """The first and last day the known parts of a date name (an open end names none)."""
+    if isinstance(date, DateInterval):
+        return date.ends[0].earliest, date.ends[-1].latest
+    return date.earliest, date.latest
+
+
+def _mark(mark: _Placed, link: str) -> str:
+    """One event: a bar over the days it could mean, hatched when the source marks the
+    date uncertain or approximate, fading into the edge where an end is open or unknown;
+    its label says so in words, for people and screen readers."""
+    event, date = mark.event, mark.event.date
+    kind = event.kind if event.kind in KIND_COLOURS else "other"
+    classes = [f"k-{kind}"] + (["span"] if date.is_interval else [])
+    marks = set(qualifier_words(date))
+    fuzzy = bool(marks & {"uncertain", "approximate"})
+    fade = ""
+    if marks & {"open end", "unknown end"}:
+        classes.append("open-end")
+        fade = ' mask="url(#fade-end)"'
+    if marks & {"open start", "unknown start"}:
+        classes.append("open-start")
+        fade = ' mask="url(#fade-both)"' if fade else ' mask="url(#fade-start)"'
+    href = link.replace("{id}", html.escape(event.id, quote=True))
+    label = f"{date_line(date)}: {event.title}"
+    box = f'x="{mark.x:.1f}" y="{mark.y:.0f}" width="{mark.width:.1f}" height="{ROW_HEIGHT}"'
+    hatch = f'<rect class="fuzzy" {box} fill="url(#hatch)"{fade}/>' if fuzzy else ""
+    return (
+        f'<a class="mark" href="{href}" data-id="{_e(event.id)}" '
+        f'data-lane="{_e(mark.lane)}" aria-label="{_e(label)}">'
+        f"<title>{_e(label)}</title>"
+        f'<rect class="{" ".join(classes)}" {box}{fade}/>{hatch}</a>'
+    )
 
 
 def _relations(placed: list[_Placed]) -> list[str]:
@@ -243,6 +297,18 @@ def _legend(events: list[Event], width: int) -> list[str]:
         )
         x += 24 + 6.5 * len(label)
     x, y = 6.0, y + 16
+    out.append(
+        f'<rect x="{x:.0f}" y="{y - 9}" width="14" height="10" fill="#888"/>'
+        f'<rect x="{x:.0f}" y="{y - 9}" width="14" height="10" fill="url(#hatch)"/>'
+        f'<text x="{x + 18:.0f}" y="{y}" fill="#222">hatched: uncertain or approximate</text>'
+    )
+    x += 230
+    out.append(
+        f'<rect x="{x:.0f}" y="{y - 9}" width="24" height="10" fill="#888" '
+        'mask="url(#fade-end)"/>'
+        f'<text x="{x + 28:.0f}" y="{y}" fill="#222">fading: open or unknown end</text>'
+    )
+    x += 210
     for rtype, colour in RELATION_COLOURS.items():
         label = rtype.replace("_", " ")
         out.append(
