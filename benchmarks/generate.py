@@ -77,7 +77,7 @@ def _text(rng: random.Random, n: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(n))
 
 
-def synthetic(n: int, seed: int = 1) -> tuple[list[str], list[dict]]:
+def synthetic(n: int, seed: int = 1, level1: float = 0.0) -> tuple[list[str], list[dict]]:
     """Source texts and N event dicts in the event-file layout (see serialize.py)."""
     rng = random.Random(seed)
     countries = sorted(reference.country_regions())
@@ -101,7 +101,14 @@ def synthetic(n: int, seed: int = 1) -> tuple[list[str], list[dict]]:
         year = 1991 + rng.randrange(34)
         month, day = rng.randrange(1, 13), rng.randrange(1, 29)
         form = rng.random()
-        if form < 0.35:
+        if level1 and rng.random() < level1:
+            # an EDTF level-1 date: qualified, unspecified, or an open or unknown end
+            date = rng.choice([
+                f"{year}?", f"{year}~", f"{year}%", f"{year}-{month:02d}~", f"{year // 10}X",
+                f"{year}-XX", f"{year}/..", f"../{year}", f"{year}~/{year + 2}",
+                f"{year}-{month:02d}/", f"{year // 10}X/{year + 12}~",
+            ])  # fmt: skip
+        elif form < 0.35:
             date = f"{year}"
         elif form < 0.6:
             date = f"{year}-{month:02d}"
@@ -187,10 +194,10 @@ def write_sources(texts: list[str], seeds_dir: Path) -> None:
     (seeds_dir / "sources.yml").write_text("".join(registry), encoding="utf-8")
 
 
-def generate(n: int, out: Path, seed: int = 1) -> tuple[Path, Path]:
+def generate(n: int, out: Path, seed: int = 1, level1: float = 0.0) -> tuple[Path, Path]:
     events_dir, seeds_dir = out / "events", out / "seeds"
     events_dir.mkdir(parents=True, exist_ok=True)
-    texts, events = synthetic(n, seed)
+    texts, events = synthetic(n, seed, level1)
     write_sources(texts, seeds_dir)
     for event in events:
         (events_dir / f"{event['id']}.yml").write_text(event_yaml(event), encoding="utf-8")
@@ -202,8 +209,11 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--level1", type=float, default=0.0, help="share of EDTF level-1 dates (0 to 1)"
+    )
     args = parser.parse_args()
-    events, seeds = generate(args.n, args.out, args.seed)
+    events, seeds = generate(args.n, args.out, args.seed, args.level1)
     print(f"wrote {args.n} events to {events} and their sources to {seeds}")
 
 
