@@ -150,6 +150,9 @@ class PartialDate:
     def is_interval(self) -> bool:
         return False
 
+    # a single date has no interval ends: the same questions answer False
+    open_start = open_end = unknown_start = unknown_end = property(lambda self: False)
+
     @property
     def qualifier(self) -> str:
         """The written qualifier: '', '?', '~' or '%'."""
