@@ -68,6 +68,10 @@ class Amount:
     what: str
     currency: str | None = None
     unit: str | None = None
+    bound: str | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional(_in("amount_bounds")),
+    )
 
     def __attrs_post_init__(self) -> None:
         if (self.currency is None) == (self.unit is None):
@@ -81,6 +85,12 @@ class Amount:
         if value.is_integer() and abs(value) < 2**53:
             return str(int(value))
         return repr(value)
+
+    @property
+    def bounded(self) -> str:
+        """The number as the source bounds it: 'at least 16500', 'about 200', '30'."""
+        words = {"at_least": "at least ", "at_most": "at most ", "about": "about "}
+        return words.get(self.bound or "", "") + self.number
 
     @property
     def label(self) -> str:
@@ -139,6 +149,7 @@ class Event:
     tags: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     relations: tuple[Relation, ...] = attrs.field(default=(), converter=_tuple)
     note: str | None = None
+    date_basis: str = attrs.field(default="source", validator=_in("date_bases"))
 
     @property
     def countries(self) -> tuple[str, ...]:

@@ -39,6 +39,7 @@ COLUMNS = (
     "related",
     "note",
     "qualifiers",
+    "date_basis",
 )
 _SPLIT = re.compile(r"(?<!\\) \| ")
 
@@ -104,7 +105,7 @@ def record_values(event: Event) -> tuple[Any, ...]:
         plain(event.countries_in("recipient")),
         plain([f"{a.country}:{a.role}" for a in actors]),
         join(event.systems),
-        join([f"{a.number} {a.currency or a.unit}: {a.what}" for a in event.amounts]),
+        join([f"{a.bounded} {a.currency or a.unit}: {a.what}" for a in event.amounts]),
         join([f"{p.name} ({p.lat!r}, {p.lon!r})" for p in event.places]),
         first.lat if first else "",
         first.lon if first else "",
@@ -114,6 +115,7 @@ def record_values(event: Event) -> tuple[Any, ...]:
         join([f"{r.type}:{r.target}" for r in event.relations]),
         event.note or "",
         plain(qualifier_words(date)),
+        event.date_basis,
     )
 
 

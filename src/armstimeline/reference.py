@@ -14,10 +14,12 @@ import yaml
 
 __all__ = [
     "System",
+    "amount_bounds",
     "country_name",
     "country_names",
     "country_regions",
     "data_bytes",
+    "date_bases",
     "given_in_trade",
     "kinds",
     "region_names",
@@ -55,6 +57,16 @@ def kinds() -> dict[str, str]:
 def given_in_trade() -> frozenset[str]:
     """Kinds that are the given side of a quid-pro-quo pair (arms, credit, debt relief)."""
     return frozenset(vocabulary()["given_in_trade"])
+
+
+def amount_bounds() -> dict[str, str]:
+    """How an amount may be bounded: at_least, at_most, about."""
+    return vocabulary()["amount_bounds"]
+
+
+def date_bases() -> dict[str, str]:
+    """Where a date may come from: source, context, record, editors."""
+    return vocabulary()["date_bases"]
 
 
 def roles() -> dict[str, str]:

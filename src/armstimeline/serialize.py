@@ -31,6 +31,7 @@ def event_to_dict(event: Event) -> dict[str, Any]:
                 "value": _number(a.value),
                 **({"currency": a.currency} if a.currency else {"unit": a.unit}),
                 "what": a.what,
+                **({"bound": a.bound} if a.bound else {}),
             }
             for a in event.amounts
         ],
@@ -42,6 +43,8 @@ def event_to_dict(event: Event) -> dict[str, Any]:
     }
     if event.note:
         out["note"] = event.note
+    if event.date_basis != "source":
+        out["date_basis"] = event.date_basis
     return out
 
 
@@ -57,11 +60,18 @@ def event_from_dict(data: dict[str, Any]) -> Event:
         actors=[Actor(**a) for a in data.get("actors", [])],
         systems=data.get("systems", []),
         amounts=[
-            Amount(value=a["value"], what=a["what"], currency=a.get("currency"), unit=a.get("unit"))
+            Amount(
+                value=a["value"],
+                what=a["what"],
+                currency=a.get("currency"),
+                unit=a.get("unit"),
+                bound=a.get("bound"),
+            )
             for a in data.get("amounts", [])
         ],
         places=[Place(**p) for p in data.get("places", [])],
         tags=data.get("tags", []),
         relations=[Relation(**r) for r in data.get("relations", [])],
         note=data.get("note"),
+        date_basis=data.get("date_basis") or "source",
     )

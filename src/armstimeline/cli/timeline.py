@@ -170,7 +170,7 @@ def show_command(
     if event.systems:
         click.echo("Systems: " + ", ".join(event.systems))
     for amount in event.amounts:
-        click.echo(f"Amount: {amount.label} — {amount.what}")
+        click.echo(f"Amount: {amount.bounded} {amount.currency or amount.unit} — {amount.what}")
     click.echo("")
     click.echo(event.summary)
     if event.note:

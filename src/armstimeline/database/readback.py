@@ -53,7 +53,8 @@ def read_events(
     systems = children(f"select t.event_id, system from event_systems t {join} order by t.rowid")
     tags = children(f"select t.event_id, tag from event_tags t {join} order by t.rowid")
     amounts = children(
-        f"select t.event_id, value, what, currency, unit from amounts t {join} order by t.id"
+        f"select t.event_id, value, what, currency, unit, bound from amounts t {join} "
+        "order by t.id"
     )
     places = children(
         f"select t.event_id, name, latitude, longitude from places t {join} order by t.id"
@@ -73,8 +74,8 @@ def read_events(
                 "actors": [{"country": c, "role": r} for c, r in actors.get(eid, [])],
                 "systems": [s for (s,) in systems.get(eid, [])],
                 "amounts": [
-                    {"value": v, "what": w, "currency": c, "unit": u}
-                    for v, w, c, u in amounts.get(eid, [])
+                    {"value": v, "what": w, "currency": c, "unit": u, "bound": b}
+                    for v, w, c, u, b in amounts.get(eid, [])
                 ],
                 "places": [{"name": n, "lat": a, "lon": o} for n, a, o in places.get(eid, [])],
                 "summary": summary,
@@ -82,10 +83,11 @@ def read_events(
                 "tags": [t for (t,) in tags.get(eid, [])],
                 "relations": [{"type": t, "target": g} for t, g in rels.get(eid, [])],
                 "note": note,
+                "date_basis": basis,
             }
         )
-        for eid, title, date, kind, summary, note in conn.execute(
-            "select e.id, title, date, kind, summary, note from events e "
+        for eid, title, date, kind, summary, note, basis in conn.execute(
+            "select e.id, title, date, kind, summary, note, date_basis from events e "
             "join _wanted w on w.id = e.id order by e.sort_order"
         )
     ]

@@ -99,6 +99,7 @@ def event_rows(
         events_rows.append((
             eid, event.title, str(date), facet_label(date), int(date.is_interval),
             earliest.isoformat(), latest.isoformat(), ", ".join(qualifier_words(date)) or None,
+            event.date_basis,
             date.first_year, date.last_year, date.first_year // 10 * 10, event.kind, primary,
             as_json(regions), as_json(countries),
             as_json(event.countries_in("supplier")), as_json(event.countries_in("recipient")),
@@ -110,7 +111,9 @@ def event_rows(
         systems.extend([(eid, s) for s in event.systems])
         tags.extend([(eid, t) for t in event.tags])
         regions_rows.extend([(eid, r) for r in regions])
-        amounts.extend([(None, eid, a.value, a.currency, a.unit, a.what) for a in event.amounts])
+        amounts.extend(
+            [(None, eid, a.value, a.currency, a.unit, a.what, a.bound) for a in event.amounts]
+        )
         places.extend([(None, eid, p.name, p.lat, p.lon) for p in event.places])
         citations.extend([(None, eid, c.source, c.quote) for c in event.sources])
         relations.extend(fromkeys([(eid, r.target, r.type) for r in event.relations]))

@@ -42,6 +42,7 @@ create table events (
     earliest text not null,
     latest text not null,
     qualifiers text,
+    date_basis text not null,
     year integer not null,
     end_year integer not null,
     decade integer not null,
@@ -87,7 +88,8 @@ create table amounts (
     value real not null,
     currency text,
     unit text,
-    what text not null
+    what text not null,
+    bound text  -- at_least, at_most or about: the source bounds or estimates the value
 );
 create table places (
     id integer primary key,

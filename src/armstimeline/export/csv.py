@@ -47,6 +47,8 @@ COLUMN_DOCS: Mapping[str, tuple[str, str]] = {
     "note": ("string", "Caveats about the date or figures."),
     "qualifiers": ("string", "What the source marks about the date: uncertain, approximate, "
                    "open start or end, unknown start or end; ' | '-separated."),
+    "date_basis": ("string", "Where the date comes from: source, context (the source's "
+                   "context), record (the public record) or editors (their inference)."),
 }
 
 
@@ -71,7 +73,7 @@ def neutralise(value: Any) -> Any:
 # can begin with a trigger, so the formula check reads only the other, free-text cells.
 _CONSTRAINED = frozenset(
     ("date", "precision", "earliest", "latest", "kind", "countries", "suppliers",
-     "recipients", "actors", "amounts", "lat", "lon", "related", "qualifiers")
+     "recipients", "actors", "amounts", "lat", "lon", "related", "qualifiers", "date_basis")
 )  # fmt: skip
 _FREE_CELLS = operator.itemgetter(*[i for i, c in enumerate(COLUMNS) if c not in _CONSTRAINED])
 

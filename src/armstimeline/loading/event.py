@@ -33,6 +33,7 @@ EVENT_KEYS = {
     "tags": False,
     "relations": False,
     "note": False,
+    "date_basis": False,
 }
 
 
@@ -104,6 +105,15 @@ def parse_event(
         if event_id is not None and rel.target == event_id:
             r.problem(target_node, "relations", "an event cannot be related to itself")
     note = r.optional_string(keys.get("note"), "note")
+    basis = "source"
+    if "date_basis" in keys and not is_empty(keys["date_basis"]):
+        basis = (
+            r.choice(keys["date_basis"], "date_basis", reference.date_bases(), "date basis") or ""
+        )
+    if basis in ("record", "editors") and not note:
+        whose = "the public record" if basis == "record" else "the editors"
+        r.problem(keys["date_basis"], "date_basis",
+                  f"a date from {whose} needs a note saying where it comes from")  # fmt: skip
     if r.problems:
         return None, r.problems
     assert event_id and title and isinstance(date, PartialDate | DateInterval) and kind and summary
@@ -121,6 +131,7 @@ def parse_event(
         tags=tuple(dict.fromkeys(tags)),
         relations=[rel for rel, _ in relations],
         note=note,
+        date_basis=basis,
     )
     line = node_line
     return (

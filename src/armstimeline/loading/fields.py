@@ -257,7 +257,10 @@ class FieldReader:
 
     def amount(self, node: yaml.Node, field: str) -> Amount | None:
         keys = self.mapping(
-            node, field, {"value": True, "what": True, "currency": False, "unit": False}, 2
+            node,
+            field,
+            {"value": True, "what": True, "currency": False, "unit": False, "bound": False},
+            2,
         )
         if not keys or "value" not in keys or "what" not in keys:
             return None
@@ -296,7 +299,12 @@ class FieldReader:
         if not ok:
             return None
         assert value is not None and what is not None
-        return Amount(value=value, what=what, currency=currency, unit=unit)
+        bound = None
+        if "bound" in keys and not is_empty(keys["bound"]):
+            bound = self.choice(keys["bound"], f"{field}.bound", reference.amount_bounds(), "bound")
+            if bound is None:
+                return None
+        return Amount(value=value, what=what, currency=currency, unit=unit, bound=bound)
 
     def place(self, node: yaml.Node, field: str) -> Place | None:
         keys = self.mapping(node, field, {"name": True, "lat": True, "lon": True}, 2)
