@@ -20,7 +20,7 @@ class TestValidate:
         """`validate` exits 0 on the project's own events and says how many it checked."""
         result = runner.invoke(cli, ["validate", "--events", str(EVENTS), "--sources", str(SEEDS)])
         assert result.exit_code == 0, result.output
-        assert "events and 6 sources are valid" in result.output
+        assert "events and 9 sources are valid" in result.output
 
     def test_bad_files_exit_1_with_one_line_each(self, runner, events_dir, write_event):
         """Problems go to stderr as PATH:LINE:COL: FIELD: MESSAGE, then a count; exit 1."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from armstimeline import reference
@@ -27,14 +29,16 @@ def money(event) -> set[tuple[float, str]]:
 HEADLINES = [
     # id, date as written, precision, (country, role) pairs that must be present, money
     ("tartus-latakia-naval-facilities-2005", "2005-01", Precision.MONTH,
-     {("SYR", "supplier"), ("RUS", "recipient")}, {(13.4e9, "USD")}),
+     {("SYR", "party"), ("RUS", "party")}, {(13.4e9, "USD")}),
     ("bangladesh-arms-loan-2013", "2013-01-15", Precision.DAY,
      {("RUS", "supplier"), ("BGD", "recipient")}, {(1e9, "USD")}),
     ("armenia-iskander-2016", "2016", Precision.YEAR,
      {("RUS", "supplier"), ("ARM", "recipient")}, set()),
-    ("turkey-s400-purchase-2019", "2019", Precision.YEAR,
+    ("turkey-s400-contract-2017", "2017", Precision.YEAR,
      {("RUS", "supplier"), ("TUR", "buyer")}, set()),
-    ("turkey-f35-suspension-2019", "2019", Precision.YEAR,
+    ("turkey-s400-purchase-2019", "2019-07-12", Precision.DAY,
+     {("RUS", "supplier"), ("TUR", "recipient")}, set()),
+    ("turkey-f35-suspension-2019", "2019-07-17", Precision.DAY,
      {("USA", "supplier"), ("TUR", "target")}, set()),
     ("myanmar-coup-2021", "2021-02-01", Precision.DAY, {("MMR", "party")}, set()),
     ("rosoboronexport-55bn-backlog-2024", "2024-11-13", Precision.DAY,
@@ -120,3 +124,81 @@ class TestCoverage:
         event = timeline["russia-arms-exports-2017"]
         assert [a.unit for a in event.amounts] == ["tiv_million"]
         assert "trend-indicator value" in event.summary
+
+
+# -- the dataset against its sources (issue 18) ------------------------------------------
+
+_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+RUN = 8  # words in a row that make a copied phrase
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def copied_runs(summary: str, texts: list[str], run: int = RUN) -> list[str]:
+    """Runs of ``run`` consecutive words a summary shares with any of the texts."""
+    grams = {tuple(w[i : i + run]) for t in texts for w in [_words(t)] for i in range(len(w))}
+    words = _words(summary)
+    return [" ".join(words[i : i + run]) for i in range(len(words) - run + 1)
+            if tuple(words[i : i + run]) in grams]  # fmt: skip
+
+
+def local_texts() -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")]
+
+
+def test_summaries_are_in_our_own_words(timeline):
+    """No summary shares 8 or more consecutive words with a source (quotes are for that)."""
+    texts = local_texts()
+    copied = {e.id: runs[:1] for e in timeline if (runs := copied_runs(e.summary, texts))}
+    assert copied == {}
+
+
+def test_the_copy_check_can_fail():
+    text = "Russia has exported 30 MiG-29 jet fighters to Myanmar since the 2000s"
+    assert copied_runs("We note that Russia has exported 30 MiG-29 jet fighters to it.", [text])
+    assert not copied_runs("Russia sold Myanmar thirty MiG-29s over two decades.", [text])
+
+
+def test_dates_from_outside_the_sources_say_where_they_come_from(timeline):
+    """A date completed from the public record or by the editors names its origin: an
+    external source among the event's citations, or a note that says where it comes from."""
+    for event in timeline:
+        if event.date_basis in ("record", "editors"):
+            external = [c for c in event.sources
+                        if not timeline.sources[c.source].checked_locally]  # fmt: skip
+            assert external or (event.note and "record" in event.note), event.id
+    assert sum(e.date_basis == "record" for e in timeline) >= 6
+
+
+def test_every_external_source_has_its_address(timeline):
+    for source in timeline.sources.values():
+        if not source.checked_locally:
+            assert source.url and source.url.startswith(("http://", "https://")), source.id
+
+
+def test_the_record_where_the_seeds_overreach(timeline):
+    """The items checked against the public record stay fixed."""
+    wells = timeline["gazprom-bangladesh-gas-wells-2013"]
+    loan = timeline["bangladesh-arms-loan-2013"]
+    assert str(wells.date) == "2012-04-26" and wells.date_basis == "record"
+    assert wells.date.latest < loan.date.earliest, "the contracts came before the loan"
+    assert (wells.id in {b.id for _, b in timeline.quid_pro_quo()}), "the seed's framing kept"
+    tartus = timeline["tartus-latakia-naval-facilities-2005"]
+    assert "seeks" in tartus.title and "1971" in (tartus.note or "")
+    assert str(timeline["turkey-s400-contract-2017"].date) == "2017"
+    assert timeline["turkey-s400-purchase-2019"].kind == "delivery"
+    assert timeline["us-threatens-turkey-sanctions-2019"].kind == "statement"
+    assert "Arutunyan" in timeline["nagorno-karabakh-war-2020"].summary
+    parade = {a.what: a.bound for a in timeline["victory-day-parade-2015"].amounts}
+    assert parade["soldiers on parade"] == "at_least"
+    assert parade["pieces of military equipment"] == "about"
+    assert ("RUS", "supplier") in roles(timeline["india-su30mki-grounded-2014"])
+    for event_id in ("eastern-ukraine-intervention-2014", "victory-day-parade-2015"):
+        assert ("RUS", "supplier") not in roles(timeline[event_id])
+    for added in ("china-su35-contract-2015", "putin-hasina-meeting-2013", "myanmar-election-2020",
+                  "china-myanmar-coup-statement-2021", "medvedev-european-security-treaty-2008",
+                  "primakov-soviet-style-foreign-policy-1990s"):  # fmt: skip
+        assert added in timeline
+    assert str(timeline["primakov-soviet-style-foreign-policy-1990s"].date) == "1994~/1996~"

@@ -28,7 +28,7 @@ class TestList:
         s400 = next(i for i, line in enumerate(lines) if "S-400 air-defence system" in line)
         f35 = next(i for i, line in enumerate(lines) if "F-35 programme" in line)
         assert s400 < f35
-        assert lines[s400].startswith("2019 ")
+        assert lines[s400].startswith("2017 ")
         assert " deal " in lines[s400] and "TUR" in lines[s400]
         assert "\x1b[" not in out, "plain text when piped"
 

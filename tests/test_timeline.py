@@ -29,7 +29,7 @@ class TestFilters:
 
     def test_role(self, timeline):
         buyers = timeline.filter(countries="TUR", role="buyer")
-        assert "turkey-s400-purchase-2019" in buyers
+        assert "turkey-s400-contract-2017" in buyers
         assert "turkey-f35-suspension-2019" not in buyers
 
     def test_system_alias_matches(self, timeline):

@@ -60,6 +60,12 @@ def parse_sources(folder: Path) -> tuple[dict[str, Source], dict[str, str], list
                 texts[sid or ""] = normalise_space(target.read_text("utf-8"))
         if sid is None or title is None:
             continue
+        url = r.optional_string(keys.get("url"), f"{field}.url")
+        if file is None and url is None and "file" not in keys:
+            r.problem(
+                item, f"{field}.url",
+                "an external source (no local file) needs the url where its quotes can be read",
+            )  # fmt: skip
         if sid in sources:
             r.problem(keys["id"], f"{field}.id", f"the source id {show_value(sid)} is used twice")
             continue
@@ -69,7 +75,7 @@ def parse_sources(folder: Path) -> tuple[dict[str, Source], dict[str, str], list
             publisher=r.optional_string(keys.get("publisher"), f"{field}.publisher"),
             author=r.optional_string(keys.get("author"), f"{field}.author"),
             published=published,
-            url=r.optional_string(keys.get("url"), f"{field}.url"),
+            url=url,
             file=file,
             note=r.optional_string(keys.get("note"), f"{field}.note"),
         )
