@@ -30,6 +30,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from armstimeline.site.sqllimits import MAX_VALUE_BYTES  # noqa: E402
 
 
 def paths(db: str) -> list[str]:
@@ -52,8 +55,9 @@ def paths(db: str) -> list[str]:
 # cross join the time limit stops. Their answers (200, or 400 when a limit stops them) are
 # counted apart from the readers' requests, which must all succeed.
 HEAVY_SQL = [
+    # as many rows as Datasette returns, each the longest value the site allows
     "with recursive n(i) as (select 1 union all select i + 1 from n limit 1000) "
-    "select i, hex(randomblob(262144)) as blob from n",
+    f"select i, hex(randomblob({MAX_VALUE_BYTES // 2})) as blob from n",
     "with recursive n(i) as (select 1 union all select i + 1 from n) select count(*) from n",
     "select count(*) from events a, events b, events c, events d, events e",
     "select length(printf('%.*c', 1000000000, 'x'))",
