@@ -25,6 +25,7 @@ from datasette.facets import Facet
 
 from armstimeline.site.examples import with_examples
 from armstimeline.site.facets import ChildFacet, StoredFacet
+from armstimeline.site.front import front_page_context
 from armstimeline.site.ics import can_render_ics, render_ics
 from armstimeline.site.links import event_link
 from armstimeline.site.popup import POPUP_GUARD
@@ -76,3 +77,15 @@ def asgi_wrapper(datasette: Any) -> Any:
 @hookimpl
 def extra_body_script() -> str:
     return POPUP_GUARD
+
+
+@hookimpl
+def extra_template_vars(view_name: str, datasette: Any) -> Any:
+    """The front page's figures, links and newest events (see ``front``)."""
+    if view_name != "index":
+        return {}
+
+    async def front() -> dict[str, Any]:
+        return {"front": await front_page_context(datasette)}
+
+    return front
