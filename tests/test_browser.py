@@ -38,11 +38,14 @@ def test_facet_click_shows_the_right_events(site, tmp_path):
 
 
 def test_row_page_shows_links(site):
+    """The event page names its relations both ways, and the stored row stays reachable."""
     with browser_page() as page:
         page.goto(site + "/armstimeline/events/turkey-s400-purchase-2019")
         body = page.locator("body").inner_text()
-        assert "Turkey buys Russia's S-400" in body
-        assert "citations" in body and "relations" in body
+        assert "Russia delivers the first S-400 systems to Turkey" in body
+        assert "caused → The United States suspends Turkey from the F-35 programme" in body
+        assert "part of → Turkey agrees to buy Russia's S-400" in body
+        assert "The row as stored" in body
 
 
 def test_timeline_page_filtered_to_one_country(site, tmp_path):
@@ -119,3 +122,45 @@ def test_timeline_marks_open_and_qualified_dates(site, tmp_path):
         fuzzy = page.get_by_role("link", name="approximate").first
         assert "about 2016" in fuzzy.get_attribute("aria-label")
         assert fuzzy.locator("rect.fuzzy").count() == 1
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_front_page_reads_like_a_publication(site, tmp_path, width):
+    """The front page says what the dataset is, in figures, and where to start."""
+    with browser_page() as page:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(site + "/")
+        body = page.locator("body").inner_text()
+        assert "Dated, sourced events" in body
+        assert "events" in page.locator("ul.figures").inner_text()
+        page.get_by_role("link", name="The visual timeline").first.click()
+        page.wait_for_url("**/-/timeline")
+        assert page.locator("svg.armstimeline-svg").count() == 1
+        page.go_back()
+        assert "build_info" not in page.content() and "facet_counts" not in page.content()
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= width + 1, "no sideways scroll"
+        shot = tmp_path / f"front-{width}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot: {shot}")
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_event_page_reads_like_an_entry(site, tmp_path, width):
+    """Bangladesh's arms loan: its quote, its source, 'US$1 billion', and a link to the gas
+    wells that opens that event."""
+    with browser_page() as page:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(site + "/armstimeline/events/bangladesh-arms-loan-2013")
+        article = page.locator("article.armstimeline-event")
+        text = article.inner_text()
+        assert "pledged to lend Bangladesh $1 billion to buy weapons" in text
+        assert "Understanding Russia’s Foreign Policy Through International Arms Sales" in text
+        assert "US$1 billion" in text and "the day is known" in text
+        assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+        shot = tmp_path / f"event-{width}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot: {shot}")
+        article.get_by_role("link", name="Gazprom signs contracts to drill ten gas wells").click()
+        page.wait_for_url("**/gazprom-bangladesh-gas-wells-2013")
+        assert "ten gas wells" in page.locator("h1").inner_text()

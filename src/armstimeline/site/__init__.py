@@ -23,6 +23,7 @@ from typing import Any
 from datasette import hookimpl
 from datasette.facets import Facet
 
+from armstimeline.site.event_page import event_page_context
 from armstimeline.site.examples import with_examples
 from armstimeline.site.facets import ChildFacet, StoredFacet
 from armstimeline.site.front import front_page_context
@@ -80,12 +81,21 @@ def extra_body_script() -> str:
 
 
 @hookimpl
-def extra_template_vars(view_name: str, datasette: Any) -> Any:
-    """The front page's figures, links and newest events (see ``front``)."""
-    if view_name != "index":
-        return {}
+def extra_template_vars(
+    view_name: str, database: str | None, table: str | None, request: Any, datasette: Any
+) -> Any:
+    """The front page's figures and links (``front``); an event's entry (``event_page``)."""
+    if view_name == "index":
 
-    async def front() -> dict[str, Any]:
-        return {"front": await front_page_context(datasette)}
+        async def front() -> dict[str, Any]:
+            return {"front": await front_page_context(datasette)}
 
-    return front
+        return front
+    if view_name == "row" and table == "events" and database and request is not None:
+        event_id = request.url_vars.get("pks", "")
+
+        async def entry() -> dict[str, Any]:
+            return {"entry": await event_page_context(datasette, database, event_id)}
+
+        return entry
+    return {}

@@ -1,0 +1,157 @@
+"""The event page: an event as an entry a reader can read, not a one-row table.
+
+Read back from the database with the same code as the exports, so the page, the
+calendar and the CSV say the same things. Sections with nothing in them are left out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from armstimeline import reference
+from armstimeline.database import read_events
+from armstimeline.dates import Precision
+from armstimeline.datewords import describe, qualifier_words
+from armstimeline.model import Amount, Event
+from armstimeline.timeline import Timeline
+
+__all__ = ["event_page_context", "format_amount", "precision_sentence"]
+
+_KNOWN = {
+    Precision.DAY: "the day is known",
+    Precision.MONTH: "the month is known, not the day",
+    Precision.YEAR: "the year is known, not the month",
+    Precision.DECADE: "the decade is known, not the year",
+    Precision.CENTURY: "the century is known, not the decade",
+}
+_BASIS = {
+    "source": "",
+    "context": "The date is completed from the source's context.",
+    "record": "The date comes from the public record, not from the source.",
+    "editors": "The date is the editors' inference.",
+}
+_SCALE = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+_BOUND = {"at_least": "at least ", "at_most": "at most ", "about": "about "}
+
+
+def precision_sentence(event: Event) -> str:
+    """'the year is known, not the month', after the date in words when they differ from
+    the date as written ('about 2016 — ...'), with what the source marks."""
+    date = event.date
+    words = describe(date)
+    text = _KNOWN[date.precision]
+    if words != str(date):
+        text = f"{words} — {text}"
+    marks = qualifier_words(date)
+    if marks:
+        text += f"; the source marks it {', '.join(marks)}"
+    return text
+
+
+def _people_number(value: float) -> str:
+    for size, word in _SCALE:
+        if value >= size:
+            number = value / size
+            shown = f"{number:.1f}".rstrip("0").rstrip(".")
+            return f"{shown} {word}"
+    return f"{value:,.0f}" if value == int(value) else f"{value:,}"
+
+
+def format_amount(amount: Amount) -> str:
+    """'US$1 billion', '65%', 'at least 16,500', '130 million TIV — a volume index, not
+    money', for people."""
+    bound = _BOUND.get(amount.bound or "", "")
+    if amount.currency:
+        symbol = "US$" if amount.currency == "USD" else f"{amount.currency} "
+        return f"{bound}{symbol}{_people_number(amount.value)}"
+    if amount.unit == "percent":
+        return f"{bound}{amount.number}%"
+    if amount.unit == "tiv_million":
+        number = _people_number(amount.value * 1e6)
+        return f"{bound}{number} TIV — a volume index, not money"
+    if amount.unit == "km2":
+        return f"{bound}{_people_number(amount.value)} km²"
+    return f"{bound}{_people_number(amount.value)}"
+
+
+async def event_page_context(datasette: Any, database: str, event_id: str) -> dict[str, Any]:
+    """Everything the event page shows, or {} when the id is not an event."""
+    db = datasette.get_database(database)
+
+    def read(conn: Any) -> tuple[list[Event], dict[str, Any], list[str]]:
+        neighbours = [
+            row[0]
+            for row in conn.execute(
+                "select to_event from relations where from_event = ? union "
+                "select from_event from relations where to_event = ?",
+                (event_id, event_id),
+            )
+        ]
+        events, _ = read_events(conn, [event_id, *neighbours])
+        bibliography = {
+            row[0]: dict(
+                zip(
+                    ("title", "publisher", "author", "published", "url", "file"),
+                    row[1:],
+                    strict=True,
+                )
+            )
+            for row in conn.execute(
+                "select id, title, publisher, author, published, url, file from sources"
+            )
+        }
+        return events, bibliography, neighbours
+
+    events, bibliography, _ = await db.execute_fn(read)
+    timeline = Timeline(events)
+    event = timeline.get(event_id)
+    if event is None:
+        return {}
+    table = datasette.urls.table(database, "events")
+    return {
+        "event": event,
+        "when": precision_sentence(event),
+        "basis": _BASIS.get(event.date_basis, ""),
+        "kind": event.kind.replace("_", " "),
+        "kind_url": f"{table}?kind={event.kind}",
+        "actors": [
+            {
+                "name": reference.country_name(a.country),
+                "code": a.country,
+                "role": a.role.replace("_", " "),
+            }
+            for a in event.actors
+        ],
+        "systems": [
+            {
+                "name": s,
+                "url": datasette.urls.table(database, "events")
+                + "?"
+                + f"systems__arraycontains={s}",
+            }
+            for s in event.systems
+        ],
+        "amounts": [{"figure": format_amount(a), "what": a.what} for a in event.amounts],
+        "citations": [
+            {
+                "quote": c.quote,
+                "id": c.source,
+                **bibliography.get(c.source, {"title": c.source}),
+                "source_url": datasette.urls.table(database, "sources") + "/" + c.source,
+            }
+            for c in event.sources
+        ],
+        "related": [
+            {
+                "relation": name.replace("_", " "),
+                "title": other.title,
+                "url": f"{table}/{other.id}",
+                "date": describe(other.date),
+            }
+            for name, other in timeline.related(event)
+        ],
+        "ics_url": f"{datasette.urls.table(database, 'events', format='ics')}?id={event.id}",
+        "json_url": f"{table}/{event.id}.json",
+        "permalink": f"{table}/{event.id}",
+        "timeline_url": datasette.urls.database(database) + "/-/timeline",
+    }
