@@ -121,8 +121,10 @@ class TestSite:
         """An event's page links to its citations and related events."""
         response = await ds.client.get("/armstimeline/events/turkey-s400-purchase-2019")
         assert response.status_code == 200
-        assert "citations" in response.text
-        assert "relations" in response.text
+        assert "<h2>Sources</h2>" in response.text and "<blockquote>" in response.text
+        assert '<a href="/armstimeline/events/turkey-f35-suspension-2019">' in response.text
+        other = await ds.client.get("/armstimeline/sources/wavell-room-arms-sales")
+        assert other.status_code == 200 and "Links from other tables" in other.text
 
     async def test_writes_are_refused(self, ds, db_path):
         """SQL that writes is rejected, and the file is opened immutable."""
