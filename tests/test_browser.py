@@ -164,3 +164,30 @@ def test_event_page_reads_like_an_entry(site, tmp_path, width):
         article.get_by_role("link", name="Gazprom signs contracts to drill ten gas wells").click()
         page.wait_for_url("**/gazprom-bangladesh-gas-wells-2013")
         assert "ten gas wells" in page.locator("h1").inner_text()
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_events_table_for_readers(site, tmp_path, width):
+    """The first screen shows events, not column descriptions: a reader's columns, lists as
+    chips that filter, titles that open the event; every column one click away."""
+    with browser_page() as page:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(site + "/armstimeline/events")
+        first = page.locator(".armstimeline-reader tbody tr").first
+        assert first.is_visible()
+        assert first.bounding_box()["y"] < 1500, "the first event is near the top"
+        headers = page.locator(".armstimeline-reader thead th").all_inner_texts()
+        assert headers == ["Date", "Event", "Kind", "Countries", "Weapon systems"]
+        assert "[\"" not in page.locator(".armstimeline-reader").inner_text(), "no raw JSON"
+        assert not page.locator("dl.column-descriptions").is_visible()
+        shot = tmp_path / f"events-{width}.png"
+        page.screenshot(path=str(shot), full_page=False)
+        print(f"screenshot: {shot}")
+        page.locator(".armstimeline-reader a.chip", has_text="Türkiye").first.click()
+        page.wait_for_url("**_through=**")
+        titles = page.locator(".armstimeline-reader td.col-title").all_inner_texts()
+        assert titles and all("Myanmar" not in t for t in titles)
+        page.get_by_role("link", name="All columns").click()
+        page.wait_for_url("**_all=1")
+        page.locator("table.rows-and-columns thead th").first.wait_for()
+        assert page.locator("table.rows-and-columns thead th").count() > 20

@@ -59,7 +59,7 @@ class TestSite:
         """The events page lists events and shows every configured facet."""
         data = await get_json(ds, "/armstimeline/events.json?_size=5")
         assert len(data["rows"]) == 5
-        for name in ("kind", "decade", "year", "precision", "region", "countries", "systems"):
+        for name in ("kind", "decade", "year", "precision", "regions", "countries", "systems"):
             assert facet_values(data, name), name
         assert facet_values(data, "countries")["TUR"] >= 3
         response = await ds.client.get("/armstimeline/events")
@@ -250,7 +250,7 @@ async def test_stored_column_facets(db_path, tmp_path):
     """kind, year... on the unfiltered page come from stored counts, shaped like Datasette's
     column facet (values keep their type, links filter with ?kind=...); filters count live."""
     facets = facet_list(await get_json(_site(db_path), "/armstimeline/events.json"))
-    assert {"kind", "decade", "year", "precision", "region"} <= {f["name"] for f in facets}
+    assert {"kind", "decade", "year", "precision", "qualifiers"} <= {f["name"] for f in facets}
     assert all(f["type"] == "column" for f in facets if f["name"] in ("kind", "year"))
     year = next(f for f in facets if f["name"] == "year")
     assert all(isinstance(r["value"], int) for r in year["results"])

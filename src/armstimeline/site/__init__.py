@@ -23,6 +23,7 @@ from typing import Any
 from datasette import hookimpl
 from datasette.facets import Facet
 
+from armstimeline.site.cells import event_cell
 from armstimeline.site.event_page import event_page_context
 from armstimeline.site.examples import with_examples
 from armstimeline.site.facets import ChildFacet, StoredFacet
@@ -52,8 +53,12 @@ def prepare_connection(conn: sqlite3.Connection) -> None:
 
 
 @hookimpl
-def render_cell(value: Any, column: str, table: str | None, database: str, datasette: Any) -> Any:
-    return event_link(value, column, table, database, datasette)
+def render_cell(
+    row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any
+) -> Any:
+    return event_link(value, column, table, database, datasette) or event_cell(
+        row, value, column, table, database, datasette
+    )
 
 
 @hookimpl

@@ -119,7 +119,7 @@ class ChildFacet(Facet):
             results.append(
                 {
                     "name": name,
-                    "type": self.type,
+                    "type": "column",  # readers see a plain facet, not "(child)"
                     "results": values,
                     "hideable": source != "metadata",
                     "toggle_url": self.ds.urls.path(

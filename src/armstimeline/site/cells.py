@@ -1,0 +1,65 @@
+"""How the events table's cells read: lists as chips that filter, titles that open the
+event, dates in words. Other tables and the JSON are left as Datasette makes them."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from armstimeline import reference
+from armstimeline.dates import parse_date
+from armstimeline.datewords import describe
+
+__all__ = ["CHIP_COLUMNS", "event_cell"]
+
+# list columns and the child table each value filters through (as the facets do)
+CHIP_COLUMNS = {
+    "countries": ("actors", "country"),
+    "suppliers": ("actors", "country"),
+    "recipients": ("actors", "country"),
+    "systems": ("event_systems", "system"),
+    "tags": ("event_tags", "tag"),
+    "regions": ("event_regions", "region"),
+}
+EVENT_TABLES = ("events", "timeline")
+
+
+def event_cell(row: Any, value: Any, column: str, table: str | None, database: str,
+               datasette: Any) -> Any:  # fmt: skip
+    """The reader's rendering of an events-table cell, or None for Datasette's own."""
+    if table not in EVENT_TABLES:
+        return None
+    base = datasette.urls.table(database, "events")
+    if column in CHIP_COLUMNS and isinstance(value, str) and value.startswith("["):
+        try:
+            values = json.loads(value)
+        except ValueError:
+            return None
+        child, child_column = CHIP_COLUMNS[column]
+        chips = []
+        for item in values:
+            through = json.dumps({"table": child, "column": child_column, "value": item},
+                                 separators=(",", ":"))  # fmt: skip
+            href = f"{base}?{urllib.parse.urlencode({'_through': through})}"
+            label = reference.country_name(item) if child == "actors" else item
+            chips.append(f'<a class="chip" href="{escape(href)}" title="{escape(item)}">'
+                         f"{escape(label)}</a>")  # fmt: skip
+        return Markup(" ".join(chips) or '<span class="none">—</span>')
+    if column == "title" and isinstance(value, str):
+        try:  # a sqlite3.Row: 'in' would look at its values, not its columns
+            event_id = row["id"]
+        except (IndexError, KeyError):
+            event_id = None
+        if isinstance(event_id, str):
+            return Markup(f'<a href="{escape(base)}/{escape(event_id)}">{escape(value)}</a>')
+    if column == "date" and isinstance(value, str):
+        try:
+            words = describe(parse_date(value))
+        except ValueError:
+            return None
+        if words != value:
+            return Markup(f'<span title="{escape(words)}">{escape(value)}</span>')
+    return None
