@@ -78,7 +78,7 @@ def test_table_actions_link_to_timeline(site):
         href = link.first.get_attribute("href")
         assert "/-/timeline" in href and "kind=basing" in href
         page.goto(site + href)
-        expected = sum(len(e.countries) for e in load(EVENTS, SEEDS).filter(kinds="basing"))
+        expected = len(load(EVENTS, SEEDS).filter(kinds="basing"))  # each event once
         assert page.locator("a.mark").count() == expected
 
 
@@ -191,3 +191,26 @@ def test_events_table_for_readers(site, tmp_path, width):
         page.wait_for_url("**_all=1")
         page.locator("table.rows-and-columns thead th").first.wait_for()
         assert page.locator("table.rows-and-columns thead th").count() > 20
+
+
+def test_timeline_has_filters_labels_and_a_way_back(site, tmp_path):
+    with browser_page() as page:
+        page.set_viewport_size({"width": 1400, "height": 900})
+        page.goto(site + "/armstimeline/-/timeline")
+        form = page.get_by_role("form", name="Filter the timeline")
+        form.get_by_label("Country").select_option("TUR")
+        form.get_by_role("button", name="Show").click()
+        page.wait_for_url("**country=TUR**")
+        first_lane = page.locator("svg g.lane").first.get_attribute("data-lane")
+        assert first_lane == "TUR"
+        ids = page.locator("a.mark").evaluate_all("ms => ms.map(m => m.dataset.id)")
+        assert len(ids) == len(set(ids)), "each event once"
+        labels = page.locator("a.mark text").all_text_contents()
+        assert any("S-400" in label for label in labels)
+        assert "Türkiye" in page.locator("h1 + p").inner_text() or "TUR" in page.content()
+        shot = tmp_path / "timeline-turkey.png"
+        page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot: {shot}")
+        page.get_by_role("link", name="These events as a table").click()
+        page.wait_for_url("**/armstimeline/events?**")
+        assert page.locator(".armstimeline-reader tbody tr").count() == len(ids)

@@ -29,15 +29,38 @@ def marks(svg: str) -> list[ET.Element]:
     return ET.fromstring(svg).findall(".//svg:a[@class='mark']", NS)
 
 
-def test_one_mark_per_event_and_lane(timeline):
-    turkey = timeline.filter(countries="TUR")
-    svg = render_svg(turkey, lanes="country")
+def test_each_event_once_with_the_focused_lane_first(timeline):
+    """Filtered to Armenia, Armenia's lane comes first and every event is drawn once (the
+    Victory Day parade once, not once per participant)."""
+    armenia = timeline.filter(countries="ARM")
+    svg = render_svg(armenia, lanes="country", focus="ARM")
     found = marks(svg)
-    assert len(found) == sum(len(e.countries) for e in turkey)
-    tur = [m.get("data-id") for m in found if m.get("data-lane") == "TUR"]
-    assert tur == list(turkey.ids), "marks in a lane follow timeline order"
-    by_kind = marks(render_svg(turkey, lanes="kind"))
-    assert len(by_kind) == len(turkey)
+    assert sorted(m.get("data-id") for m in found) == sorted(armenia.ids)
+    assert {m.get("data-lane") for m in found} == {"ARM"}
+    lanes = [g.get("data-lane") for g in ET.fromstring(svg).findall(".//svg:g[@class='lane']", NS)]
+    assert lanes[0] == "ARM"
+    by_kind = marks(render_svg(armenia, lanes="kind"))
+    assert len(by_kind) == len(armenia)
+
+
+def test_labels_sit_beside_marks_and_never_run_off(timeline):
+    svg = render_svg(timeline, lanes="country", width=1400)
+    root = ET.fromstring(svg)
+    labels = root.findall(".//svg:a[@class='mark']/svg:text", NS)
+    assert len(labels) >= len(timeline) * 0.8, "most marks carry their title"
+    from armstimeline.export.svg import CHAR_WIDTH
+
+    for text in labels:
+        assert float(text.get("x")) + CHAR_WIDTH * len(text.text or "") <= 1400 + 1
+    assert any("Iskander" in (t.text or "") for t in labels)
+
+
+def test_kinds_and_relations_do_not_share_colours():
+    from armstimeline.export.svg import KIND_COLOURS, RELATION_STYLES
+
+    assert len(set(KIND_COLOURS.values())) == len(KIND_COLOURS)
+    assert len(set(RELATION_STYLES.values())) == len(RELATION_STYLES)
+    assert len({dash for _, dash in RELATION_STYLES.values()}) >= 4, "told apart by shape too"
 
 
 def test_width_shows_precision(timeline):

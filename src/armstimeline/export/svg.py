@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Literal
 
 import attrs
@@ -27,37 +27,45 @@ __all__ = ["LANE_KEYS", "render_svg"]
 LANE_KEYS = ("country", "kind")
 LaneKey = Literal["country", "kind"]
 
+# Sixteen colours no two kinds share, from Paul Tol's colour-blind-safe 'muted' and 'light'
+# schemes (with black and grey): told apart by people with the common colour-vision
+# deficiencies, and every mark also carries its kind in its label.
 KIND_COLOURS = {
-    "deal": "#1f77b4",
-    "negotiation": "#6baed6",
-    "loan": "#9467bd",
-    "delivery": "#2ca02c",
-    "basing": "#d62728",
-    "resource_rights": "#8c564b",
-    "debt_relief": "#e377c2",
-    "sanction": "#ff7f0e",
-    "suspension": "#ffbb78",
-    "statement": "#7f7f7f",
+    "deal": "#332288",
+    "negotiation": "#77AADD",
+    "loan": "#882255",
+    "delivery": "#117733",
+    "basing": "#CC6677",
+    "resource_rights": "#999933",
+    "debt_relief": "#AA4499",
+    "sanction": "#EE8866",
+    "suspension": "#DDCC77",
+    "statement": "#888888",
     "coup": "#000000",
-    "conflict": "#a50f15",
-    "market_figure": "#17becf",
-    "exercise": "#bcbd22",
-    "diplomacy": "#aec7e8",
-    "political": "#c5b0d5",
+    "conflict": "#661100",
+    "market_figure": "#44AA99",
+    "exercise": "#BBCC33",
+    "diplomacy": "#88CCEE",
+    "political": "#FFAABB",
 }
-# Colours only: dashed strokes cost browsers far more to draw on large timelines.
-RELATION_COLOURS = {
-    "quid_pro_quo": "#d62728",
-    "caused": "#333333",
-    "response_to": "#3f6fb5",
-    "part_of": "#999999",
-    "related": "#c7c7c7",
+# Relation types differ by colour and by dash, so they read apart without colour too.
+RELATION_STYLES = {
+    "quid_pro_quo": ("#CC6677", ""),
+    "caused": ("#222222", ""),
+    "response_to": ("#332288", "5 3"),
+    "part_of": ("#888888", "1.5 2.5"),
+    "related": ("#44AA99", "7 2 1.5 2"),
 }
+LABELLED_MAX = 400  # past this many events the marks stand without titles beside them
+LABEL_CHARS = 48
+CHAR_WIDTH = 5.6  # px per character of the 10 px labels, a generous estimate
 
 _STYLE = (
     ".mark rect{rx:2px;stroke:#222;stroke-width:.4;fill-opacity:.9}"
     ".mark rect.span{fill-opacity:.55}.k-other{fill:#555}"
     + "".join(f".k-{kind}{{fill:{colour}}}" for kind, colour in KIND_COLOURS.items())
+    + ".mark text{font-size:10px;fill:#222}a.mark{text-decoration:none}"
+    ".mark text.inside{fill:#111;paint-order:stroke;stroke:#fff;stroke-width:2.5px}"
 )
 # Patterns for dates the source qualifies: diagonal hatching over the bar's colour for an
 # uncertain or approximate date, and masks that fade a bar into the edge of the picture
@@ -99,10 +107,21 @@ class _Placed:
     y: float
 
 
-def _lanes(event: Event, key: LaneKey) -> Sequence[str]:
+def _lane(event: Event, key: LaneKey, focus: str | None) -> str:
+    """The one lane an event is drawn in: its kind; or the focused country when it takes
+    part, else its first country other than Russia, else its first country."""
     if key == "kind":
-        return [event.kind]
-    return list(event.countries) or ["(none)"]
+        return event.kind
+    countries = event.countries
+    if focus and focus in countries:
+        return focus
+    others = [c for c in countries if c != "RUS"]
+    return (others or list(countries) or ["(none)"])[0]
+
+
+def _label(event: Event) -> str:
+    title = event.title if len(event.title) <= LABEL_CHARS else event.title[: LABEL_CHARS - 1] + "…"
+    return title
 
 
 def _lane_label(name: str, key: LaneKey) -> str:
@@ -118,8 +137,14 @@ def render_svg(
     width: int = 1400,
     link: str = "events/{id}",
     title: str = "armstimeline",
+    focus: str | None = None,
 ) -> str:
-    """An SVG document. ``link`` is the href pattern for an event (``{id}`` is replaced)."""
+    """An SVG document. ``link`` is the href pattern for an event (``{id}`` is replaced).
+
+    Each event is drawn once, in one lane (see ``_lane``); ``focus`` names the country
+    whose lane comes first. Titles stand beside the marks while there are at most
+    ``LABELLED_MAX`` events, each row packed so that no label runs into the next mark.
+    """
     events = list(events)
     if lanes not in LANE_KEYS:
         raise ValueError(f"lanes must be one of {LANE_KEYS}")
@@ -131,7 +156,7 @@ def render_svg(
     first_year, last_year = start.year, end.year + 1
     t0 = dt.date(first_year, 1, 1).toordinal()
     t1 = dt.date(last_year, 1, 1).toordinal()
-    plot = width - LABEL_WIDTH - 20
+    plot = width - LABEL_WIDTH - 40  # room for the last year's label
     scale = plot / max(t1 - t0, 1)
 
     def x_of(day: dt.date) -> float:
@@ -139,9 +164,9 @@ def render_svg(
 
     by_lane: dict[str, list[Event]] = defaultdict(list)
     for event in events:
-        for lane in _lanes(event, lanes):
-            by_lane[lane].append(event)
-    order = sorted(by_lane, key=lambda k: (-len(by_lane[k]), k))
+        by_lane[_lane(event, lanes, focus)].append(event)
+    order = sorted(by_lane, key=lambda k: (k != focus, -len(by_lane[k]), k))
+    labelled = len(events) <= LABELLED_MAX
 
     placed: list[_Placed] = []
     lane_boxes: list[tuple[str, float, float]] = []
@@ -154,13 +179,16 @@ def render_svg(
             hi = min(event.date.latest, dt.date(last_year, 1, 1) - dt.timedelta(days=1))
             x = x_of(lo)
             w = max(x_of(hi + dt.timedelta(days=1)) - x, MIN_MARK)
+            # a label sits right of its mark, or left of it when the right edge is near
+            room = w + (4 + CHAR_WIDTH * len(_label(event)) if labelled else 0)
+            right_end = min(x + room, float(width))
             for row, right in enumerate(rows_end):
                 if right + 1 <= x:
-                    rows_end[row] = x + w
+                    rows_end[row] = right_end
                     break
             else:
                 row = len(rows_end)
-                rows_end.append(x + w)
+                rows_end.append(right_end)
             placed.append(_Placed(event, lane, x, w, lane_top + row * (ROW_HEIGHT + ROW_GAP)))
         height = LANE_PAD * 2 + max(len(rows_end), 1) * (ROW_HEIGHT + ROW_GAP)
         lane_boxes.append((lane, y, height))
@@ -188,7 +216,7 @@ def render_svg(
         )
     out += _relations(placed)
     for mark in placed:
-        out.append(_mark(mark, link))
+        out.append(_mark(mark, link, labelled, width))
     out.append("</svg>")
     return "\n".join(out)
 
@@ -200,7 +228,7 @@ def _known_bounds(date: EventDate) -> tuple[dt.date, dt.date]:
     return date.earliest, date.latest
 
 
-def _mark(mark: _Placed, link: str) -> str:
+def _mark(mark: _Placed, link: str, labelled: bool = False, width: int = 0) -> str:
     """One event: a bar over the days it could mean, hatched when the source marks the
     date uncertain or approximate, fading into the edge where an end is open or unknown;
     its label says so in words, for people and screen readers."""
@@ -220,11 +248,26 @@ def _mark(mark: _Placed, link: str) -> str:
     label = f"{date_line(date)}: {event.title}"
     box = f'x="{mark.x:.1f}" y="{mark.y:.0f}" width="{mark.width:.1f}" height="{ROW_HEIGHT}"'
     hatch = f'<rect class="fuzzy" {box} fill="url(#hatch)"{fade}/>' if fuzzy else ""
+    text = ""
+    if labelled:
+        after = mark.x + mark.width + 3
+        room = int((width - after) / CHAR_WIDTH)  # near the right edge the label is cut short
+        shown = _label(event)
+        if room < len(shown):
+            shown = shown[: room - 1] + "…" if room >= 8 else ""
+        inside = int((mark.width - 6) / CHAR_WIDTH)
+        if len(shown) < 8 <= inside:  # no room beside a wide bar: the label goes inside it
+            shown = _label(event)
+            shown = shown if len(shown) <= inside else shown[: inside - 1] + "…"
+            text = (f'<text class="inside" x="{mark.x + 3:.1f}" '
+                    f'y="{mark.y + ROW_HEIGHT - 3:.0f}">{_e(shown)}</text>')  # fmt: skip
+        elif shown:
+            text = f'<text x="{after:.1f}" y="{mark.y + ROW_HEIGHT - 3:.0f}">{_e(shown)}</text>'
     return (
         f'<a class="mark" href="{href}" data-id="{_e(event.id)}" '
         f'data-lane="{_e(mark.lane)}" aria-label="{_e(label)}">'
         f"<title>{_e(label)}</title>"
-        f'<rect class="{" ".join(classes)}" {box}{fade}/>{hatch}</a>'
+        f'<rect class="{" ".join(classes)}" {box}{fade}/>{hatch}{text}</a>'
     )
 
 
@@ -244,7 +287,8 @@ def _relations(placed: list[_Placed]) -> list[str]:
             if other is None or key in drawn:
                 continue
             drawn.add(key)
-            colour = RELATION_COLOURS.get(rel.type, "#999999")
+            colour, dash = RELATION_STYLES.get(rel.type, ("#999999", ""))
+            dashes = f' stroke-dasharray="{dash}"' if dash else ""
             x1, y1 = mark.x + mark.width / 2, mark.y + ROW_HEIGHT / 2
             x2, y2 = other.x + other.width / 2, other.y + ROW_HEIGHT / 2
             # a curve rises 3/4 of its bend above its higher end; keep that below the legend
@@ -255,7 +299,7 @@ def _relations(placed: list[_Placed]) -> list[str]:
                 f'<path class="relation" data-type="{rel.type}" '
                 f'd="M{x1:.1f},{y1:.1f} C{x1:.1f},{y1 - bend:.1f} {x2:.1f},{y2 - bend:.1f} '
                 f'{x2:.1f},{y2:.1f}" stroke="{colour}" stroke-width="1.1" '
-                f'stroke-opacity="0.7"/>'
+                f'stroke-opacity="0.8"{dashes}/>'
             )
     out.append("</g>")
     return out
@@ -309,11 +353,13 @@ def _legend(events: list[Event], width: int) -> list[str]:
         f'<text x="{x + 28:.0f}" y="{y}" fill="#222">fading: open or unknown end</text>'
     )
     x += 210
-    for rtype, colour in RELATION_COLOURS.items():
+    for rtype, (colour, dash) in RELATION_STYLES.items():
         label = rtype.replace("_", " ")
+        dashes = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(
-            f'<line x1="{x:.0f}" y1="{y - 4}" x2="{x + 14:.0f}" y2="{y - 4}" stroke="{colour}" '
-            f'stroke-width="2"/><text x="{x + 18:.0f}" y="{y}" fill="#222">{_e(label)}</text>'
+            f'<line x1="{x:.0f}" y1="{y - 4}" x2="{x + 20:.0f}" y2="{y - 4}" stroke="{colour}" '
+            f'stroke-width="2"{dashes}/><text x="{x + 24:.0f}" y="{y}" fill="#222">'
+            f"{_e(label)}</text>"
         )
         x += 28 + 6.5 * len(label)
     out.append("</g>")

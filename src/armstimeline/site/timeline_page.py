@@ -6,6 +6,7 @@ reads those events back from the database and draws them with the SVG export.
 
 from __future__ import annotations
 
+import json
 import urllib.parse
 from typing import Any
 
@@ -18,7 +19,7 @@ from armstimeline.export.svg import LANE_KEYS, LaneKey, render_svg
 __all__ = ["TIMELINE_TABLES", "table_query", "timeline_page"]
 
 TIMELINE_TABLES = ("events", "timeline")
-_OWN_ARGS = ("_lanes", "_format")
+_OWN_ARGS = ("_lanes", "_format", "country", "system", "kind_is", "from", "to")
 _DROP_PREFIXES = ("_facet", "_size", "_next", "_shape", "_col", "_nocol", "_sort", "_labels")
 MAX_TIMELINE_EVENTS = 20_000
 BIG_TIMELINE = 3_000
@@ -28,6 +29,53 @@ def table_query(request: Any) -> list[tuple[str, str]]:
     """The request's filters, without paging, facets and this page's own options."""
     pairs = urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
     return [(k, v) for k, v in pairs if k not in _OWN_ARGS and not k.startswith(_DROP_PREFIXES)]
+
+
+def form_filters(request: Any) -> tuple[list[tuple[str, str]], str | None]:
+    """The page's own filter form as table filters: a country or a system through its
+    child table, a kind, and years that keep every event whose span overlaps them; with
+    the country to draw first."""
+    args = request.args
+    pairs: list[tuple[str, str]] = []
+    for name, child, column in (("country", "actors", "country"),
+                                ("system", "event_systems", "system")):  # fmt: skip
+        value = (args.get(name) or "").strip()
+        if value:
+            through = {"table": child, "column": column, "value": value}
+            pairs.append(("_through", json.dumps(through, separators=(",", ":"))))
+    if (args.get("kind_is") or "").strip():
+        pairs.append(("kind", args["kind_is"].strip()))
+    if (args.get("from") or "").strip().isdigit():
+        pairs.append(("end_year__gte", args["from"].strip()))
+    if (args.get("to") or "").strip().isdigit():
+        pairs.append(("year__lte", args["to"].strip()))
+    focus = (args.get("country") or "").strip() or None
+    for key, value in urllib.parse.parse_qsl(request.query_string):
+        if key == "_through" and focus is None:
+            try:
+                through = json.loads(value)
+            except ValueError:
+                continue
+            if isinstance(through, dict) and through.get("table") == "actors":
+                focus = str(through.get("value"))
+    return pairs, focus
+
+
+async def _choices(db: Any) -> dict[str, list[tuple[str, str]]]:
+    """The values the form offers: countries, kinds and systems the events use."""
+    countries = await db.execute(
+        "select c.code, c.name from countries c where c.code in "
+        "(select value from facet_counts where facet = 'actors.country') order by c.name"
+    )
+    kinds = await db.execute("select id from kinds order by id")
+    systems = await db.execute(
+        "select value from facet_counts where facet = 'event_systems.system' order by value"
+    )
+    return {
+        "countries": [(r[0], r[1]) for r in countries.rows],
+        "kinds": [(r[0], r[0].replace("_", " ")) for r in kinds.rows],
+        "systems": [(r[0], r[0]) for r in systems.rows],
+    }
 
 
 def _error_text(response: Any) -> str:
@@ -70,7 +118,8 @@ async def timeline_page(datasette: Any, request: Any) -> Response:
         db = datasette.get_database(database)
     except KeyError:
         return Response.html("Database not found", status=404)
-    query = table_query(request)
+    form, focus = form_filters(request)
+    query = table_query(request) + form
     try:
         ids, description = await _filtered_ids(datasette, database, query)
     except FilterError as exc:
@@ -91,7 +140,8 @@ async def timeline_page(datasette: Any, request: Any) -> Response:
     asked = request.args.get("_lanes") or ("country" if len(events) <= BIG_TIMELINE else "kind")
     lanes: LaneKey = "kind" if asked == "kind" else "country"
     table_url = datasette.urls.table(database, "events")
-    svg = render_svg(events, lanes=lanes, link=table_url + "/{id}", title="armstimeline timeline")
+    svg = render_svg(events, lanes=lanes, link=table_url + "/{id}", title="armstimeline timeline",
+                     focus=focus)  # fmt: skip
     if request.args.get("_format") == "svg":
         return Response(svg, content_type="image/svg+xml; charset=utf-8")
     here = datasette.urls.database(database) + "/-/timeline"
@@ -113,6 +163,9 @@ async def timeline_page(datasette: Any, request: Any) -> Response:
                 "svg_url": url([("_lanes", lanes), ("_format", "svg")]),
                 "description": description.replace(" sorted by sort_order", "").strip()
                 or "All events, in timeline order.",
+                "choices": await _choices(db) if await db.table_exists("facet_counts") else {},
+                "chosen": {k: request.args.get(k, "") for k in _OWN_ARGS[2:]},
+                "here": here,
             },
             request=request,
         )
