@@ -91,3 +91,14 @@ def browser_page() -> Iterator[object]:
             yield page
         finally:
             browser.close()
+
+
+def axe_script() -> Path:
+    """axe-core's browser script, installed from the npm registry by .ci/run (into
+    build/axe); on CI its absence is a failure, elsewhere a skip."""
+    path = Path(__file__).resolve().parent.parent / "build/axe/node_modules/axe-core/axe.min.js"
+    if path.is_file():
+        return path
+    if os.environ.get("CI"):
+        pytest.fail("axe-core is not installed; .ci/run installs it with npm")
+    pytest.skip("axe-core is not installed (npm install --prefix build/axe axe-core@4)")

@@ -214,3 +214,30 @@ def test_timeline_has_filters_labels_and_a_way_back(site, tmp_path):
         page.get_by_role("link", name="These events as a table").click()
         page.wait_for_url("**/armstimeline/events?**")
         assert page.locator(".armstimeline-reader tbody tr").count() == len(ids)
+
+
+AXE_PAGES = {
+    "front page": "/",
+    "events table": "/armstimeline/events",
+    "event page": "/armstimeline/events/bangladesh-arms-loan-2013",
+    "timeline": "/armstimeline/-/timeline?country=ARM",
+}
+
+
+@pytest.mark.parametrize("name", list(AXE_PAGES))
+def test_no_serious_accessibility_violations(site, name):
+    """axe-core, run in Chromium, finds no serious or critical violation on the pages a
+    reader uses."""
+    from .browser import axe_script
+
+    with browser_page() as page:
+        page.set_viewport_size({"width": 1400, "height": 900})
+        page.goto(site + AXE_PAGES[name])
+        page.add_script_tag(path=str(axe_script()))
+        found = page.evaluate(
+            """async () => (await axe.run()).violations
+                .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                .map(v => `${v.id} (${v.impact}): ${v.nodes.length} ${v.help}`)"""
+        )
+        print(f"axe {name}: {found or 'no serious or critical violations'}")
+        assert found == []

@@ -156,8 +156,15 @@ class Event:
         """Every country code, once, in the order the file lists them."""
         return tuple(dict.fromkeys(a.country for a in self.actors))
 
-    def countries_in(self, role: str) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(a.country for a in self.actors if a.role == role))
+    def countries_in(self, *roles: str) -> tuple[str, ...]:
+        """The countries in any of these roles, once each, in the file's order."""
+        return tuple(dict.fromkeys(a.country for a in self.actors if a.role in roles))
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        """Who receives: recipients, and buyers, who receive what they pay for (a source
+        that says otherwise names a recipient apart)."""
+        return self.countries_in("recipient", "buyer")
 
     @property
     def regions(self) -> tuple[str, ...]:

@@ -102,7 +102,7 @@ def record_values(event: Event) -> tuple[Any, ...]:
         event.kind,
         plain(event.countries),
         plain(event.countries_in("supplier")),
-        plain(event.countries_in("recipient")),
+        plain(event.recipients),
         plain([f"{a.country}:{a.role}" for a in actors]),
         join(event.systems),
         join([f"{a.bounded} {a.currency or a.unit}: {a.what}" for a in event.amounts]),

@@ -102,7 +102,7 @@ def event_rows(
             event.date_basis,
             date.first_year, date.last_year, date.first_year // 10 * 10, event.kind, primary,
             as_json(regions), as_json(countries),
-            as_json(event.countries_in("supplier")), as_json(event.countries_in("recipient")),
+            as_json(event.countries_in("supplier")), as_json(event.recipients),
             as_json(event.systems), as_json(event.tags), event.summary,
             "\n".join([c.quote for c in event.sources]), event.note,
             first.lat if first else None, first.lon if first else None, order_of[eid],

@@ -33,7 +33,7 @@ COLUMN_DOCS: Mapping[str, tuple[str, str]] = {
     "kind": ("string", "Event kind."),
     "countries": ("string", "ISO 3166-1 alpha-3 codes of all actors, ' | '-separated."),
     "suppliers": ("string", "Countries in the supplier role, ' | '-separated."),
-    "recipients": ("string", "Countries in the recipient role, ' | '-separated."),
+    "recipients": ("string", "Countries that receive: recipients and buyers, ' | '-separated."),
     "actors": ("string", "COUNTRY:role pairs, ' | '-separated."),
     "systems": ("string", "Weapon systems (canonical names), ' | '-separated."),
     "amounts": ("string", "'VALUE CURRENCY-OR-UNIT: what' items, ' | '-separated."),

@@ -119,9 +119,13 @@ def _lane(event: Event, key: LaneKey, focus: str | None) -> str:
     return (others or list(countries) or ["(none)"])[0]
 
 
-def _label(event: Event) -> str:
-    title = event.title if len(event.title) <= LABEL_CHARS else event.title[: LABEL_CHARS - 1] + "…"
-    return title
+def _label(event: Event, chars: int = LABEL_CHARS) -> str:
+    """The title, cut at a word boundary to fit ``chars``: a prefix of the mark's
+    accessible name, so what is seen is what a screen reader announces first."""
+    if len(event.title) <= chars:
+        return event.title
+    cut = event.title[:chars].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:-–—")
 
 
 def _lane_label(name: str, key: LaneKey) -> str:
@@ -198,7 +202,7 @@ def render_svg(
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="armstimeline-svg" '
         f'viewBox="0 0 {width} {total_height}" width="{width}" height="{total_height}" '
-        f'role="img" aria-label="{_e(title)}" font-family="sans-serif" font-size="11">',
+        f'role="group" aria-label="{_e(title)}" font-family="sans-serif" font-size="11">',
         f"<title>{_e(title)}</title>",
         "<style>" + _STYLE + "</style>",
         _DEFS,
@@ -245,24 +249,22 @@ def _mark(mark: _Placed, link: str, labelled: bool = False, width: int = 0) -> s
         classes.append("open-start")
         fade = ' mask="url(#fade-both)"' if fade else ' mask="url(#fade-start)"'
     href = link.replace("{id}", html.escape(event.id, quote=True))
-    label = f"{date_line(date)}: {event.title}"
+    label = f"{event.title}: {date_line(date)}"
     box = f'x="{mark.x:.1f}" y="{mark.y:.0f}" width="{mark.width:.1f}" height="{ROW_HEIGHT}"'
     hatch = f'<rect class="fuzzy" {box} fill="url(#hatch)"{fade}/>' if fuzzy else ""
     text = ""
     if labelled:
         after = mark.x + mark.width + 3
         room = int((width - after) / CHAR_WIDTH)  # near the right edge the label is cut short
-        shown = _label(event)
-        if room < len(shown):
-            shown = shown[: room - 1] + "…" if room >= 8 else ""
+        shown = _label(event, min(room, LABEL_CHARS)) if room >= 8 else ""
         inside = int((mark.width - 6) / CHAR_WIDTH)
         if len(shown) < 8 <= inside:  # no room beside a wide bar: the label goes inside it
-            shown = _label(event)
-            shown = shown if len(shown) <= inside else shown[: inside - 1] + "…"
-            text = (f'<text class="inside" x="{mark.x + 3:.1f}" '
+            shown = _label(event, min(inside, LABEL_CHARS))
+            text = (f'<text class="inside" aria-hidden="true" x="{mark.x + 3:.1f}" '
                     f'y="{mark.y + ROW_HEIGHT - 3:.0f}">{_e(shown)}</text>')  # fmt: skip
         elif shown:
-            text = f'<text x="{after:.1f}" y="{mark.y + ROW_HEIGHT - 3:.0f}">{_e(shown)}</text>'
+            text = (f'<text aria-hidden="true" x="{after:.1f}" '
+                    f'y="{mark.y + ROW_HEIGHT - 3:.0f}">{_e(shown)}</text>')  # fmt: skip
     return (
         f'<a class="mark" href="{href}" data-id="{_e(event.id)}" '
         f'data-lane="{_e(mark.lane)}" aria-label="{_e(label)}">'

@@ -23,7 +23,8 @@ from typing import Any
 from datasette import hookimpl
 from datasette.facets import Facet
 
-from armstimeline.site.cells import event_cell
+from armstimeline.site.access import ACCESS_SCRIPT
+from armstimeline.site.cells import event_cell, plain_heading
 from armstimeline.site.event_page import event_page_context
 from armstimeline.site.examples import with_examples
 from armstimeline.site.facets import ChildFacet, StoredFacet
@@ -82,7 +83,12 @@ def asgi_wrapper(datasette: Any) -> Any:
 
 @hookimpl
 def extra_body_script() -> str:
-    return POPUP_GUARD
+    return POPUP_GUARD + ACCESS_SCRIPT
+
+
+@hookimpl
+def extra_css_urls(datasette: Any) -> list[str]:
+    return [datasette.urls.static_plugins("armstimeline", "site.css")]
 
 
 @hookimpl
@@ -96,6 +102,8 @@ def extra_template_vars(
             return {"front": await front_page_context(datasette)}
 
         return front
+    if view_name == "table" and table == "events":
+        return {"plain_heading": plain_heading(request)}
     if view_name == "row" and table == "events" and database and request is not None:
         event_id = request.url_vars.get("pks", "")
 

@@ -13,7 +13,7 @@ from armstimeline import reference
 from armstimeline.dates import parse_date
 from armstimeline.datewords import describe
 
-__all__ = ["CHIP_COLUMNS", "event_cell"]
+__all__ = ["CHIP_COLUMNS", "event_cell", "plain_heading"]
 
 # list columns and the child table each value filters through (as the facets do)
 CHIP_COLUMNS = {
@@ -63,3 +63,35 @@ def event_cell(row: Any, value: Any, column: str, table: str | None, database: s
         if words != value:
             return Markup(f'<span title="{escape(words)}">{escape(value)}</span>')
     return None
+
+
+def plain_heading(request: Any) -> str:
+    """The events table's filters in words: 'with Türkiye, naming S-400, matching
+    "Iskander"'; empty when a filter has no plain reading (Datasette's own line stays)."""
+    words = []
+    for key, value in urllib.parse.parse_qsl(request.query_string if request else ""):
+        if key == "_through":
+            try:
+                through = json.loads(value)
+                table, item = through["table"], str(through["value"])
+            except (ValueError, KeyError, TypeError):
+                return ""
+            if table == "actors":
+                words.append(f"with {reference.country_name(item)}")
+            elif table == "event_systems":
+                words.append(f"naming {item}")
+            elif table == "event_tags":
+                words.append(f"tagged {item}")
+            elif table == "event_regions":
+                words.append(f"in {reference.regions().get(item, item)}")
+            else:
+                return ""
+        elif key == "kind":
+            words.append(f"of the kind {value.replace('_', ' ')}")
+        elif key == "_search":
+            words.append(f"matching “{value}”")
+        elif key in ("year", "decade"):
+            words.append(f"from {value}{'s' if key == 'decade' else ''}")
+        elif not key.startswith("_"):
+            return ""
+    return ", ".join(words)
