@@ -395,7 +395,7 @@ class TestOneCallIsBounded:
         assert ok == [{"out": " " * 21 + "3.14"}]
 
     async def test_every_connection_has_the_caps(self, ds):
-        from armstimeline.site import MAX_VALUE_BYTES
+        from armstimeline.site.sqllimits import MAX_VALUE_BYTES
 
         db = ds.get_database("armstimeline")
         limit = await db.execute_fn(lambda conn: conn.getlimit(sqlite3.SQLITE_LIMIT_LENGTH))

@@ -1,0 +1,114 @@
+"""The project's Datasette plugin, registered through the ``datasette`` entry point.
+
+Only hook implementations live here; each hands over to the module that does the work:
+
+- ``facets``: a ``child`` facet counting through indexed child tables (filtering with
+  Datasette's ``_through``), and a ``stored`` facet reading the counts the build stored;
+- ``ics``: the ``.ics`` output renderer, with every row a view matches;
+- ``timeline_page``: the visual timeline, ``/<database>/-/timeline``, taking the table's
+  filters, linked from the table's actions menu;
+- ``sqllimits``: what one SQL call may cost, on every connection;
+- ``links``: event ids in query results link to their pages;
+- ``examples``: canned queries open on an example;
+- ``popup``: map popups may only link to http(s) pages;
+- ``serve``: running Datasette on a built database (used by ``armstimeline serve``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import urllib.parse
+from typing import Any
+
+from datasette import hookimpl
+from datasette.facets import Facet
+
+from armstimeline.site.access import ACCESS_SCRIPT
+from armstimeline.site.cells import event_cell, plain_heading
+from armstimeline.site.event_page import event_page_context
+from armstimeline.site.examples import with_examples
+from armstimeline.site.facets import ChildFacet, StoredFacet
+from armstimeline.site.front import front_page_context
+from armstimeline.site.ics import can_render_ics, render_ics
+from armstimeline.site.links import event_link
+from armstimeline.site.popup import POPUP_GUARD
+from armstimeline.site.sqllimits import bound_connection
+from armstimeline.site.timeline_page import TIMELINE_TABLES, table_query, timeline_page
+
+__all__: list[str] = []  # hook implementations only
+
+
+@hookimpl
+def register_facet_classes() -> list[type[Facet]]:
+    return [ChildFacet, StoredFacet]
+
+
+@hookimpl
+def register_output_renderer(datasette: Any) -> dict[str, Any]:
+    return {"extension": "ics", "render": render_ics, "can_render": can_render_ics}
+
+
+@hookimpl
+def prepare_connection(conn: sqlite3.Connection) -> None:
+    bound_connection(conn)
+
+
+@hookimpl
+def render_cell(
+    row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any
+) -> Any:
+    return event_link(value, column, table, database, datasette) or event_cell(
+        row, value, column, table, database, datasette
+    )
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    return [(r"^/(?P<database>[^/]+)/-/timeline$", timeline_page)]
+
+
+@hookimpl
+def table_actions(datasette: Any, database: str, table: str, request: Any) -> list[dict[str, str]]:
+    if table not in TIMELINE_TABLES:
+        return []
+    query = urllib.parse.urlencode(table_query(request)) if request else ""
+    href = datasette.urls.database(database) + "/-/timeline" + (f"?{query}" if query else "")
+    return [{"href": href, "label": "Show as a visual timeline"}]
+
+
+@hookimpl
+def asgi_wrapper(datasette: Any) -> Any:
+    return lambda app: with_examples(datasette, app)
+
+
+@hookimpl
+def extra_body_script() -> str:
+    return POPUP_GUARD + ACCESS_SCRIPT
+
+
+@hookimpl
+def extra_css_urls(datasette: Any) -> list[str]:
+    return [datasette.urls.static_plugins("armstimeline", "site.css")]
+
+
+@hookimpl
+def extra_template_vars(
+    view_name: str, database: str | None, table: str | None, request: Any, datasette: Any
+) -> Any:
+    """The front page's figures and links (``front``); an event's entry (``event_page``)."""
+    if view_name == "index":
+
+        async def front() -> dict[str, Any]:
+            return {"front": await front_page_context(datasette)}
+
+        return front
+    if view_name == "table" and table == "events":
+        return {"plain_heading": plain_heading(request)}
+    if view_name == "row" and table == "events" and database and request is not None:
+        event_id = request.url_vars.get("pks", "")
+
+        async def entry() -> dict[str, Any]:
+            return {"entry": await event_page_context(datasette, database, event_id)}
+
+        return entry
+    return {}
