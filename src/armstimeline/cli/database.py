@@ -45,7 +45,8 @@ def build(events_dir: Path | None, sources_dir: Path | None, db_path: Path) -> N
     "--workers",
     type=click.IntRange(1, 64),
     default=None,
-    help="Server processes. Default: one per core, at most 4.",
+    help="Server processes: more serve more readers at once, each costs a start-up. "
+    "Default: 1.",
 )
 @run_library
 def serve(
@@ -63,7 +64,7 @@ def serve(
     The database is opened immutable (read-only) with metadata.yml, the map plugin and
     this project's plugin.
     """
-    from armstimeline.site.serve import default_workers, serve_database
+    from armstimeline.site.serve import serve_database
 
     events_dir, sources_dir = dirs(events_dir, sources_dir)
     serve_database(
@@ -74,5 +75,5 @@ def serve(
         port=port,
         metadata=metadata_file,
         echo=lambda msg: click.echo(msg, err=True),
-        workers=workers or default_workers(),
+        workers=workers or 1,
     )

@@ -120,15 +120,6 @@ SETTINGS = {"suggest_facets": False, "sql_time_limit_ms": 1000, "max_returned_ro
 _CONFIG_VARIABLE = "ARMSTIMELINE_SERVE_CONFIG"
 
 
-def default_workers() -> int:
-    """Processes to serve with: one per core, at most four. The database is immutable,
-    so processes share nothing but the listening socket; two on two cores roughly double
-    the pages served under many readers (Python runs one thread at a time per process)."""
-    import os
-
-    return max(1, min(os.cpu_count() or 1, 4))
-
-
 def _serve_processes(
     db_path: Path, meta: Path, inspect_json: Path | None, host: str, port: int, workers: int
 ) -> None:
