@@ -157,6 +157,8 @@ def test_event_page_reads_like_an_entry(site, tmp_path, width):
         assert "pledged to lend Bangladesh $1 billion to buy weapons" in text
         assert "Understanding Russia’s Foreign Policy Through International Arms Sales" in text
         assert "US$1 billion" in text and "the day is known" in text
+        page.locator("#armstimeline-map.leaflet-container").wait_for(timeout=10_000)
+        assert page.locator("#armstimeline-map .leaflet-marker-icon").count() == 1
         assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
         shot = tmp_path / f"event-{width}.png"
         page.screenshot(path=str(shot), full_page=True)

@@ -6,6 +6,7 @@ calendar and the CSV say the same things. Sections with nothing in them are left
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from armstimeline import reference
@@ -150,6 +151,9 @@ async def event_page_context(datasette: Any, database: str, event_id: str) -> di
             }
             for name, other in timeline.related(event)
         ],
+        "places_json": json.dumps(
+            [{"name": p.name, "lat": p.lat, "lon": p.lon} for p in event.places]
+        ),
         "ics_url": f"{datasette.urls.table(database, 'events', format='ics')}?id={event.id}",
         "json_url": f"{table}/{event.id}.json",
         "permalink": f"{table}/{event.id}",
