@@ -13,7 +13,7 @@ from armstimeline import reference
 from armstimeline.dates import parse_date
 from armstimeline.datewords import describe
 
-__all__ = ["CHIP_COLUMNS", "event_cell", "plain_heading"]
+__all__ = ["CHIP_COLUMNS", "event_cell", "plain_heading", "plain_words"]
 
 # list columns and the child table each value filters through (as the facets do)
 CHIP_COLUMNS = {
@@ -66,10 +66,15 @@ def event_cell(row: Any, value: Any, column: str, table: str | None, database: s
 
 
 def plain_heading(request: Any) -> str:
-    """The events table's filters in words: 'with Türkiye, naming S-400, matching
-    "Iskander"'; empty when a filter has no plain reading (Datasette's own line stays)."""
+    """The events table's filters in words (see ``plain_words``)."""
+    return plain_words(urllib.parse.parse_qsl(request.query_string if request else ""))
+
+
+def plain_words(pairs: list[tuple[str, str]]) -> str:
+    """Filters in words: 'with Türkiye, naming S-400, matching "Iskander"'; empty when a
+    filter has no plain reading (Datasette's own line is then used)."""
     words = []
-    for key, value in urllib.parse.parse_qsl(request.query_string if request else ""):
+    for key, value in pairs:
         if key == "_through":
             try:
                 through = json.loads(value)
@@ -92,6 +97,10 @@ def plain_heading(request: Any) -> str:
             words.append(f"matching “{value}”")
         elif key in ("year", "decade"):
             words.append(f"from {value}{'s' if key == 'decade' else ''}")
+        elif key == "end_year__gte":
+            words.append(f"reaching {value} or later")
+        elif key == "year__lte":
+            words.append(f"starting by {value}")
         elif not key.startswith("_"):
             return ""
     return ", ".join(words)

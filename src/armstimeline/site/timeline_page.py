@@ -15,6 +15,7 @@ from datasette import Response
 from armstimeline.database import read_events
 from armstimeline.errors import FilterError
 from armstimeline.export.svg import LANE_KEYS, LaneKey, render_svg
+from armstimeline.site.cells import plain_words
 
 __all__ = ["TIMELINE_TABLES", "table_query", "timeline_page"]
 
@@ -161,7 +162,11 @@ async def timeline_page(datasette: Any, request: Any) -> Response:
                 "lane_links": [(k, url([("_lanes", k)])) for k in LANE_KEYS],
                 "table_url": table_url + (f"?{qs}" if qs else ""),
                 "svg_url": url([("_lanes", lanes), ("_format", "svg")]),
-                "description": description.replace(" sorted by sort_order", "").strip()
+                "description": (
+                    "Events " + plain_words(query)
+                    if plain_words(query)
+                    else description.replace("sorted by sort_order", "").strip()
+                )
                 or "All events, in timeline order.",
                 "choices": await _choices(db) if await db.table_exists("facet_counts") else {},
                 "chosen": {k: request.args.get(k, "") for k in _OWN_ARGS[2:]},
