@@ -48,7 +48,9 @@ def read_events(
             out.setdefault(row[0], []).append(row[1:])
         return out
 
-    join = "join _wanted w on w.id = t.event_id"
+    # 'in (select ...)' lets SQLite look each id up in the child table's index; a join with
+    # the temp table would scan a million-row child table in rowid order (270 ms a table)
+    join = "where t.event_id in (select id from _wanted)"
     actors = children(f"select t.event_id, country, role from actors t {join} order by t.rowid")
     systems = children(f"select t.event_id, system from event_systems t {join} order by t.rowid")
     tags = children(f"select t.event_id, tag from event_tags t {join} order by t.rowid")
@@ -62,7 +64,7 @@ def read_events(
     cites = children(f"select t.event_id, source_id, quote from citations t {join} order by t.id")
     rels = children(
         "select from_event, type, to_event from relations t "
-        "join _wanted w on w.id = t.from_event order by t.rowid"
+        "where t.from_event in (select id from _wanted) order by t.rowid"
     )
     events = [
         event_from_dict(
@@ -88,11 +90,14 @@ def read_events(
         )
         for eid, title, date, kind, summary, note, basis in conn.execute(
             "select e.id, title, date, kind, summary, note, date_basis from events e "
-            "join _wanted w on w.id = e.id order by e.sort_order"
+            "where e.id in (select id from _wanted) order by e.sort_order"
         )
     ]
     sources = {
         r[0]: Source(id=r[0], title=r[1], publisher=r[2], url=r[3], file=r[4])
-        for r in conn.execute("select id, title, publisher, url, file from sources")
+        for r in conn.execute(
+            "select id, title, publisher, url, file from sources where id in "
+            "(select source_id from citations where event_id in (select id from _wanted))"
+        )
     }
     return events, sources

@@ -98,7 +98,9 @@ async def event_page_context(datasette: Any, database: str, event_id: str) -> di
                 )
             )
             for row in conn.execute(
-                "select id, title, publisher, author, published, url, file from sources"
+                "select id, title, publisher, author, published, url, file from sources "
+                "where id in (select source_id from citations where event_id = ?)",
+                (event_id,),
             )
         }
         return events, bibliography, neighbours
