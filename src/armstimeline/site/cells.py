@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 from armstimeline import reference
 from armstimeline.dates import parse_date
 from armstimeline.datewords import describe
+from armstimeline.site.facets import read_through, through_url
 
 __all__ = ["CHIP_COLUMNS", "event_cell", "plain_heading", "plain_words"]
 
@@ -41,9 +42,7 @@ def event_cell(row: Any, value: Any, column: str, table: str | None, database: s
         child, child_column = CHIP_COLUMNS[column]
         chips = []
         for item in values:
-            through = json.dumps({"table": child, "column": child_column, "value": item},
-                                 separators=(",", ":"))  # fmt: skip
-            href = f"{base}?{urllib.parse.urlencode({'_through': through})}"
+            href = through_url(base, child, child_column, item)
             label = reference.country_name(item) if child == "actors" else item
             chips.append(f'<a class="chip" href="{escape(href)}" title="{escape(item)}">'
                          f"{escape(label)}</a>")  # fmt: skip
@@ -76,11 +75,10 @@ def plain_words(pairs: list[tuple[str, str]]) -> str:
     words = []
     for key, value in pairs:
         if key == "_through":
-            try:
-                through = json.loads(value)
-                table, item = through["table"], str(through["value"])
-            except (ValueError, KeyError, TypeError):
+            found = read_through(value)
+            if found is None:
                 return ""
+            table, item = found
             if table == "actors":
                 words.append(f"with {reference.country_name(item)}")
             elif table == "event_systems":

@@ -14,6 +14,7 @@ from armstimeline.database import read_events
 from armstimeline.dates import Precision
 from armstimeline.datewords import describe, qualifier_words
 from armstimeline.model import Amount, Event
+from armstimeline.site.facets import through_url
 from armstimeline.timeline import Timeline
 
 __all__ = ["event_page_context", "format_amount", "precision_sentence"]
@@ -79,7 +80,7 @@ async def event_page_context(datasette: Any, database: str, event_id: str) -> di
     """Everything the event page shows, or {} when the id is not an event."""
     db = datasette.get_database(database)
 
-    def read(conn: Any) -> tuple[list[Event], dict[str, Any], list[str]]:
+    def read(conn: Any) -> tuple[list[Event], dict[str, Any]]:
         neighbours = [
             row[0]
             for row in conn.execute(
@@ -103,9 +104,9 @@ async def event_page_context(datasette: Any, database: str, event_id: str) -> di
                 (event_id,),
             )
         }
-        return events, bibliography, neighbours
+        return events, bibliography
 
-    events, bibliography, _ = await db.execute_fn(read)
+    events, bibliography = await db.execute_fn(read)
     timeline = Timeline(events)
     event = timeline.get(event_id)
     if event is None:
@@ -126,12 +127,7 @@ async def event_page_context(datasette: Any, database: str, event_id: str) -> di
             for a in event.actors
         ],
         "systems": [
-            {
-                "name": s,
-                "url": datasette.urls.table(database, "events")
-                + "?"
-                + f"systems__arraycontains={s}",
-            }
+            {"name": s, "url": through_url(table, "event_systems", "system", s)}
             for s in event.systems
         ],
         "amounts": [{"figure": format_amount(a), "what": a.what} for a in event.amounts],

@@ -16,12 +16,41 @@ from datasette.database import QueryInterrupted
 from datasette.facets import Facet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
-__all__ = ["ChildFacet", "StoredFacet", "is_filtered", "stored_counts"]
+__all__ = [
+    "ChildFacet",
+    "StoredFacet",
+    "is_filtered",
+    "read_through",
+    "stored_counts",
+    "through",
+    "through_url",
+]
 
 # Query-string keys that narrow a table's rows (besides column filters, which have no
 # leading underscore): Datasette's own filter parameters.
 _FILTER_KEYS = ("_where", "_search", "_through")
 _FILTER_PREFIXES = ("_search_", "_filter_")
+
+
+def through(table: str, column: str, value: Any) -> str:
+    """The value of Datasette's ``_through`` filter: events with ``value`` in ``column`` of
+    the child ``table``, counted and filtered through that table's index."""
+    return json.dumps({"table": table, "column": column, "value": str(value)},
+                      separators=(",", ":"))  # fmt: skip
+
+
+def through_url(events_url: str, table: str, column: str, value: Any) -> str:
+    """The events table filtered ``through`` a child table."""
+    return f"{events_url}?{urllib.parse.urlencode({'_through': through(table, column, value)})}"
+
+
+def read_through(value: str) -> tuple[str, str] | None:
+    """(child table, value) of a ``_through`` filter, or None when it is not one."""
+    try:
+        parsed = json.loads(value)
+        return str(parsed["table"]), str(parsed["value"])
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def is_filtered(request: Any) -> bool:
@@ -97,15 +126,12 @@ class ChildFacet(Facet):
             labels = await self._labels(db, child, column, [r["value"] for r in rows.rows])
             values = []
             for row in rows.rows[:size]:
-                through = json.dumps(
-                    {"table": child, "column": column, "value": str(row["value"])},
-                    separators=(",", ":"),
-                )
-                selected = ("_through", through) in pairs
+                value = through(child, column, row["value"])
+                selected = ("_through", value) in pairs
                 path = (
-                    path_with_removed_args(self.request, {"_through": through})
+                    path_with_removed_args(self.request, {"_through": value})
                     if selected
-                    else path_with_added_args(self.request, {"_through": through})
+                    else path_with_added_args(self.request, {"_through": value})
                 )
                 values.append(
                     {

@@ -6,7 +6,6 @@ reads those events back from the database and draws them with the SVG export.
 
 from __future__ import annotations
 
-import json
 import urllib.parse
 from typing import Any
 
@@ -16,6 +15,7 @@ from armstimeline.database import read_events
 from armstimeline.errors import FilterError
 from armstimeline.export.svg import LANE_KEYS, LaneKey, render_svg
 from armstimeline.site.cells import plain_words
+from armstimeline.site.facets import read_through, through
 
 __all__ = ["TIMELINE_TABLES", "table_query", "timeline_page"]
 
@@ -42,8 +42,7 @@ def form_filters(request: Any) -> tuple[list[tuple[str, str]], str | None]:
                                 ("system", "event_systems", "system")):  # fmt: skip
         value = (args.get(name) or "").strip()
         if value:
-            through = {"table": child, "column": column, "value": value}
-            pairs.append(("_through", json.dumps(through, separators=(",", ":"))))
+            pairs.append(("_through", through(child, column, value)))
     if (args.get("kind_is") or "").strip():
         pairs.append(("kind", args["kind_is"].strip()))
     if (args.get("from") or "").strip().isdigit():
@@ -52,13 +51,9 @@ def form_filters(request: Any) -> tuple[list[tuple[str, str]], str | None]:
         pairs.append(("year__lte", args["to"].strip()))
     focus = (args.get("country") or "").strip() or None
     for key, value in urllib.parse.parse_qsl(request.query_string):
-        if key == "_through" and focus is None:
-            try:
-                through = json.loads(value)
-            except ValueError:
-                continue
-            if isinstance(through, dict) and through.get("table") == "actors":
-                focus = str(through.get("value"))
+        found = read_through(value) if key == "_through" and focus is None else None
+        if found is not None and found[0] == "actors":
+            focus = found[1]
     return pairs, focus
 
 
