@@ -23,6 +23,7 @@ __all__ = [
     "Citation",
     "Event",
     "Place",
+    "RegisterEntry",
     "Relation",
     "Source",
     "order_events",
@@ -54,10 +55,51 @@ def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
 
 @attrs.frozen
 class Actor:
-    """A country (ISO 3166-1 alpha-3) in a role such as supplier or recipient."""
+    """Who takes part, in a role such as supplier or recipient.
 
-    country: str = attrs.field(validator=attrs.validators.matches_re(r"[A-Z]{3}"))
+    A state is a ``country`` code (ISO 3166-1 alpha-3, or ISO 3166-3 alpha-4 for a former
+    state such as SUHH, the Soviet Union). An organisation or a group has a ``name`` and,
+    when it belongs to one, a ``country``; an unknown actor has neither: sources name
+    organisations, armed groups and unknown suppliers, and the record keeps them as such.
+    """
+
+    country: str | None = attrs.field(
+        validator=attrs.validators.optional(attrs.validators.matches_re(r"[A-Z]{3,4}"))
+    )
     role: str = attrs.field(validator=_in("roles"))
+    name: str | None = None
+    type: str = attrs.field(default="state", validator=_in("actor_types"))
+
+    def __attrs_post_init__(self) -> None:
+        named = self.type in ("organisation", "group")
+        if (self.name is not None) != named:
+            raise ValueError(f"a {self.type} actor {'needs' if named else 'has no'} name")
+        if self.type == "state" and self.country is None:
+            raise ValueError("a state actor needs a country code")
+        if self.type == "unknown" and self.country is not None:
+            raise ValueError("an unknown actor has no country")
+
+    @property
+    def key(self) -> str:
+        """One token for a cell or a filter: 'RUS', 'organisation:NATO',
+        'group:Houthi rebels/YEM', 'unknown'."""
+        if self.type == "state":
+            return str(self.country)
+        if self.type == "unknown":
+            return "unknown"
+        return f"{self.type}:{self.name}" + (f"/{self.country}" if self.country else "")
+
+    @property
+    def label(self) -> str:
+        """How a reader sees the actor: 'Russia', 'NATO', 'Houthi rebels (Yemen)',
+        'unknown supplier'."""
+        if self.type == "unknown":
+            return f"unknown {self.role.replace('_', ' ')}"
+        if self.type == "state":
+            return reference.country_name(str(self.country))
+        if self.country:
+            return f"{self.name} ({reference.country_name(self.country)})"
+        return str(self.name)
 
 
 @attrs.frozen
@@ -89,6 +131,8 @@ class Amount:
     @property
     def bounded(self) -> str:
         """The number as the source bounds it: 'at least 16500', 'about 200', '30'."""
+        if self.bound == "uncertain":
+            return self.number + "?"
         words = {"at_least": "at least ", "at_most": "at most ", "about": "about "}
         return words.get(self.bound or "", "") + self.number
 
@@ -131,6 +175,22 @@ class Relation:
 
 
 @attrs.frozen
+class RegisterEntry:
+    """The register row an imported event came from, and what the row says beyond the model.
+
+    ``row`` is the row's stable key, shared by the order and delivery events made from it;
+    ``designation`` and ``description`` are SIPRI's words for the weapon; ``delivered`` the
+    delivery years as listed (empty while nothing has been delivered).
+    """
+
+    row: str
+    designation: str
+    description: str
+    status: str | None = None
+    delivered: tuple[int, ...] = attrs.field(default=(), converter=_tuple)
+
+
+@attrs.frozen
 class Event:
     """One dated, sourced event."""
 
@@ -150,15 +210,24 @@ class Event:
     relations: tuple[Relation, ...] = attrs.field(default=(), converter=_tuple)
     note: str | None = None
     date_basis: str = attrs.field(default="source", validator=_in("date_bases"))
+    register: RegisterEntry | None = None
 
     @property
     def countries(self) -> tuple[str, ...]:
-        """Every country code, once, in the order the file lists them."""
-        return tuple(dict.fromkeys(a.country for a in self.actors))
+        """Every country code, once, in the order the file lists them (an organisation's
+        or a group's country too: Houthi rebels are a Yemeni actor)."""
+        return tuple(dict.fromkeys(a.country for a in self.actors if a.country))
 
     def countries_in(self, *roles: str) -> tuple[str, ...]:
         """The countries in any of these roles, once each, in the file's order."""
-        return tuple(dict.fromkeys(a.country for a in self.actors if a.role in roles))
+        return tuple(
+            dict.fromkeys(a.country for a in self.actors if a.role in roles and a.country)
+        )
+
+    @property
+    def imported(self) -> bool:
+        """Whether the event was imported from a register rather than written by editors."""
+        return self.register is not None
 
     @property
     def recipients(self) -> tuple[str, ...]:
@@ -188,6 +257,7 @@ class Source:
     url: str | None = None
     file: str | None = None
     note: str | None = None
+    encoding: str | None = None
 
     @property
     def checked_locally(self) -> bool:

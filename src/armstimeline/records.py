@@ -40,6 +40,8 @@ COLUMNS = (
     "note",
     "qualifiers",
     "date_basis",
+    "origin",
+    "register_row",
 )
 _SPLIT = re.compile(r"(?<!\\) \| ")
 
@@ -90,8 +92,8 @@ def record_values(event: Event) -> tuple[Any, ...]:
     event and a dict per row costs a third of the CSV export's time."""
     date, actors, plain = event.date, event.actors, SEPARATOR.join
     first = event.places[0] if event.places else None
-    # Country codes ([A-Z]{3}) and roles (a vocabulary) are checked by the model and can
-    # hold no pipe or backslash, so their cells are joined without the escape check.
+    # Country codes ([A-Z]{3,4}) are checked by the model and hold no pipe or backslash, so
+    # their cells are joined without the escape check; actors may carry names, so not those.
     return (
         event.id,
         event.title,
@@ -103,7 +105,7 @@ def record_values(event: Event) -> tuple[Any, ...]:
         plain(event.countries),
         plain(event.countries_in("supplier")),
         plain(event.recipients),
-        plain([f"{a.country}:{a.role}" for a in actors]),
+        join([f"{a.key}:{a.role}" for a in actors]),
         join(event.systems),
         join([f"{a.bounded} {a.currency or a.unit}: {a.what}" for a in event.amounts]),
         join([f"{p.name} ({p.lat!r}, {p.lon!r})" for p in event.places]),
@@ -116,6 +118,8 @@ def record_values(event: Event) -> tuple[Any, ...]:
         event.note or "",
         plain(qualifier_words(date)),
         event.date_basis,
+        "register" if event.register else "curated",
+        event.register.row if event.register else "",
     )
 
 

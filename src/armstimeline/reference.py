@@ -14,6 +14,7 @@ import yaml
 
 __all__ = [
     "System",
+    "actor_types",
     "amount_bounds",
     "country_name",
     "country_names",
@@ -21,6 +22,7 @@ __all__ = [
     "data_bytes",
     "date_bases",
     "given_in_trade",
+    "is_country_code",
     "kinds",
     "region_names",
     "relation_types",
@@ -73,6 +75,11 @@ def roles() -> dict[str, str]:
     return vocabulary()["roles"]
 
 
+def actor_types() -> dict[str, str]:
+    """What an actor may be: state, organisation, group, unknown."""
+    return vocabulary()["actor_types"]
+
+
 def relation_types() -> dict[str, dict[str, Any]]:
     return vocabulary()["relation_types"]
 
@@ -97,13 +104,39 @@ def country_regions() -> dict[str, str]:
 
 @functools.cache
 def country_name(code: str) -> str:
-    """The common English name of an ISO 3166-1 alpha-3 code, from pycountry."""
+    """The common English name of an ISO 3166-1 alpha-3 code (or a former state's ISO 3166-3
+    alpha-4 code), from pycountry; codes pycountry lacks (XKX) by ``country_names.yml``."""
     import pycountry
 
+    if len(code) == 4:
+        former = pycountry.historic_countries.get(alpha_4=code)
+        return _FORMER_NAMES.get(code) or (former.name if former else code)
     country = pycountry.countries.get(alpha_3=code)
     if country is None:
-        return code
+        names = [n for n, c in _read("country_names.yml").items() if c == code]
+        return str(names[0]) if names else code
     return getattr(country, "common_name", None) or country.name
+
+
+# pycountry's ISO 3166-3 names are formal ("USSR, Union of Soviet Socialist Republics");
+# readers know these states by shorter names.
+_FORMER_NAMES = {
+    "SUHH": "Soviet Union",
+    "CSHH": "Czechoslovakia",
+    "DDDE": "East Germany",
+    "YUCS": "Yugoslavia",
+    "CSXX": "Serbia and Montenegro",
+    "YDYE": "South Yemen",
+    "RHZW": "Rhodesia",
+    "ZRCD": "Zaire",
+    "BUMM": "Burma",
+}
+
+
+def is_country_code(code: str) -> bool:
+    """An ISO 3166-1 alpha-3 code, a former state's ISO 3166-3 alpha-4 code, or a code the
+    reference data adds (XKX): any code with a region in ``countries.yml``."""
+    return code in country_regions()
 
 
 @functools.cache
@@ -145,7 +178,7 @@ class System:
 
     name: str
     category: str
-    origin: str
+    origin: str | None
     aliases: tuple[str, ...] = ()
 
 
@@ -155,7 +188,7 @@ def systems() -> tuple[System, ...]:
         System(
             name=row["name"],
             category=row["category"],
-            origin=row["origin"],
+            origin=row.get("origin"),
             aliases=tuple(row.get("aliases") or ()),
         )
         for row in _read("systems.yml")

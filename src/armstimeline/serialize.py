@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from armstimeline.dates import parse_date
-from armstimeline.model import Actor, Amount, Citation, Event, Place, Relation
+from armstimeline.model import Actor, Amount, Citation, Event, Place, RegisterEntry, Relation
 
-__all__ = ["event_from_dict", "event_to_dict"]
+__all__ = ["actor_from_dict", "actor_to_dict", "event_from_dict", "event_to_dict", "register_dict"]
 
 
 def _number(value: float) -> int | float:
@@ -24,7 +24,7 @@ def event_to_dict(event: Event) -> dict[str, Any]:
         "title": event.title,
         "date": str(event.date),
         "kind": event.kind,
-        "actors": [{"country": a.country, "role": a.role} for a in event.actors],
+        "actors": [actor_to_dict(a) for a in event.actors],
         "systems": list(event.systems),
         "amounts": [
             {
@@ -45,7 +45,44 @@ def event_to_dict(event: Event) -> dict[str, Any]:
         out["note"] = event.note
     if event.date_basis != "source":
         out["date_basis"] = event.date_basis
+    if event.register is not None:
+        out["register"] = register_dict(event.register)
     return out
+
+
+def register_dict(reg: RegisterEntry) -> dict[str, Any]:
+    """An imported event's register block, as its file writes it."""
+    return {
+        "row": reg.row,
+        "designation": reg.designation,
+        "description": reg.description,
+        **({"status": reg.status} if reg.status else {}),
+        **({"delivered": list(reg.delivered)} if reg.delivered else {}),
+    }
+
+
+def actor_to_dict(actor: Actor) -> dict[str, Any]:
+    """An actor as its file writes it: ``{country, role}``, ``{organisation, country?,
+    role}``, ``{group, country?, role}`` or ``{unknown: true, role}``."""
+    if actor.type == "state":
+        return {"country": actor.country, "role": actor.role}
+    if actor.type == "unknown":
+        return {"unknown": True, "role": actor.role}
+    return {
+        actor.type: actor.name,
+        **({"country": actor.country} if actor.country else {}),
+        "role": actor.role,
+    }
+
+
+def actor_from_dict(data: dict[str, Any]) -> Actor:
+    """The inverse of ``actor_to_dict``."""
+    for kind in ("organisation", "group"):
+        if kind in data:
+            return Actor(data.get("country"), data["role"], name=data[kind], type=kind)
+    if data.get("unknown"):
+        return Actor(None, data["role"], type="unknown")
+    return Actor(data["country"], data["role"])
 
 
 def event_from_dict(data: dict[str, Any]) -> Event:
@@ -57,7 +94,7 @@ def event_from_dict(data: dict[str, Any]) -> Event:
         kind=data["kind"],
         summary=data["summary"],
         sources=[Citation(**c) for c in data.get("sources", [])],
-        actors=[Actor(**a) for a in data.get("actors", [])],
+        actors=[actor_from_dict(a) for a in data.get("actors", [])],
         systems=data.get("systems", []),
         amounts=[
             Amount(
@@ -74,4 +111,5 @@ def event_from_dict(data: dict[str, Any]) -> Event:
         relations=[Relation(**r) for r in data.get("relations", [])],
         note=data.get("note"),
         date_basis=data.get("date_basis") or "source",
+        register=RegisterEntry(**data["register"]) if data.get("register") else None,
     )

@@ -133,7 +133,8 @@ class Filter:
         if self.countries or self.role:
             wanted = set(self.countries)
             if not any(
-                (not wanted or a.country in wanted) and (self.role is None or a.role == self.role)
+                (not wanted or a.country in wanted or a.key in wanted)
+                and (self.role is None or a.role == self.role)
                 for a in event.actors
             ):
                 return False

@@ -166,7 +166,7 @@ def show_command(
     click.echo(event.title)
     click.echo(f"{date_line(event.date)}, {event.kind}")
     if event.actors:
-        click.echo("Actors: " + ", ".join(f"{a.country} ({a.role})" for a in event.actors))
+        click.echo("Actors: " + ", ".join(f"{a.key} ({a.role})" for a in event.actors))
     if event.systems:
         click.echo("Systems: " + ", ".join(event.systems))
     for amount in event.amounts:

@@ -20,7 +20,7 @@ from armstimeline.database.publish import replacing
 from armstimeline.database.report import BuildReport
 from armstimeline.database.schema import SCHEMA_VERSION
 from armstimeline.errors import BuildError
-from armstimeline.loading import Stamp, load_events, recorded_stamp
+from armstimeline.loading import Stamp, load_events, project_systems, recorded_stamp
 
 __all__ = ["build"]
 
@@ -51,7 +51,7 @@ def _locked_build(
     events_dir: Path, sources_dir: Path, db_path: Path, progress: Any, incremental: bool
 ) -> BuildReport:
     """``build`` once it holds the database's lock."""
-    sources_fp = sources_fingerprint(sources_dir)
+    sources_fp = sources_fingerprint(sources_dir, events_dir)
     if incremental and db_path.is_file() and events_dir.is_dir():
         report = update(events_dir, sources_dir, db_path, sources_fp)
         if report is not None:
@@ -67,7 +67,8 @@ def _locked_build(
         "schema_version": SCHEMA_VERSION,
     }
     with replacing(db_path, "Could not build") as tmp:
-        tables = write_database(tmp, events, sources, info, hashes)
+        catalog = project_systems(events_dir)[0]  # its problems failed load_events already
+        tables = write_database(tmp, events, sources, info, hashes, catalog)
     return BuildReport(
         path=db_path,
         events=len(events),

@@ -14,6 +14,7 @@ from armstimeline.database.rows import all_rows, file_rows, insert_rows
 from armstimeline.database.schema import INDEXES, SCHEMA, VIEWS
 from armstimeline.loading import Stamp
 from armstimeline.model import Event, Source
+from armstimeline.reference import System
 from armstimeline.search import FTS_COLUMNS, FTS_TOKENIZE
 
 __all__ = ["write_database"]
@@ -49,6 +50,7 @@ def write_database(
     sources: dict[str, Source],
     info: dict[str, str],
     stamps: dict[str, Stamp] | None = None,
+    systems: tuple[System, ...] | None = None,
 ) -> dict[str, list[tuple[Any, ...]]]:
     """Write every table into a new, empty SQLite file and check it; return the rows.
 
@@ -60,7 +62,7 @@ def write_database(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        tables = all_rows(events, sources)
+        tables = all_rows(events, sources, systems)
         tables["files"] = file_rows(events, stamps or {})
         with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as conn:
             # 8 KiB pages: measured 15% faster to fill at 100k events than the 4 KiB default

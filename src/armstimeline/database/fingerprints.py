@@ -10,7 +10,7 @@ from pathlib import Path
 from armstimeline import reference
 from armstimeline.database.connect import read_only
 from armstimeline.database.schema import SCHEMA_VERSION
-from armstimeline.loading import EVENT_SUFFIXES, Stamp, file_stamp
+from armstimeline.loading import EVENT_SUFFIXES, Stamp, file_stamp, project_systems_file
 
 __all__ = [
     "NOT_A_FILE",
@@ -64,8 +64,9 @@ def stored_stamps(conn: sqlite3.Connection) -> dict[str, tuple[Stamp, str]]:
     }
 
 
-def sources_fingerprint(sources_dir: Path) -> str:
-    """A hash of the schema version, the source registry and texts, and the reference data.
+def sources_fingerprint(sources_dir: Path, events_dir: Path | None = None) -> str:
+    """A hash of the schema version, the source registry and texts, the reference data and
+    the project's own systems catalog (beside ``events_dir``).
 
     When it changes, every event may need checking again, so the build starts cold.
     """
@@ -75,8 +76,12 @@ def sources_fingerprint(sources_dir: Path) -> str:
             if path.is_file():
                 digest.update(f"{path.name}\n".encode())
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
-    for name in ("vocabulary.yml", "countries.yml", "systems.yml"):
+    for name in ("vocabulary.yml", "countries.yml", "country_names.yml", "systems.yml"):
         digest.update(reference.data_bytes(name))
+    if events_dir is not None:
+        project = project_systems_file(events_dir)
+        if project.is_file():
+            digest.update(b"project systems\n" + project.read_bytes())
     return digest.hexdigest()
 
 
@@ -90,7 +95,7 @@ def combine(sources_fp: str, stamps: dict[str, Stamp]) -> str:
 
 def fingerprint(events_dir: Path, sources_dir: Path) -> str:
     """A hash of every input file's name and bytes, and of the schema version."""
-    return combine(sources_fingerprint(sources_dir), file_stamps(events_dir))
+    return combine(sources_fingerprint(sources_dir, events_dir), file_stamps(events_dir))
 
 
 def is_current(db_path: Path, events_dir: Path, sources_dir: Path) -> bool:
@@ -107,5 +112,6 @@ def is_current(db_path: Path, events_dir: Path, sources_dir: Path) -> bool:
     except sqlite3.Error:
         return False
     stamps = file_stamps(Path(events_dir), known)
-    return row is not None and row[0] == combine(sources_fingerprint(sources_dir), stamps)
+    sources_fp = sources_fingerprint(sources_dir, events_dir)
+    return row is not None and row[0] == combine(sources_fp, stamps)
 

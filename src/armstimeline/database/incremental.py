@@ -38,6 +38,7 @@ from armstimeline.loading import Stamp, recorded_stamp
 from armstimeline.loading.checks import cross_file_problems
 from armstimeline.loading.event import ParsedEvent, parse_event
 from armstimeline.loading.sources import parse_sources
+from armstimeline.loading.systems import lookup_table, project_systems
 from armstimeline.model import Event, order_ids
 
 __all__ = ["update"]
@@ -108,10 +109,13 @@ def _apply(
     stamp: str,
 ) -> BuildReport:
     sources, texts, problems = parse_sources(sources_dir)
+    catalog, catalog_problems = project_systems(events_dir)
+    problems.extend(catalog_problems)
+    lookup = lookup_table(catalog)
     parsed: list[ParsedEvent] = []
     broken: set[str] = set()
     for name in changed:
-        item, found = parse_event(events_dir / name)
+        item, found = parse_event(events_dir / name, systems=lookup)
         problems.extend(found)
         if item is None:
             broken.add(Path(name).stem)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -51,7 +52,9 @@ def read_events(
     # 'in (select ...)' lets SQLite look each id up in the child table's index; a join with
     # the temp table would scan a million-row child table in rowid order (270 ms a table)
     join = "where t.event_id in (select id from _wanted)"
-    actors = children(f"select t.event_id, country, role from actors t {join} order by t.rowid")
+    actors = children(
+        f"select t.event_id, type, country, name, role from actors t {join} order by t.rowid"
+    )
     systems = children(f"select t.event_id, system from event_systems t {join} order by t.rowid")
     tags = children(f"select t.event_id, tag from event_tags t {join} order by t.rowid")
     amounts = children(
@@ -73,7 +76,14 @@ def read_events(
                 "title": title,
                 "date": date,
                 "kind": kind,
-                "actors": [{"country": c, "role": r} for c, r in actors.get(eid, [])],
+                "actors": [
+                    {"country": c, "role": r}
+                    if t == "state"
+                    else {"unknown": True, "role": r}
+                    if t == "unknown"
+                    else {t: n, "country": c, "role": r}
+                    for t, c, n, r in actors.get(eid, [])
+                ],
                 "systems": [s for (s,) in systems.get(eid, [])],
                 "amounts": [
                     {"value": v, "what": w, "currency": c, "unit": u, "bound": b}
@@ -86,10 +96,11 @@ def read_events(
                 "relations": [{"type": t, "target": g} for t, g in rels.get(eid, [])],
                 "note": note,
                 "date_basis": basis,
+                "register": json.loads(register) if register else None,
             }
         )
-        for eid, title, date, kind, summary, note, basis in conn.execute(
-            "select e.id, title, date, kind, summary, note, date_basis from events e "
+        for eid, title, date, kind, summary, note, basis, register in conn.execute(
+            "select e.id, title, date, kind, summary, note, date_basis, register from events e "
             "where e.id in (select id from _wanted) order by e.sort_order"
         )
     ]

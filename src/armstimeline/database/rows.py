@@ -13,6 +13,7 @@ from armstimeline.database.schema import EVENT_TABLES
 from armstimeline.datewords import facet_label, qualifier_words
 from armstimeline.loading import EVENT_SUFFIXES, Stamp
 from armstimeline.model import Event, Source
+from armstimeline.serialize import register_dict
 
 __all__ = ["all_rows", "event_rows", "file_rows", "insert_rows"]
 
@@ -23,14 +24,26 @@ def json_array(values: tuple[str, ...]) -> str:
 
 
 
-def all_rows(events: list[Event], sources: dict[str, Source]) -> dict[str, list[tuple[Any, ...]]]:
-    """Every table's rows, in a fixed order, as tuples in schema column order."""
-    tables = _vocabulary_rows(sources)
-    tables.update(event_rows(events, {e.id: i for i, e in enumerate(events)}))
+def all_rows(
+    events: list[Event],
+    sources: dict[str, Source],
+    systems: tuple[reference.System, ...] | None = None,
+) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table's rows, in a fixed order, as tuples in schema column order.
+
+    ``systems`` is the project's catalog (the package's by default); designations of
+    imported rows that it lacks join it, with the register's description as category."""
+    tables = _vocabulary_rows(sources, systems or reference.systems())
+    rows = event_rows(events, {e.id: i for i, e in enumerate(events)})
+    known = {row[0] for row in tables["systems"]}
+    tables["systems"] += [row for row in rows.pop("systems") if row[0] not in known]
+    tables.update(rows)
     return tables
 
 
-def _vocabulary_rows(sources: dict[str, Source]) -> dict[str, list[tuple[Any, ...]]]:
+def _vocabulary_rows(
+    sources: dict[str, Source], systems: tuple[reference.System, ...]
+) -> dict[str, list[tuple[Any, ...]]]:
     vocab = reference.vocabulary()
     regions = reference.country_regions()
     return {
@@ -45,8 +58,8 @@ def _vocabulary_rows(sources: dict[str, Source]) -> dict[str, list[tuple[Any, ..
         ],
         "countries": [(c, reference.country_name(c), regions[c]) for c in sorted(regions)],
         "systems": [
-            (s.name, s.category, s.origin, json_array(s.aliases))
-            for s in sorted(reference.systems(), key=lambda s: s.name)
+            (s.name, s.category, s.origin or None, json_array(s.aliases))
+            for s in sorted(systems, key=lambda s: s.name)
         ],
         "sources": [
             (
@@ -68,7 +81,9 @@ def _vocabulary_rows(sources: dict[str, Source]) -> dict[str, list[tuple[Any, ..
 def event_rows(
     events: Iterable[Event], order_of: dict[str, int]
 ) -> dict[str, list[tuple[Any, ...]]]:
-    """The rows of the events table and its child tables for some events.
+    """The rows of the events table and its child tables for some events, and under
+    "systems" the designations of imported rows, which the catalog may lack (inserted
+    with "or ignore": the catalog's own row wins).
 
     One loop with everything bound locally: at 100k events this is a third of the build's
     database phase, so the events row is written inline rather than by a helper."""
@@ -82,8 +97,9 @@ def event_rows(
     )
     amounts, places, citations = tables["amounts"], tables["places"], tables["citations"]
     relations = tables["relations"]
+    designations: dict[str, tuple[Any, ...]] = {}
     for event in events:
-        eid, date, actor_list = event.id, event.date, event.actors
+        eid, date, actor_list, register = event.id, event.date, event.actors, event.register
         countries = event.countries
         regions = tuple(fromkeys([region_of[c] for c in countries if c in region_of]))
         # the primary region: the first non-Russian country's, else the first country's
@@ -106,8 +122,14 @@ def event_rows(
             as_json(event.systems), as_json(event.tags), event.summary,
             "\n".join([c.quote for c in event.sources]), event.note,
             first.lat if first else None, first.lon if first else None, order_of[eid],
+            "register" if register else "curated", register.row if register else None,
+            json.dumps(register_dict(register), ensure_ascii=False) if register else None,
         ))  # fmt: skip
-        actors.extend(fromkeys([(eid, a.country, a.role) for a in actor_list]))
+        actors.extend(fromkeys([(eid, a.type, a.country, a.name, a.role) for a in actor_list]))
+        if register is not None and register.designation in event.systems:
+            designations.setdefault(
+                register.designation, (register.designation, register.description, None, "[]")
+            )
         systems.extend([(eid, s) for s in event.systems])
         tags.extend([(eid, t) for t in event.tags])
         regions_rows.extend([(eid, r) for r in regions])
@@ -117,6 +139,7 @@ def event_rows(
         places.extend([(None, eid, p.name, p.lat, p.lon) for p in event.places])
         citations.extend([(None, eid, c.source, c.quote) for c in event.sources])
         relations.extend(fromkeys([(eid, r.target, r.type) for r in event.relations]))
+    tables["systems"] = list(designations.values())
     return tables
 
 
@@ -138,4 +161,6 @@ def insert_rows(conn: sqlite3.Connection, tables: dict[str, list[tuple[Any, ...]
     for table, rows in tables.items():
         if rows:
             marks = ", ".join("?" * len(rows[0]))
-            conn.executemany(f"insert into [{table}] values ({marks})", rows)
+            # a designation already in the catalog (or an earlier build) keeps its row
+            verb = "insert or ignore" if table == "systems" else "insert"
+            conn.executemany(f"{verb} into [{table}] values ({marks})", rows)

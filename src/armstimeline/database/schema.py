@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = ["EVENT_TABLES", "INDEXES", "SCHEMA", "SCHEMA_VERSION", "VIEWS"]
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 
 SCHEMA = """
 create table build_info (key text primary key, value text not null);
@@ -59,13 +59,17 @@ create table events (
     note text,
     latitude real,
     longitude real,
-    sort_order integer not null
+    sort_order integer not null,
+    origin text not null,  -- 'curated' (written by editors) or 'register' (imported)
+    register_row text,     -- an imported row's key, shared by its order and delivery events
+    register text          -- an imported event's register block, as JSON
 );
 create table actors (
     event_id text not null references events(id),
-    country text not null references countries(code),
-    role text not null references roles(id),
-    primary key (event_id, country, role)
+    type text not null,  -- state, organisation, group or unknown
+    country text references countries(code),  -- a state's code, or a group's country
+    name text,  -- an organisation's or a group's name
+    role text not null references roles(id)
 );
 create table event_systems (
     event_id text not null references events(id),
@@ -89,7 +93,7 @@ create table amounts (
     currency text,
     unit text,
     what text not null,
-    bound text  -- at_least, at_most or about: the source bounds or estimates the value
+    bound text  -- at_least, at_most, about, uncertain: how the source qualifies the value
 );
 create table places (
     id integer primary key,
@@ -131,6 +135,10 @@ create index idx_events_qualifiers on events(qualifiers);
 create index idx_events_region on events(region);
 create index idx_events_earliest on events(earliest, latest);
 create index idx_actors_country on actors(country, event_id);
+create index idx_actors_event on actors(event_id);
+create index idx_actors_name on actors(name, event_id);
+create index idx_events_origin on events(origin, sort_order);
+create index idx_events_register_row on events(register_row);
 create index idx_actors_role on actors(role, country);
 create index idx_event_systems_system on event_systems(system, event_id);
 create index idx_event_tags_tag on event_tags(tag, event_id);

@@ -31,10 +31,12 @@ COLUMN_DOCS: Mapping[str, tuple[str, str]] = {
     "earliest": ("date", "First day the date could mean."),
     "latest": ("date", "Last day the date could mean."),
     "kind": ("string", "Event kind."),
-    "countries": ("string", "ISO 3166-1 alpha-3 codes of all actors, ' | '-separated."),
+    "countries": ("string", "Country codes of all actors, ' | '-separated: ISO 3166-1 "
+                  "alpha-3, or ISO 3166-3 alpha-4 for a former state (SUHH, Soviet Union)."),
     "suppliers": ("string", "Countries in the supplier role, ' | '-separated."),
     "recipients": ("string", "Countries that receive: recipients and buyers, ' | '-separated."),
-    "actors": ("string", "COUNTRY:role pairs, ' | '-separated."),
+    "actors": ("string", "ACTOR:role pairs, ' | '-separated; ACTOR is a country code, "
+               "'organisation:NAME', 'group:NAME' or 'group:NAME/COUNTRY', or 'unknown'."),
     "systems": ("string", "Weapon systems (canonical names), ' | '-separated."),
     "amounts": ("string", "'VALUE CURRENCY-OR-UNIT: what' items, ' | '-separated."),
     "places": ("string", "'Name (lat, lon)' items, ' | '-separated."),
@@ -49,6 +51,10 @@ COLUMN_DOCS: Mapping[str, tuple[str, str]] = {
                    "open start or end, unknown start or end; ' | '-separated."),
     "date_basis": ("string", "Where the date comes from: source, context (the source's "
                    "context), record (the public record) or editors (their inference)."),
+    "origin": ("string", "curated (written by the editors) or register (imported from a "
+               "register such as SIPRI's)."),
+    "register_row": ("string", "An imported event's register row key: a row's order and "
+                     "delivery events share it."),
 }
 
 
@@ -73,7 +79,8 @@ def neutralise(value: Any) -> Any:
 # can begin with a trigger, so the formula check reads only the other, free-text cells.
 _CONSTRAINED = frozenset(
     ("date", "precision", "earliest", "latest", "kind", "countries", "suppliers",
-     "recipients", "actors", "amounts", "lat", "lon", "related", "qualifiers", "date_basis")
+     "recipients", "actors", "amounts", "lat", "lon", "related", "qualifiers", "date_basis",
+     "origin", "register_row")
 )  # fmt: skip
 _FREE_CELLS = operator.itemgetter(*[i for i, c in enumerate(COLUMNS) if c not in _CONSTRAINED])
 

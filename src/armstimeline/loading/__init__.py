@@ -21,6 +21,7 @@ from armstimeline.loading.folder import (
 from armstimeline.loading.quotes import normalise_space, quote_in_text
 from armstimeline.loading.sources import source_registry
 from armstimeline.loading.stamps import RACY_WINDOW_NS, Stamp, file_stamp, recorded_stamp
+from armstimeline.loading.systems import lookup_table, project_systems, project_systems_file
 from armstimeline.loading.yamlsafe import MAX_FILE_BYTES
 
 __all__ = [
@@ -32,7 +33,10 @@ __all__ = [
     "event_paths",
     "file_stamp",
     "load_events",
+    "lookup_table",
     "normalise_space",
+    "project_systems",
+    "project_systems_file",
     "quote_in_text",
     "read_event",
     "recorded_stamp",

@@ -12,6 +12,8 @@ from armstimeline import reference
 from armstimeline.dates import DateInterval, PartialDate
 from armstimeline.errors import Problem, ValidationError, relpath, show_value
 from armstimeline.loading.fields import FieldReader
+from armstimeline.loading.parties import read_actor
+from armstimeline.loading.registerblock import read_register
 from armstimeline.loading.yamlsafe import compose, is_empty, node_line
 from armstimeline.model import Citation, Event, Relation
 
@@ -34,6 +36,7 @@ EVENT_KEYS = {
     "relations": False,
     "note": False,
     "date_basis": False,
+    "register": False,
 }
 
 
@@ -66,13 +69,17 @@ class ParsedEvent:
 
 
 def parse_event(
-    path: Path, shown: str | None = None, hashes: dict[str, Any] | None = None
+    path: Path,
+    shown: str | None = None,
+    hashes: dict[str, Any] | None = None,
+    systems: dict[str, str] | None = None,
 ) -> tuple[ParsedEvent | None, list[Problem]]:
+    """Read one file; ``systems`` is the project's catalog lookup (the package's by default)."""
     shown = shown or relpath(path)
     node, problems = compose(path, shown, hashes)
     if node is None:
         return None, problems
-    r = FieldReader(shown)
+    r = FieldReader(shown, systems)
     keys = r.mapping(node, "", EVENT_KEYS) if r.check_node(node, "") else None
     if keys is None:
         return None, r.problems
@@ -92,8 +99,12 @@ def parse_event(
     date = req("date", r.date)
     kind = req("kind", lambda n, f: r.choice(n, f, reference.kinds(), "kind"))
     summary = req("summary", lambda n, f: r.string(n, f, multiline=True))
-    actors = r.items(keys.get("actors"), "actors", r.actor)
-    systems = r.items(keys.get("systems"), "systems", r.system)
+    actors = r.items(keys.get("actors"), "actors", lambda n, f: read_actor(r, n, f))
+    register = None
+    if "register" in keys and not is_empty(keys["register"]):
+        register = read_register(r, keys["register"], "register")
+    designation = register.designation if register else None
+    named = r.items(keys.get("systems"), "systems", lambda n, f: r.system(n, f, designation))
     amounts = r.items(keys.get("amounts"), "amounts", r.amount)
     places = r.items(keys.get("places"), "places", r.place)
     tags = r.items(keys.get("tags"), "tags", lambda n, f: r.slug(n, f, "tag"))
@@ -125,13 +136,14 @@ def parse_event(
         summary=summary,
         sources=[c for c, _ in citations],
         actors=actors,
-        systems=tuple(dict.fromkeys(systems)),
+        systems=tuple(dict.fromkeys(named)),
         amounts=amounts,
         places=places,
         tags=tuple(dict.fromkeys(tags)),
         relations=[rel for rel, _ in relations],
         note=note,
         date_basis=basis,
+        register=register,
     )
     line = node_line
     return (

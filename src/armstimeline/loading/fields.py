@@ -19,7 +19,7 @@ from armstimeline.dates import DateError, EventDate, parse_date
 from armstimeline.errors import Problem, show_value
 from armstimeline.loading.quotes import MAX_QUOTE
 from armstimeline.loading.yamlsafe import MAX_NESTING, describe, is_empty
-from armstimeline.model import ID_PATTERN, Actor, Amount, Citation, Place, Relation
+from armstimeline.model import ID_PATTERN, Amount, Citation, Place, Relation
 
 __all__ = ["FieldReader"]
 
@@ -38,9 +38,11 @@ _PROSE_FIELDS = frozenset({"title", "summary", "quote", "note", "what", "name"})
 class FieldReader:
     """Walks one composed YAML document and records problems against its path."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, systems: dict[str, str] | None = None) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        # the project's catalog (any spelling, case-folded, to the canonical name)
+        self.systems = systems if systems is not None else reference.system_lookup()
 
     def problem(self, node: yaml.Node | None, field: str, message: str) -> None:
         line = node.start_mark.line + 1 if node is not None else None
@@ -210,18 +212,11 @@ class FieldReader:
         text = self.string(node, field)
         if text is None:
             return None
+        if reference.is_country_code(text):
+            return text
         import pycountry
 
-        if not re.fullmatch(r"[A-Z]{3}", text) or pycountry.countries.get(alpha_3=text) is None:
-            guess = _country_guess(text)
-            fix = (
-                f"did you mean '{guess}'?" if guess else "use an ISO 3166-1 alpha-3 code, e.g. TUR"
-            )
-            self.problem(
-                node, field, f"{show_value(text)} is not an ISO 3166-1 alpha-3 code; {fix}"
-            )
-            return None
-        if text not in reference.country_regions():
+        if re.fullmatch(r"[A-Z]{3}", text) and pycountry.countries.get(alpha_3=text):
             self.problem(
                 node,
                 field,
@@ -229,29 +224,35 @@ class FieldReader:
                 "src/armstimeline/refdata/countries.yml",
             )
             return None
-        return text
+        guess = _country_guess(text)
+        fix = f"did you mean '{guess}'?" if guess else "use an ISO 3166-1 alpha-3 code, e.g. TUR"
+        self.problem(
+            node,
+            field,
+            f"{show_value(text)} is not an ISO 3166-1 alpha-3 code (or ISO 3166-3 alpha-4 "
+            f"for a former state); {fix}",
+        )
+        return None
 
-    def actor(self, node: yaml.Node, field: str) -> Actor | None:
-        keys = self.mapping(node, field, {"country": True, "role": True}, 2)
-        if not keys or "country" not in keys or "role" not in keys:
-            return None
-        country = self.country(keys["country"], f"{field}.country")
-        role = self.choice(keys["role"], f"{field}.role", reference.roles(), "role")
-        return Actor(country, role) if country and role else None
-
-    def system(self, node: yaml.Node, field: str) -> str | None:
+    def system(self, node: yaml.Node, field: str, as_written: str | None = None) -> str | None:
+        """A system's canonical name; ``as_written`` is a name accepted though the catalog
+        lacks it (an imported row's designation, kept as the register writes it)."""
         text = self.string(node, field)
         if text is None:
             return None
-        canonical = reference.system_lookup().get(text.casefold())
+        canonical = self.systems.get(text.casefold())
+        if canonical is None and text == as_written:
+            return text
         if canonical is None:
-            hint = difflib.get_close_matches(text, [s.name for s in reference.systems()], n=1)
+            names = sorted(set(self.systems.values()))
+            hint = difflib.get_close_matches(text, names, n=1)
             fix = f"did you mean '{hint[0]}'? " if hint else ""
             self.problem(
                 node,
                 field,
                 f"{show_value(text)} is not in the systems catalog; {fix}add it to "
-                "src/armstimeline/refdata/systems.yml with its aliases",
+                "the systems.yml beside the events folder (or the package's catalog) "
+                "with its aliases",
             )
         return canonical
 

@@ -14,6 +14,7 @@ from armstimeline.loading.checks import cross_file_problems
 from armstimeline.loading.event import ParsedEvent
 from armstimeline.loading.parallel import parse_many
 from armstimeline.loading.sources import parse_sources
+from armstimeline.loading.systems import lookup_table, project_systems
 from armstimeline.model import Event, Source, order_events
 
 __all__ = [
@@ -53,6 +54,8 @@ def read_folder(
     problems: list[Problem] = []
     sources, texts, source_problems = parse_sources(Path(sources_dir))
     problems.extend(source_problems)
+    catalog, catalog_problems = project_systems(events_dir)
+    problems.extend(catalog_problems)
     parsed: list[ParsedEvent] = []
     broken: set[str] = set()
     paths = event_paths(events_dir)
@@ -62,7 +65,7 @@ def read_folder(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        results = parse_many(paths, shown_dir, hashes)
+        results = parse_many(paths, shown_dir, hashes, lookup_table(catalog))
         for path in progress(paths) if progress else paths:
             item, found = next(results)
             problems.extend(found)

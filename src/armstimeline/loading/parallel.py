@@ -31,14 +31,14 @@ def _workers(n_files: int) -> int:
 
 
 def _parse_chunk(
-    job: tuple[list[Path], str, bool],
+    job: tuple[list[Path], str, bool, dict[str, str] | None],
 ) -> list[tuple[ParsedEvent | None, list[Problem], Any]]:
-    paths, shown_dir, want_hashes = job
+    paths, shown_dir, want_hashes, systems = job
     gc.disable()
     out = []
     for path in paths:
         digest: dict[str, Any] | None = {} if want_hashes else None
-        item, found = parse_event(path, os.path.join(shown_dir, path.name), digest)
+        item, found = parse_event(path, os.path.join(shown_dir, path.name), digest, systems)
         out.append((item, found, digest.get(path.name) if digest else None))
     return out
 
@@ -57,7 +57,10 @@ def _die_with_parent(parent: int) -> None:
 
 
 def parse_many(
-    paths: list[Path], shown_dir: str, hashes: dict[str, Any] | None
+    paths: list[Path],
+    shown_dir: str,
+    hashes: dict[str, Any] | None,
+    systems: dict[str, str] | None = None,
 ) -> Iterator[tuple[ParsedEvent | None, list[Problem]]]:
     """Parse files in order, in several processes when the folder is large.
 
@@ -67,12 +70,12 @@ def parse_many(
     workers = _workers(len(paths))
     if workers <= 1:
         for path in paths:
-            yield parse_event(path, os.path.join(shown_dir, path.name), hashes)
+            yield parse_event(path, os.path.join(shown_dir, path.name), hashes, systems)
         return
     import multiprocessing
 
     chunks = [paths[i : i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
-    jobs = [(chunk, shown_dir, hashes is not None) for chunk in chunks]
+    jobs = [(chunk, shown_dir, hashes is not None, systems) for chunk in chunks]
     with multiprocessing.get_context("fork").Pool(
         workers, initializer=_die_with_parent, initargs=(os.getpid(),)
     ) as pool:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
+from typing import Any
 
 from armstimeline.errors import Problem, ValidationError, relpath, show_value
 from armstimeline.loading.fields import FieldReader
@@ -21,6 +23,7 @@ _SOURCE_KEYS = {
     "url": False,
     "file": False,
     "note": False,
+    "encoding": False,
 }
 
 
@@ -57,7 +60,11 @@ def parse_sources(folder: Path) -> tuple[dict[str, Source], dict[str, str], list
                 )
                 file = None
             else:
-                texts[sid or ""] = normalise_space(target.read_text("utf-8"))
+                text = _read_text(r, keys, field, target)
+                if text is None:
+                    file = None
+                else:
+                    texts[sid or ""] = normalise_space(text)
         if sid is None or title is None:
             continue
         url = r.optional_string(keys.get("url"), f"{field}.url")
@@ -78,8 +85,30 @@ def parse_sources(folder: Path) -> tuple[dict[str, Source], dict[str, str], list
             url=url,
             file=file,
             note=r.optional_string(keys.get("note"), f"{field}.note"),
+            encoding=r.optional_string(keys.get("encoding"), f"{field}.encoding"),
         )
     return sources, texts, r.problems
+
+
+def _read_text(r: FieldReader, keys: dict[str, Any], field: str, target: Path) -> str | None:
+    """A local source's text in its declared ``encoding`` (UTF-8 by default): a register
+    downloaded as Latin-1 is kept byte for byte and read as what it is."""
+    encoding = r.optional_string(keys.get("encoding"), f"{field}.encoding") or "utf-8"
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        message = f"{show_value(encoding)} is not an encoding Python knows; e.g. utf-8, latin-1"
+        message = f"{show_value(encoding)} is not an encoding Python knows; e.g. utf-8, latin-1"
+        r.problem(keys["encoding"], f"{field}.encoding", message)
+        return None
+    try:
+        return target.read_bytes().decode(encoding)
+    except UnicodeDecodeError as exc:
+        where = "encoding" if "encoding" in keys else "file"
+        r.problem(keys[where], f"{field}.{where}",
+                  f"{relpath(target)} is not {encoding} (byte {exc.start}); declare its "
+                  "encoding, e.g. 'encoding: latin-1'")  # fmt: skip
+        return None
 
 
 def source_registry(folder: str | Path) -> tuple[dict[str, Source], dict[str, str]]:

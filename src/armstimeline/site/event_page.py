@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from armstimeline import reference
 from armstimeline.database import read_events
 from armstimeline.dates import Precision
 from armstimeline.datewords import describe, qualifier_words
@@ -120,8 +119,8 @@ async def event_page_context(datasette: Any, database: str, event_id: str) -> di
         "kind_url": f"{table}?kind={event.kind}",
         "actors": [
             {
-                "name": reference.country_name(a.country),
-                "code": a.country,
+                "name": a.label,
+                "code": a.country if a.type == "state" else None,
                 "role": a.role.replace("_", " "),
             }
             for a in event.actors

@@ -1,0 +1,55 @@
+"""Reading who takes part: a country, an organisation, a group or an unknown actor."""
+
+from __future__ import annotations
+
+import yaml
+
+from armstimeline import reference
+from armstimeline.loading.fields import FieldReader
+from armstimeline.model import Actor
+
+__all__ = ["read_actor"]
+
+
+def read_actor(r: FieldReader, node: yaml.Node, field: str) -> Actor | None:
+    """``{country: RUS, role: supplier}``; ``{organisation: NATO, role: …}`` or
+    ``{group: Houthi rebels, country: YEM, role: …}``; ``{unknown: true, role: …}``."""
+    keys = r.mapping(
+        node,
+        field,
+        {"country": False, "organisation": False, "group": False, "unknown": False,
+         "role": True},
+        2,
+    )  # fmt: skip
+    if not keys or "role" not in keys:
+        return None
+    role = r.choice(keys["role"], f"{field}.role", reference.roles(), "role")
+    kinds = [k for k in ("organisation", "group", "unknown") if k in keys]
+    if len(kinds) > 1 or (not kinds and "country" not in keys):
+        r.problem(
+            node,
+            field,
+            "an actor is one of: a country, an organisation, a group or unknown; "
+            "give 'country', 'organisation: NAME', 'group: NAME' or 'unknown: true'",
+        )
+        return None
+    kind = kinds[0] if kinds else "state"
+    country = None
+    if "country" in keys:
+        if kind == "unknown":
+            r.problem(keys["country"], f"{field}.country", "an unknown actor has no country")
+            return None
+        country = r.country(keys["country"], f"{field}.country")
+        if country is None:
+            return None
+    name = None
+    if kind in ("organisation", "group"):
+        name = r.string(keys[kind], f"{field}.{kind}")
+        if name is None:
+            return None
+    if kind == "unknown" and r.string(keys["unknown"], f"{field}.unknown") != "true":
+        r.problem(keys["unknown"], f"{field}.unknown", "write 'unknown: true'")
+        return None
+    if role is None:
+        return None
+    return Actor(country, role, name=name, type=kind)
