@@ -53,6 +53,13 @@ def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(value)
 
 
+def _exact(value: float) -> str:
+    value = value + 0.0  # -0.0 becomes 0.0
+    if value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    return repr(value)
+
+
 @attrs.frozen
 class Actor:
     """Who takes part, in a role such as supplier or recipient.
@@ -114,19 +121,25 @@ class Amount:
         default=None,
         validator=attrs.validators.optional(_in("amount_bounds")),
     )
+    # the top of a range the source gives ("$60-100 m"): value is its bottom
+    upper: float | None = attrs.field(
+        default=None,
+        converter=attrs.converters.optional(float),
+        validator=attrs.validators.optional(_finite_non_negative),
+    )
 
     def __attrs_post_init__(self) -> None:
         if (self.currency is None) == (self.unit is None):
             raise ValueError("an amount has either a currency or a unit")
+        if self.upper is not None and self.upper <= self.value:
+            raise ValueError("a range's upper end is above its value")
 
     @property
     def number(self) -> str:
         """The value exactly, as a person writes it: '30' and '13400000000', not '30.0';
-        '2.5' stays '2.5' (and -0 is '0')."""
-        value = self.value + 0.0  # -0.0 becomes 0.0
-        if value.is_integer() and abs(value) < 2**53:
-            return str(int(value))
-        return repr(value)
+        '2.5' stays '2.5' (and -0 is '0'); a range is '60000000-100000000'."""
+        text = _exact(self.value)
+        return text if self.upper is None else f"{text}-{_exact(self.upper)}"
 
     @property
     def bounded(self) -> str:

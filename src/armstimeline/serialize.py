@@ -32,6 +32,7 @@ def event_to_dict(event: Event) -> dict[str, Any]:
                 **({"currency": a.currency} if a.currency else {"unit": a.unit}),
                 "what": a.what,
                 **({"bound": a.bound} if a.bound else {}),
+                **({"upper": _number(a.upper)} if a.upper is not None else {}),
             }
             for a in event.amounts
         ],
@@ -103,6 +104,7 @@ def event_from_dict(data: dict[str, Any]) -> Event:
                 currency=a.get("currency"),
                 unit=a.get("unit"),
                 bound=a.get("bound"),
+                upper=a.get("upper"),
             )
             for a in data.get("amounts", [])
         ],

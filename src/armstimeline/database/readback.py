@@ -58,7 +58,7 @@ def read_events(
     systems = children(f"select t.event_id, system from event_systems t {join} order by t.rowid")
     tags = children(f"select t.event_id, tag from event_tags t {join} order by t.rowid")
     amounts = children(
-        f"select t.event_id, value, what, currency, unit, bound from amounts t {join} "
+        f"select t.event_id, value, what, currency, unit, bound, upper from amounts t {join} "
         "order by t.id"
     )
     places = children(
@@ -86,8 +86,8 @@ def read_events(
                 ],
                 "systems": [s for (s,) in systems.get(eid, [])],
                 "amounts": [
-                    {"value": v, "what": w, "currency": c, "unit": u, "bound": b}
-                    for v, w, c, u, b in amounts.get(eid, [])
+                    {"value": v, "what": w, "currency": c, "unit": u, "bound": b, "upper": p}
+                    for v, w, c, u, b, p in amounts.get(eid, [])
                 ],
                 "places": [{"name": n, "lat": a, "lon": o} for n, a, o in places.get(eid, [])],
                 "summary": summary,

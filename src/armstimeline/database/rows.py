@@ -134,7 +134,10 @@ def event_rows(
         tags.extend([(eid, t) for t in event.tags])
         regions_rows.extend([(eid, r) for r in regions])
         amounts.extend(
-            [(None, eid, a.value, a.currency, a.unit, a.what, a.bound) for a in event.amounts]
+            [
+                (None, eid, a.value, a.currency, a.unit, a.what, a.bound, a.upper)
+                for a in event.amounts
+            ]
         )
         places.extend([(None, eid, p.name, p.lat, p.lon) for p in event.places])
         citations.extend([(None, eid, c.source, c.quote) for c in event.sources])

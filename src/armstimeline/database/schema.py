@@ -93,7 +93,8 @@ create table amounts (
     currency text,
     unit text,
     what text not null,
-    bound text  -- at_least, at_most, about, uncertain: how the source qualifies the value
+    bound text,  -- at_least, at_most, about, uncertain: how the source qualifies the value
+    upper real   -- the top of a range the source gives; value is its bottom
 );
 create table places (
     id integer primary key,

@@ -18,7 +18,7 @@ from armstimeline.loading.folder import (
     title_warnings,
     validate,
 )
-from armstimeline.loading.quotes import normalise_space, quote_in_text
+from armstimeline.loading.quotes import MAX_QUOTE, normalise_space, quote_in_text
 from armstimeline.loading.sources import source_registry
 from armstimeline.loading.stamps import RACY_WINDOW_NS, Stamp, file_stamp, recorded_stamp
 from armstimeline.loading.systems import lookup_table, project_systems, project_systems_file
@@ -27,6 +27,7 @@ from armstimeline.loading.yamlsafe import MAX_FILE_BYTES
 __all__ = [
     "EVENT_SUFFIXES",
     "MAX_FILE_BYTES",
+    "MAX_QUOTE",
     "RACY_WINDOW_NS",
     "Progress",
     "Stamp",

@@ -260,7 +260,8 @@ class FieldReader:
         keys = self.mapping(
             node,
             field,
-            {"value": True, "what": True, "currency": False, "unit": False, "bound": False},
+            {"value": True, "what": True, "currency": False, "unit": False, "bound": False,
+             "upper": False},
             2,
         )
         if not keys or "value" not in keys or "what" not in keys:
@@ -305,7 +306,18 @@ class FieldReader:
             bound = self.choice(keys["bound"], f"{field}.bound", reference.amount_bounds(), "bound")
             if bound is None:
                 return None
-        return Amount(value=value, what=what, currency=currency, unit=unit, bound=bound)
+        upper = None
+        if "upper" in keys and not is_empty(keys["upper"]):
+            upper = self.number(keys["upper"], f"{field}.upper", 0, math.inf)
+            if upper is None:
+                return None
+            if upper <= value:
+                self.problem(keys["upper"], f"{field}.upper",
+                             "the top of a range is above its value (the bottom)")  # fmt: skip
+                return None
+        return Amount(
+            value=value, what=what, currency=currency, unit=unit, bound=bound, upper=upper
+        )
 
     def place(self, node: yaml.Node, field: str) -> Place | None:
         keys = self.mapping(node, field, {"name": True, "lat": True, "lon": True}, 2)

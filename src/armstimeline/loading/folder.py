@@ -112,10 +112,13 @@ _WORDS = re.compile(r"[^\W_]+")
 
 def title_warnings(events: Iterable[Event], events_dir: str | Path) -> list[Problem]:
     """Events whose titles are the same words (case, accents and punctuation aside): most
-    often one event added twice. A warning, not a problem: two events may share a title."""
+    often one event added twice. A warning, not a problem: two events may share a title.
+    Imported events are left out: their titles are made from register rows, which repeat."""
     seen: dict[tuple[str, ...], str] = {}
     warnings = []
     for event in events:
+        if event.imported:
+            continue
         key = tuple(_WORDS.findall(_fold(event.title)))
         first = seen.setdefault(key, event.id)
         if first != event.id:

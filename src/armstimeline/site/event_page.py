@@ -62,9 +62,11 @@ def format_amount(amount: Amount) -> str:
     """'US$1 billion', '65%', 'at least 16,500', '130 million TIV — a volume index, not
     money', for people."""
     bound = _BOUND.get(amount.bound or "", "")
+    mark = "?" if amount.bound == "uncertain" else ""
     if amount.currency:
         symbol = "US$" if amount.currency == "USD" else f"{amount.currency} "
-        return f"{bound}{symbol}{_people_number(amount.value)}"
+        top = f"–{_people_number(amount.upper)}" if amount.upper is not None else ""
+        return f"{bound}{symbol}{_people_number(amount.value)}{top}{mark}"
     if amount.unit == "percent":
         return f"{bound}{amount.number}%"
     if amount.unit == "tiv_million":
@@ -72,7 +74,7 @@ def format_amount(amount: Amount) -> str:
         return f"{bound}{number} TIV — a volume index, not money"
     if amount.unit == "km2":
         return f"{bound}{_people_number(amount.value)} km²"
-    return f"{bound}{_people_number(amount.value)}"
+    return f"{bound}{_people_number(amount.value)}{mark}"
 
 
 async def event_page_context(datasette: Any, database: str, event_id: str) -> dict[str, Any]:

@@ -1,0 +1,142 @@
+"""Imported events as files: written in the house layout, and the folder's files as they
+are, to tell what an import adds, revises or no longer finds."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from armstimeline.loading import EVENT_SUFFIXES
+from armstimeline.model import Event
+from armstimeline.serialize import event_to_dict
+
+__all__ = ["ExistingFiles", "event_text", "existing_files"]
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BLOCK_LISTS = frozenset({"sources"})  # long quotes read better one key per line
+_IMPORTED = "\nregister:\n"
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+# words YAML 1.1 reads as booleans or null
+_YAML_WORDS = frozenset(["y", "n", "yes", "no", "on", "off", "true", "false", "null"])
+
+
+def _scalar(value: Any) -> str:
+    """A YAML scalar: words (ids, kinds, codes) plain, other text double-quoted (a JSON
+    string is a valid YAML one), so dates stay text and nothing is misread."""
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, int | float):
+        return repr(value)
+    if _WORD.fullmatch(value) and value.lower() not in _YAML_WORDS:
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _flow(item: dict[str, Any]) -> str:
+    return "{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in item.items()) + "}"
+
+
+def event_text(event: Event) -> str:
+    """The event's file, in the layout of ``event_to_dict`` (the file's own key order);
+    deterministic, so an unchanged row writes the same bytes."""
+    lines = []
+    for key, value in event_to_dict(event).items():
+        if isinstance(value, dict):
+            lines.append(f"{key}:")
+            for k, v in value.items():
+                shown = (
+                    "[" + ", ".join(_scalar(x) for x in v) + "]"
+                    if isinstance(v, list)
+                    else _scalar(v)
+                )
+                lines.append(f"  {k}: {shown}")
+        elif isinstance(value, list):
+            if not value:
+                continue
+            if not isinstance(value[0], dict):
+                lines.append(f"{key}: [" + ", ".join(_scalar(v) for v in value) + "]")
+            elif key in _BLOCK_LISTS:
+                lines.append(f"{key}:")
+                for item in value:
+                    first = True
+                    for k, v in item.items():
+                        lines.append(f"{'- ' if first else '  '}{k}: {_scalar(v)}")
+                        first = False
+            else:
+                lines.append(f"{key}:")
+                lines.extend(f"- {_flow(item)}" for item in value)
+        else:
+            lines.append(f"{key}: {_scalar(value)}")
+    return "\n".join(lines) + "\n"
+
+
+class ExistingFiles:
+    """The event files of a folder, read only when asked for."""
+
+    def __init__(self, folder: Path) -> None:
+        self.paths: dict[str, Path] = {}
+        if folder.is_dir():
+            for entry in os.scandir(folder):
+                if entry.name.endswith(EVENT_SUFFIXES) and entry.is_file(follow_symlinks=False):
+                    stem = entry.name.rsplit(".", 1)[0]
+                    self.paths.setdefault(stem, Path(entry.path))
+        self._texts: dict[str, str | None] = {}
+
+    def read(self, event_id: str) -> str | None:
+        if event_id not in self._texts:
+            path = self.paths.get(event_id)
+            try:
+                self._texts[event_id] = path.read_text("utf-8") if path else None
+            except (OSError, UnicodeDecodeError):
+                self._texts[event_id] = ""
+        return self._texts[event_id]
+
+    def is_curated(self, event_id: str) -> bool:
+        """A file with this id exists and was not written by an import."""
+        text = self.read(event_id)
+        return text is not None and _IMPORTED not in text
+
+    def imported(self) -> list[str]:
+        """Ids of the files an import wrote (they carry a ``register`` block)."""
+        return [
+            i for i in self.paths if i.startswith("sipri-") and _IMPORTED in (self.read(i) or "")
+        ]
+
+    def _data(self, event_id: str) -> dict[str, Any]:
+        try:
+            data = yaml.load(self.read(event_id) or "", Loader=_Loader)
+        except yaml.YAMLError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def row_names(self, event_id: str) -> tuple[str, str]:
+        """(supplier, recipient) as the register row the file quotes names them."""
+        sources = self._data(event_id).get("sources") or [{}]
+        quote = str(sources[0].get("quote", "")) if isinstance(sources[0], dict) else ""
+        fields = quote.split(",")
+        return (fields[1], fields[0]) if len(fields) > 1 else ("", "")
+
+    def changed_fields(self, event: Event, source_id: str) -> tuple[str, ...]:
+        """The fields SIPRI revised: those that differ, leaving aside which edition the
+        citation names (an unchanged row now quoting a newer edition is not a revision)."""
+        old = self._data(event.id)
+        for cite in old.get("sources") or []:
+            if isinstance(cite, dict):
+                cite["source"] = source_id
+        new = event_to_dict(event)
+        keys = dict.fromkeys([*new, *old])
+        return tuple(k for k in keys if _plain(old.get(k)) != _plain(new.get(k)))
+
+
+def _plain(value: Any) -> Any:
+    """Compare YAML-read and dict values alike (YAML reads 25 as int, the dict may hold 25)."""
+    return json.loads(json.dumps(value, default=str)) if value is not None else None
+
+
+def existing_files(folder: Path) -> ExistingFiles:
+    return ExistingFiles(folder)

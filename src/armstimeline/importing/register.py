@@ -1,0 +1,322 @@
+"""Reading a SIPRI trade register export as users download it, every quirk included.
+
+The format (see ``../shared/sipri/README.md`` in the project's history): a preamble of any
+length (or none) ending in "Data generated: …", a header of 16 columns of which three are
+blank-named and hold ``?`` for an uncertain value, no CSV quoting (commas inside comments
+are written as semicolons), a few rows broken by a raw line break inside Comments, Latin-1
+(or UTF-8) text. Columns are found by their names, so an edition that reorders or renames
+them slightly still reads; anything else is a problem naming the line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import attrs
+
+from armstimeline.errors import Problem, relpath, show_value
+
+__all__ = ["Register", "RegisterRow", "read_register"]
+
+# The named columns, in the header's words (case and spacing aside), and what we call them.
+_COLUMNS = {
+    "recipient": "recipient",
+    "supplier": "supplier",
+    "year of order": "year",
+    "number ordered": "ordered",
+    "weapon designation": "designation",
+    "weapon description": "description",
+    "number delivered": "delivered",
+    "year(s) of delivery": "years",
+    "year(s) of deliveries": "years",
+    "status": "status",
+    "comments": "comments",
+    "sipri tiv per unit": "tiv_unit",
+    "sipri tiv for total order": "tiv_order",
+    "sipri tiv of delivered weapons": "tiv_delivered",
+}
+_REQUIRED = ("recipient", "supplier", "year", "designation", "description")
+# the columns whose blank-named neighbour on the right marks them uncertain with '?'
+_MARKED = ("year", "ordered", "delivered")
+_HEADER_SEARCH = 60  # a preamble is about 11 lines; a header further down is not a register
+_STAMP = re.compile(r"Data generated:\s*(\d{1,2} \w{3} \d{4})", re.IGNORECASE)
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")  # not str.splitlines: Latin-1 0x85 is a character
+_YEAR = re.compile(r"\d{4}")
+_INT = re.compile(r"\d+")
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
+
+
+@attrs.frozen
+class RegisterRow:
+    """One transfer as the register states it; ``text`` is the row verbatim (a row broken
+    by a line break is joined with a space, as the quote rule reads white space)."""
+
+    line: int
+    text: str
+    recipient: str
+    supplier: str
+    year: int
+    year_uncertain: bool
+    ordered: int | None
+    ordered_uncertain: bool
+    designation: str
+    description: str
+    delivered: int | None
+    delivered_uncertain: bool
+    years: tuple[int, ...]
+    status: str | None
+    comments: str | None
+    tiv_unit: float | None
+    tiv_order: float | None
+    tiv_delivered: float | None
+
+
+@attrs.frozen
+class Register:
+    """A register file: its rows, the edition's date and the encoding it was read in."""
+
+    path: Path
+    encoding: str
+    generated: date | None
+    generated_text: str | None
+    rows: tuple[RegisterRow, ...]
+
+
+def read_register(path: str | Path) -> tuple[Register | None, list[Problem]]:
+    """Read a register file; every problem found, each naming its line, or the register."""
+    path = Path(path)
+    shown = relpath(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(shown, None, "", f"cannot be read: {exc.strerror or exc}")]
+    text, encoding = _decode(data)
+    lines = _LINE_BREAK.split(text)
+    header_at = _find_header(lines)
+    if header_at is None:
+        return None, [_not_a_register(shown, lines)]
+    header = [h.strip().casefold() for h in lines[header_at].split(",")]
+    columns, problems = _columns(shown, header_at + 1, header)
+    if problems:
+        return None, problems
+    preamble = "\n".join(lines[:header_at])
+    stamp = _STAMP.search(preamble)
+    generated = _stamp_date(stamp.group(1)) if stamp else None
+    rows: list[RegisterRow] = []
+    for number, row_text, fields in _records(
+        shown, lines, header_at + 1, len(header), columns, problems
+    ):
+        row = _row(shown, number, row_text, fields, columns, problems)
+        if row is not None:
+            rows.append(row)
+    if problems:
+        return None, problems
+    if not rows:
+        return None, [Problem(shown, header_at + 1, "", "has a header but no rows")]
+    return Register(
+        path, encoding, generated, stamp.group(0).strip() if stamp else None, tuple(rows)
+    ), []
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """UTF-8 when the bytes are UTF-8 (a byte-order mark is dropped), else Latin-1, the
+    register's own encoding, which decodes any byte."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _find_header(lines: list[str]) -> int | None:
+    for i, line in enumerate(lines[:_HEADER_SEARCH]):
+        first = [f.strip().casefold() for f in line.split(",")[:3]]
+        if first == ["recipient", "supplier", "year of order"]:
+            return i
+    return None
+
+
+def _not_a_register(shown: str, lines: list[str]) -> Problem:
+    first = next((line for line in lines if line.strip()), "")
+    hint = ""
+    if '"' in first or ";" in first.split(",")[0]:
+        hint = (
+            " It looks re-saved by a spreadsheet (quoted or ';'-separated cells): use the "
+            "file as SIPRI's site exports it."
+        )
+    return Problem(
+        shown,
+        1,
+        "",
+        "is not a SIPRI trade register: no header line 'Recipient,Supplier,Year of order,…' "
+        f"in its first {_HEADER_SEARCH} lines (the first line reads {show_value(first)})." + hint,
+    )
+
+
+def _columns(shown: str, line: int, header: list[str]) -> tuple[dict[str, int], list[Problem]]:
+    columns: dict[str, int] = {}
+    for i, name in enumerate(header):
+        key = _COLUMNS.get(re.sub(r"\s+", " ", name))
+        if key is not None:
+            columns.setdefault(key, i)
+    problems = []
+    missing = [k for k in _REQUIRED if k not in columns]
+    if missing:
+        problems.append(Problem(shown, line, "header", f"has no column for {', '.join(missing)}"))
+    for key in _MARKED:
+        at = columns.get(key)
+        if at is not None and (at + 1 >= len(header) or header[at + 1] != ""):
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    "header",
+                    f"expected a blank-named '?' column after the {key} column",
+                )
+            )
+        elif at is not None:
+            columns[f"{key}?"] = at + 1
+    return columns, problems
+
+
+def _records(
+    shown: str,
+    lines: list[str],
+    start: int,
+    width: int,
+    columns: dict[str, int],
+    problems: list[Problem],
+) -> Iterator[tuple[int, str, list[str]]]:
+    """(line number, row text, fields) of each row; a row broken by a raw line break in
+    its Comments is joined with the line after it."""
+    comments = columns.get("comments")
+    i = start
+    while i < len(lines):
+        line = lines[i]
+        number = i + 1
+        i += 1
+        if not line.strip():
+            continue
+        fields = line.split(",")
+        # a line that ends inside Comments: the rest of the row is on the next line
+        ends_in_comments = comments is not None and len(fields) == comments + 1 < width
+        if ends_in_comments and i < len(lines) and lines[i].strip():
+            rest = lines[i].split(",")
+            if len(fields) + len(rest) - 1 == width:
+                fields = [*fields[:-1], f"{fields[-1]} {rest[0]}".strip(), *rest[1:]]
+                line = f"{line} {lines[i]}"
+                i += 1
+        if len(fields) != width:
+            if len(fields) < width and all(not s.strip() for s in lines[i:]):
+                message = (
+                    f"the last row ends after {len(fields)} of {width} fields; the file "
+                    "looks truncated (download it again)"
+                )
+            else:
+                message = (
+                    f"has {len(fields)} fields where the header has {width}; a register "
+                    "row has no commas inside its fields and breaks only in Comments"
+                )
+            problems.append(Problem(shown, number, "row", message))
+            continue
+        yield number, line, fields
+
+
+def _row(
+    shown: str,
+    number: int,
+    text: str,
+    fields: list[str],
+    columns: dict[str, int],
+    problems: list[Problem],
+) -> RegisterRow | None:
+    found: list[Problem] = []
+
+    def cell(key: str) -> str:
+        i = columns.get(key)
+        return fields[i].strip() if i is not None else ""
+
+    def required(key: str, header: str) -> str:
+        value = cell(key)
+        if not value:
+            found.append(Problem(shown, number, header, "is empty"))
+        return value
+
+    def mark(key: str, header: str) -> bool:
+        value = cell(f"{key}?")
+        if value not in ("", "?"):
+            found.append(
+                Problem(shown, number, f"{header} ?", f"{show_value(value)} should be '?' or empty")
+            )
+        return value == "?"
+
+    def integer(key: str, header: str) -> int | None:
+        value = cell(key)
+        if value and not _INT.fullmatch(value):
+            found.append(
+                Problem(shown, number, header, f"{show_value(value)} is not a whole number")
+            )
+            return None
+        return int(value) if value else None
+
+    def decimal(key: str, header: str) -> float | None:
+        value = cell(key)
+        if value and not _DECIMAL.fullmatch(value):
+            found.append(Problem(shown, number, header, f"{show_value(value)} is not a number"))
+            return None
+        return float(value) if value else None
+
+    year_text = required("year", "Year of order")
+    if year_text and not _YEAR.fullmatch(year_text):
+        found.append(
+            Problem(shown, number, "Year of order", f"{show_value(year_text)} is not a year")
+        )
+    years: list[int] = []
+    for part in [p.strip() for p in cell("years").split(";")] if cell("years") else []:
+        if _YEAR.fullmatch(part):
+            years.append(int(part))
+        else:
+            found.append(
+                Problem(
+                    shown,
+                    number,
+                    "Year(s) of delivery",
+                    f"{show_value(part)} is not a year; years are '; '-separated",
+                )
+            )
+    row = RegisterRow(
+        line=number,
+        text=text.strip(),
+        recipient=required("recipient", "Recipient"),
+        supplier=required("supplier", "Supplier"),
+        year=int(year_text) if _YEAR.fullmatch(year_text) else 0,
+        year_uncertain=mark("year", "Year of order"),
+        ordered=integer("ordered", "Number ordered"),
+        ordered_uncertain=mark("ordered", "Number ordered"),
+        designation=required("designation", "Weapon designation"),
+        description=required("description", "Weapon description"),
+        delivered=integer("delivered", "Number delivered"),
+        delivered_uncertain=mark("delivered", "Number delivered"),
+        years=tuple(years),
+        status=cell("status") or None,
+        comments=cell("comments") or None,
+        tiv_unit=decimal("tiv_unit", "SIPRI TIV per unit"),
+        tiv_order=decimal("tiv_order", "SIPRI TIV for total order"),
+        tiv_delivered=decimal("tiv_delivered", "SIPRI TIV of delivered weapons"),
+    )
+    problems.extend(found)
+    return None if found else row
+
+
+def _stamp_date(text: str) -> date | None:
+    try:
+        return datetime.strptime(text, "%d %b %Y").date()
+    except ValueError:
+        return None
