@@ -19,8 +19,18 @@ if TYPE_CHECKING:  # pragma: no cover
     from armstimeline.database import BuildReport
     from armstimeline.dates import DateInterval, PartialDate, Precision, parse_date
     from armstimeline.errors import ArmstimelineError, Problem, ValidationError
+    from armstimeline.importing import ImportReport, import_sipri
     from armstimeline.loading import load_events, validate
-    from armstimeline.model import Actor, Amount, Citation, Event, Place, Relation, Source
+    from armstimeline.model import (
+        Actor,
+        Amount,
+        Citation,
+        Event,
+        Place,
+        RegisterEntry,
+        Relation,
+        Source,
+    )
     from armstimeline.timeline import Filter, Timeline, load
 
 _WHERE = {
@@ -31,14 +41,17 @@ _WHERE = {
     "DateInterval": "dates",
     "Event": "model",
     "Filter": "timeline",
+    "ImportReport": "importing",
     "PartialDate": "dates",
     "Place": "model",
     "Precision": "dates",
     "Problem": "errors",
+    "RegisterEntry": "model",
     "Relation": "model",
     "Source": "model",
     "Timeline": "timeline",
     "ValidationError": "errors",
+    "import_sipri": "importing",
     "load": "timeline",
     "load_events": "loading",
     "parse_date": "dates",
@@ -53,15 +66,18 @@ __all__ = [
     "DateInterval",
     "Event",
     "Filter",
+    "ImportReport",
     "PartialDate",
     "Place",
     "Precision",
     "Problem",
+    "RegisterEntry",
     "Relation",
     "Source",
     "Timeline",
     "ValidationError",
     "build",
+    "import_sipri",
     "load",
     "load_events",
     "parse_date",

@@ -11,7 +11,9 @@ from armstimeline.cli.options import run_library
 __all__ = ["import_group"]
 
 
-@click.group("import")
+@click.group(
+    "import", epilog="Example: armstimeline import sipri trade-register.csv --supplier Russia"
+)
 def import_group() -> None:
     """Import a register of arms transfers as sourced event files."""
 

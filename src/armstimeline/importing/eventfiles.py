@@ -134,8 +134,8 @@ class ExistingFiles:
 
 
 def _plain(value: Any) -> Any:
-    """Compare YAML-read and dict values alike (YAML reads 25 as int, the dict may hold 25)."""
-    return json.loads(json.dumps(value, default=str)) if value is not None else None
+    """Compare YAML-read and dict values alike (an empty list is no value: files omit it)."""
+    return json.loads(json.dumps(value, default=str)) if value not in (None, [], {}) else None
 
 
 def existing_files(folder: Path) -> ExistingFiles:

@@ -146,17 +146,21 @@ def _find_header(lines: list[str]) -> int | None:
 def _not_a_register(shown: str, lines: list[str]) -> Problem:
     first = next((line for line in lines if line.strip()), "")
     hint = ""
-    if '"' in first or ";" in first.split(",")[0]:
-        hint = (
-            " It looks re-saved by a spreadsheet (quoted or ';'-separated cells): use the "
-            "file as SIPRI's site exports it."
-        )
+    for line in lines[:_HEADER_SEARCH]:
+        bare = line.replace('"', "").casefold()
+        if re.match(r"recipient\s*[;\t]\s*supplier", bare) or line.startswith('"Recipient"'):
+            hint = (
+                " Its header is there but re-saved by a spreadsheet (quoted cells or ';' or tab "
+                "separators): use the file as SIPRI's site exports it."
+            )
+            break
     return Problem(
         shown,
         1,
         "",
         "is not a SIPRI trade register: no header line 'Recipient,Supplier,Year of order,…' "
-        f"in its first {_HEADER_SEARCH} lines (the first line reads {show_value(first)})." + hint,
+        f"in its first {_HEADER_SEARCH} lines (the first line reads {show_value(first)})."
+        + hint,
     )
 
 

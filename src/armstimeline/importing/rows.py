@@ -73,13 +73,12 @@ def row_events(
     system = systems.get(row.designation.casefold(), row.designation)
     cite = Citation(source_id, _quote(row))
     entry = RegisterEntry(key, row.designation, row.description, row.status, row.years)
-    edition = register.generated_text or "the register"
     what = f"{row.designation} ({row.description})"
     delivered = (
         f"SIPRI records {_count(row.delivered, row.delivered_uncertain)}delivered in "
         f"{_years(row.years)}."
         if row.years
-        else f"Nothing is recorded as delivered ({edition.lower()})."
+        else "Nothing is recorded as delivered in this edition of the register."
     )
     status = f" Status: {row.status.lower()}." if row.status else ""
     order_id = f"sipri-{key}-order"
