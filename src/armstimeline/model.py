@@ -284,7 +284,8 @@ def order_ids(
     """Timeline order of ids from their date sort keys and (type, from, to) relations.
 
     Earliest day, coarser precision first, shorter span, then cause before effect (so two
-    '2019' events linked by 'caused' keep their story order), then id.
+    '2019' events linked by 'caused' keep their story order) and a whole before its part,
+    then id.
     """
     before: dict[str, set[str]] = {k: set() for k in keys}
     for rtype, source, target in edges:
@@ -292,7 +293,7 @@ def order_ids(
             continue
         if rtype == "caused":
             before[target].add(source)
-        elif rtype == "response_to":
+        elif rtype in ("response_to", "part_of"):  # a part after its whole (a deal's delivery)
             before[source].add(target)
     depth: dict[str, int] = {}
 

@@ -19,6 +19,7 @@ import pendulum
 from armstimeline import paths, reference
 from armstimeline.dates import parse_bound
 from armstimeline.errors import FilterError, UsageError, did_you_mean
+from armstimeline.matching import RegisterRow, matching_rows, register_rows
 from armstimeline.model import Event, Source, order_events
 from armstimeline.records import event_record
 from armstimeline.search import matching
@@ -176,6 +177,9 @@ class Timeline:
     _position: dict[str, int] = attrs.field(init=False, repr=False, eq=False)
     # the tags of the whole loaded timeline, which filters of its subsets may name
     _tags: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
+    _rows: dict[str, RegisterRow] | None = attrs.field(
+        init=False, default=None, repr=False, eq=False
+    )
 
     def _subset(self, events: Iterable[Event]) -> Timeline:
         subset = attrs.evolve(self, events=_Ordered(events))
@@ -319,6 +323,16 @@ class Timeline:
                     a, b = sorted([event, other], key=side)
                     pairs.add((a.id, b.id))
         return [(self[a], self[b]) for a, b in sorted(pairs, key=lambda p: (pos[p[0]], pos[p[1]]))]
+
+    def register_matches(self, event: Event | str) -> list[RegisterRow]:
+        """The imported register rows that record the same deal as a curated event (same
+        supplier and recipient, a shared system, overlapping dates; see ``matching``)."""
+        event = self[event] if isinstance(event, str) else event
+        rows = self._rows
+        if rows is None:
+            rows = register_rows(self.events)
+            object.__setattr__(self, "_rows", rows)
+        return matching_rows(event, rows.values())
 
     def citations(self, event: Event | str) -> list[tuple[Source | None, str]]:
         """The sources of an event with their quotes."""

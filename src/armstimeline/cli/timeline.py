@@ -161,6 +161,11 @@ def show_command(
         data["related"] = [
             {"relation": rel, "id": other.id} for rel, other in timeline.related(event)
         ]
+        data["register_rows"] = [
+            {"row": row.key, "order": row.order.id,
+             "delivery": row.delivery.id if row.delivery else None}
+            for row in timeline.register_matches(event)
+        ]  # fmt: skip
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     click.echo(event.title)
@@ -184,3 +189,13 @@ def show_command(
         click.echo("\nRelated:")
         for rel, other in related:
             click.echo(f"  {rel:<13} {other.date!s:<12} {other.title} [{other.id}]")
+    rows = timeline.register_matches(event)
+    if rows:
+        click.echo("\nIn the register (rows that match: supplier, recipient, system, dates):")
+        for row in rows:
+            click.echo(f"  ordered   {row.order.date!s:<12} {row.order.title} [{row.order.id}]")
+            if row.delivery is not None:
+                d = row.delivery
+                click.echo(f"  delivered {d.date!s:<12} {d.title} [{d.id}]")
+            else:
+                click.echo("  delivered (nothing recorded yet)")

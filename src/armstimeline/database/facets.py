@@ -19,6 +19,7 @@ STORED_FACETS = (
     ("events", "precision"),
     ("events", "qualifiers"),
     ("events", "region"),
+    ("events", "origin"),
     ("actors", "country"),
     ("event_systems", "system"),
     ("event_tags", "tag"),

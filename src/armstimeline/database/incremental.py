@@ -145,7 +145,12 @@ def _apply(
                 eid: (path_of.get(eid, eid), frozenset(rels))
                 for eid, rels in known_relations.items()
             }
-            problems.extend(cross_file_problems(parsed, sources, texts, broken, others))
+            imported = frozenset(
+                row[0] for row in conn.execute("select id from events where origin = 'register'")
+            )
+            problems.extend(
+                cross_file_problems(parsed, sources, texts, broken, others, imported)
+            )
             if problems:
                 raise ValidationError(problems)
             new_events = [p.event for p in parsed]

@@ -111,7 +111,7 @@ def row_events(
     first, last = min(row.years), max(row.years)
     delivery = Event(
         id=f"sipri-{key}-delivery",
-        title=f"{_name(row.supplier)} delivers "
+        title=f"{_name(row.supplier)[:1].upper()}{_name(row.supplier)[1:]} delivers "
         f"{_count(row.delivered, row.delivered_uncertain)}{what} to {_name(row.recipient)}",
         date=parse_date(str(first) if first == last else f"{first}/{last}"),
         kind="delivery",

@@ -21,13 +21,16 @@ def cross_file_problems(
     texts: dict[str, str],
     broken: set[str] = frozenset(),  # type: ignore[assignment]
     others: Mapping[str, Known] | None = None,
+    imported: frozenset[str] = frozenset(),
 ) -> Iterator[Problem]:
     """Checks that need every file: unique ids, relation targets, sources and quotes.
 
     ``broken`` holds the ids (file names) of files that failed to read: links to them
     are not reported again, so one broken file does not bury others in echoes.
     ``others`` are events known without parsing (an incremental build's unchanged
-    files): id to (path, relations as (type, target) pairs).
+    files): id to (path, relations as (type, target) pairs); ``imported`` the ids among
+    them that an import wrote. A symmetric link to an imported event is stated in the
+    curated file only: the importer owns the other file and rewrites it.
     """
     others = others or {}
     by_id: dict[str, ParsedEvent] = {}
@@ -52,13 +55,13 @@ def cross_file_problems(
         for rel, line in p.relations:
             other = by_id.get(rel.target)
             if other is not None:
-                reverse = any(
+                reverse = other.event.imported or any(
                     r.type == rel.type and r.target == p.event.id for r in other.event.relations
                 )
                 target_path = other.path
             elif rel.target in others:
                 target_path, known_relations = others[rel.target]
-                reverse = (rel.type, p.event.id) in known_relations
+                reverse = rel.target in imported or (rel.type, p.event.id) in known_relations
             elif rel.target in broken:
                 continue
             else:
@@ -101,7 +104,7 @@ def cross_file_problems(
     for known_id, (path, relations) in others.items():
         for rtype, target in sorted(relations):
             if target in by_id:
-                if types[rtype].get("symmetric") and not any(
+                if types[rtype].get("symmetric") and not by_id[target].event.imported and not any(
                     r.type == rtype and r.target == known_id for r in by_id[target].event.relations
                 ):
                     yield Problem(

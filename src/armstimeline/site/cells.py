@@ -52,8 +52,20 @@ def event_cell(row: Any, value: Any, column: str, table: str | None, database: s
             event_id = row["id"]
         except (IndexError, KeyError):
             event_id = None
+        try:
+            origin = row["origin"]
+        except (IndexError, KeyError):
+            origin = None
+        # imported rows say so where a reader scans: the register, not the editors
+        mark = (
+            ' <span class="armstimeline-origin" title="Imported from a register of transfers, '
+            'not written by the editors">· register</span>'
+            if origin == "register"
+            else ""
+        )
         if isinstance(event_id, str):
-            return Markup(f'<a href="{escape(base)}/{escape(event_id)}">{escape(value)}</a>')
+            link = f'<a href="{escape(base)}/{escape(event_id)}">{escape(value)}</a>'
+            return Markup(link + mark)
     if column == "date" and isinstance(value, str):
         try:
             words = describe(parse_date(value))

@@ -77,6 +77,51 @@ def format_amount(amount: Amount) -> str:
     return f"{bound}{_people_number(amount.value)}{mark}"
 
 
+# Imported rows that could match a curated event: same supplier, recipient and system
+# (each an index lookup); matching.matching_rows then applies the whole rule, dates too,
+# so the page and the library agree. Capped: a page lists a deal's rows, not a register.
+_CANDIDATES = """
+select id from events where register_row in (
+  select o.register_row from events o
+  where o.origin = 'register' and o.kind = 'deal'
+    and o.id in (select event_id from actors where role = 'supplier'
+                 and country in (select value from json_each(:suppliers)))
+    and o.id in (select event_id from actors where role in ('recipient', 'buyer')
+                 and country in (select value from json_each(:recipients)))
+    and o.id in (select event_id from event_systems
+                 where system in (select value from json_each(:systems)))
+  limit 200
+)
+"""
+
+
+def _register_candidates(conn: Any, event_id: str) -> list[str]:
+    row = conn.execute(
+        "select suppliers, recipients, systems, origin from events where id = ?", (event_id,)
+    ).fetchone()
+    if row is None or row[3] != "curated":
+        return []
+    params = dict(zip(("suppliers", "recipients", "systems"), row[:3], strict=True))
+    return [r[0] for r in conn.execute(_CANDIDATES, params)]
+
+
+def _linked(table: str, event: Event) -> dict[str, str]:
+    return {"title": event.title, "date": describe(event.date), "url": f"{table}/{event.id}"}
+
+
+def _register_line(event: Event) -> str:
+    """What an imported event's row says beyond the model, in words."""
+    reg = event.register
+    if reg is None:
+        return ""
+    parts = [f"SIPRI's designation: {reg.designation} ({reg.description})"]
+    if reg.status:
+        parts.append(f"status: {reg.status.lower()}")
+    years = ", ".join(str(y) for y in reg.delivered)
+    parts.append(f"delivered in {years}" if years else "nothing delivered yet")
+    return "; ".join(parts) + "."
+
+
 async def event_page_context(datasette: Any, database: str, event_id: str) -> dict[str, Any]:
     """Everything the event page shows, or {} when the id is not an event."""
     db = datasette.get_database(database)
@@ -90,7 +135,8 @@ async def event_page_context(datasette: Any, database: str, event_id: str) -> di
                 (event_id, event_id),
             )
         ]
-        events, _ = read_events(conn, [event_id, *neighbours])
+        candidates = _register_candidates(conn, event_id)
+        events, _ = read_events(conn, [event_id, *neighbours, *candidates])
         bibliography = {
             row[0]: dict(
                 zip(
@@ -107,14 +153,23 @@ async def event_page_context(datasette: Any, database: str, event_id: str) -> di
         }
         return events, bibliography
 
+    table = datasette.urls.table(database, "events")
     events, bibliography = await db.execute_fn(read)
     timeline = Timeline(events)
     event = timeline.get(event_id)
     if event is None:
         return {}
-    table = datasette.urls.table(database, "events")
+    register_rows = [
+        {
+            "order": _linked(table, row.order),
+            "delivery": _linked(table, row.delivery) if row.delivery else None,
+        }
+        for row in timeline.register_matches(event)
+    ]
     return {
         "event": event,
+        "register_rows": register_rows,
+        "register": _register_line(event),
         "when": precision_sentence(event),
         "basis": _BASIS.get(event.date_basis, ""),
         "kind": event.kind.replace("_", " "),

@@ -1,0 +1,109 @@
+"""Curated events beside the register rows that record the same deal: in the library, in
+``show`` and on the site; links from curated events to imported ones; the origin facet."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from datasette.app import Datasette
+
+from armstimeline.cli import cli
+from armstimeline.database import build
+from armstimeline.importing import import_sipri
+from armstimeline.loading import validate
+from armstimeline.site.serve import load_metadata
+from armstimeline.timeline import load
+from tests.conftest import EVENTS, ROOT, SEEDS
+from tests.sipri_fixture import ROWS_1, register
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("joined")
+    shutil.copytree(EVENTS, root / "events")
+    shutil.copytree(SEEDS, root / "seeds")
+    (root / "r.csv").write_bytes(register(ROWS_1).encode("latin-1"))
+    import_sipri(root / "r.csv", root / "events")
+    return root
+
+
+def test_curated_events_list_the_register_rows_of_their_deal(project):
+    timeline = load(project / "events", project / "seeds")
+    armenia = timeline.register_matches("armenia-iskander-2016")
+    assert [(r.order.id, r.delivery.id if r.delivery else None) for r in armenia] == [
+        ("sipri-armenia-russia-2013-9m723-iskander-order",
+         "sipri-armenia-russia-2013-9m723-iskander-delivery"),
+    ]  # fmt: skip
+    for curated in ("turkey-s400-contract-2017", "turkey-s400-purchase-2019"):
+        rows = timeline.register_matches(curated)
+        assert [r.key for r in rows] == ["turkiye-russia-2017-s-400-triumf"], curated
+    # no shared system, or another recipient, or dates that do not meet: no row
+    assert timeline.register_matches("bangladesh-arms-loan-2013") == []
+    assert timeline.register_matches("sipri-armenia-russia-2013-9m723-iskander-order") == []
+    # rows are matched on dates too: the 2008 Kornet order is not the S-400 deal, and a
+    # curated event before an order's year does not meet it
+    curated = timeline["turkey-s400-contract-2017"]
+    assert all(r.order.date.first_year >= 2017 for r in timeline.register_matches(curated))
+
+
+def test_show_prints_the_rows_beside_the_event(project):
+    args = ["--events", str(project / "events"), "--sources", str(project / "seeds")]
+    result = CliRunner().invoke(cli, ["show", "turkey-s400-purchase-2019", *args])
+    assert result.exit_code == 0, result.output
+    assert "In the register" in result.output
+    assert "[sipri-turkiye-russia-2017-s-400-triumf-order]" in result.output
+    assert "[sipri-turkiye-russia-2017-s-400-triumf-delivery]" in result.output
+    as_json = CliRunner().invoke(cli, ["show", "armenia-iskander-2016", "--json", *args])
+    rows = json.loads(as_json.output)["register_rows"]
+    assert rows[0]["order"] == "sipri-armenia-russia-2013-9m723-iskander-order"
+
+
+def test_a_curated_event_links_to_imported_ones_with_any_relation(project, tmp_path):
+    folder = tmp_path / "events"
+    shutil.copytree(project / "events", folder)
+    shutil.copytree(project / "seeds", tmp_path / "seeds")
+    path = folder / "armenia-iskander-2016.yml"
+    text = path.read_text("utf-8").replace(
+        "relations:\n",
+        "relations:\n- {type: related, target: sipri-armenia-russia-2013-9m723-iskander-order}\n"
+        "- {type: part_of, target: sipri-armenia-russia-2013-9m723-iskander-order}\n",
+    )
+    path.write_text(text, "utf-8")
+    # a symmetric link to an imported event is written once: the importer owns that file
+    assert validate(folder, tmp_path / "seeds") == []
+    db = tmp_path / "a.db"
+    build(folder, tmp_path / "seeds", db)
+    timeline = load(folder, tmp_path / "seeds")
+    related = {(name, other.id) for name, other in timeline.related("armenia-iskander-2016")}
+    order = "sipri-armenia-russia-2013-9m723-iskander-order"
+    assert {("related", order), ("part_of", order)} <= related
+    # and an incremental build after a re-import keeps accepting it
+    path.write_text(text.replace("Yerevan", "Yerevan city"), "utf-8")
+    assert build(folder, tmp_path / "seeds", db).events == len(list(folder.glob("*.yml")))
+
+
+@pytest.mark.asyncio
+async def test_the_site_shows_the_rows_and_marks_imported_events(project, tmp_path):
+    db = tmp_path / "armstimeline.db"
+    build(project / "events", project / "seeds", db)
+    ds = Datasette(immutables=[str(db)], metadata=load_metadata(db, ROOT / "metadata.yml"),
+                   settings={"suggest_facets": False})  # fmt: skip
+    page = (await ds.client.get("/armstimeline/events/armenia-iskander-2016")).text
+    assert "In SIPRI&#39;s register" in page or "In SIPRI's register" in page
+    assert "/armstimeline/events/sipri-armenia-russia-2013-9m723-iskander-order" in page
+    assert "/armstimeline/events/sipri-armenia-russia-2013-9m723-iskander-delivery" in page
+    imported = (
+        await ds.client.get("/armstimeline/events/sipri-armenia-russia-2013-9m723-iskander-order")
+    ).text
+    assert "Imported from a register" in imported and "9M723 Iskander" in imported
+    data = (await ds.client.get("/armstimeline/events.json?_size=0")).json()
+    results = data["facet_results"]
+    results = results.get("results", results)
+    origin = {r["value"]: r["count"] for r in results["origin"]["results"]}
+    assert origin == {"register": 21, "curated": len(list(EVENTS.glob("*.yml")))}
+    table = (await ds.client.get("/armstimeline/events?origin=register")).text
+    assert table.count("· register</span>") == 21
