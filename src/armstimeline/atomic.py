@@ -13,12 +13,12 @@ import os
 import sqlite3
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from armstimeline.errors import ArmstimelineError
 
-__all__ = ["exclusive", "remove_stale_temporaries", "replacing", "write_atomic"]
+__all__ = ["exclusive", "remove_stale_temporaries", "replacing", "write_atomic", "write_many"]
 
 LOCK_WAIT_SECONDS = 600.0
 
@@ -125,6 +125,40 @@ def write_atomic(
     """Write ``data`` to ``target`` through ``replacing``."""
     with replacing(target, "Could not write", error) as tmp:
         tmp.write_bytes(data)
+
+
+def write_many(
+    items: Iterable[tuple[Path, bytes]], error: type[ArmstimelineError] = ArmstimelineError
+) -> int:
+    """Write many small files, each atomically, with one flush to disk for them all.
+
+    Every file is first written beside its target; then one ``os.sync`` makes them all
+    durable, and only then are they renamed into place (and their folders fsynced). A
+    reader or a crash sees each file old or complete, as with ``replacing``, at the cost
+    of one sync instead of two fsyncs a file (an import writes tens of thousands). On any
+    error the temporary files are removed and no target has changed.
+    """
+    pending: list[tuple[str, str]] = []
+    try:
+        for target, data in items:
+            tmp = os.path.join(target.parent, f".{target.name}.{os.getpid()}.tmp")
+            pending.append((tmp, str(target)))
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            try:
+                os.write(fd, data)
+            finally:
+                os.close(fd)
+        os.sync()
+        for tmp, target_name in pending:
+            os.replace(tmp, target_name)
+    except OSError as exc:
+        for tmp, _ in pending:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        raise error(f"Could not write {exc.filename or 'a file'}: {_reason(exc)}.") from exc
+    for folder in {os.path.dirname(t) for _, t in pending}:
+        _fsync_dir(Path(folder))
+    return len(pending)
 
 
 def _reason(exc: BaseException) -> str:

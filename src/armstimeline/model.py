@@ -201,6 +201,9 @@ class RegisterEntry:
     description: str
     status: str | None = None
     delivered: tuple[int, ...] = attrs.field(default=(), converter=_tuple)
+    # the importer's fingerprint of the row and of what it was read with (catalog, names,
+    # edition): a re-import skips a row whose fingerprint its file already holds
+    digest: str | None = None
 
 
 @attrs.frozen

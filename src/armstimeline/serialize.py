@@ -59,6 +59,7 @@ def register_dict(reg: RegisterEntry) -> dict[str, Any]:
         "description": reg.description,
         **({"status": reg.status} if reg.status else {}),
         **({"delivered": list(reg.delivered)} if reg.delivered else {}),
+        **({"digest": reg.digest} if reg.digest else {}),
     }
 
 

@@ -20,6 +20,7 @@ __all__ = ["ExistingFiles", "event_text", "existing_files"]
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BLOCK_LISTS = frozenset({"sources"})  # long quotes read better one key per line
 _IMPORTED = "\nregister:\n"
+_DIGEST = re.compile(r"^  digest: '?\"?(\w+)\"?'?$", re.MULTILINE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 # words YAML 1.1 reads as booleans or null
 _YAML_WORDS = frozenset(["y", "n", "yes", "no", "on", "off", "true", "false", "null"])
@@ -96,6 +97,12 @@ class ExistingFiles:
                 self._texts[event_id] = ""
         return self._texts[event_id]
 
+    def digest(self, event_id: str) -> str | None:
+        """The row fingerprint an imported file records (None for any other file)."""
+        text = self.read(event_id)
+        found = _DIGEST.search(text) if text else None
+        return found.group(1) if found else None
+
     def is_curated(self, event_id: str) -> bool:
         """A file with this id exists and was not written by an import."""
         text = self.read(event_id)
@@ -123,12 +130,16 @@ class ExistingFiles:
 
     def changed_fields(self, event: Event, source_id: str) -> tuple[str, ...]:
         """The fields SIPRI revised: those that differ, leaving aside which edition the
-        citation names (an unchanged row now quoting a newer edition is not a revision)."""
+        citation names and the row's fingerprint (an unchanged row now quoting a newer
+        edition is not a revision)."""
         old = self._data(event.id)
         for cite in old.get("sources") or []:
             if isinstance(cite, dict):
                 cite["source"] = source_id
         new = event_to_dict(event)
+        for data in (old, new):  # the fingerprint changes with the edition by design
+            if isinstance(data.get("register"), dict):
+                data["register"] = {k: v for k, v in data["register"].items() if k != "digest"}
         keys = dict.fromkeys([*new, *old])
         return tuple(k for k in keys if _plain(old.get(k)) != _plain(new.get(k)))
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from armstimeline.dates import parse_date
 from armstimeline.importing.figures import money_in_comments
 from armstimeline.importing.names import actor_for
-from armstimeline.importing.register import Register, RegisterRow
+from armstimeline.importing.register import RegisterRow
 from armstimeline.loading import MAX_QUOTE
 from armstimeline.model import Amount, Citation, Event, RegisterEntry, Relation
 from armstimeline.scaffold import slugify
@@ -65,14 +65,20 @@ def _years(years: tuple[int, ...]) -> str:
 
 
 def row_events(
-    row: RegisterRow, key: str, register: Register, source_id: str, systems: dict[str, str]
+    row: RegisterRow,
+    key: str,
+    source_id: str,
+    systems: dict[str, str],
+    digest: str | None = None,
 ) -> list[Event]:
     """The order event and, when anything was delivered, the delivery event of a row."""
     supplier = actor_for(row.supplier, "supplier")
     recipient = actor_for(row.recipient, "recipient")
     system = systems.get(row.designation.casefold(), row.designation)
     cite = Citation(source_id, _quote(row))
-    entry = RegisterEntry(key, row.designation, row.description, row.status, row.years)
+    entry = RegisterEntry(
+        key, row.designation, row.description, row.status, row.years, digest
+    )
     what = f"{row.designation} ({row.description})"
     delivered = (
         f"SIPRI records {_count(row.delivered, row.delivered_uncertain)}delivered in "

@@ -10,6 +10,7 @@ problem.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -25,7 +26,11 @@ from armstimeline.importing.rows import row_events, row_keys
 from armstimeline.loading import lookup_table, project_systems
 from armstimeline.model import Event
 
-__all__ = ["ImportReport", "import_sipri"]
+__all__ = ["FORMAT", "ImportReport", "import_sipri"]
+
+# The importer's output format: raise it when a change to the code changes what a row
+# becomes, so a re-import rewrites files its fingerprints would otherwise skip.
+FORMAT = "sipri-import 1"
 
 
 @attrs.frozen
@@ -78,24 +83,32 @@ def import_sipri(
     if catalog_problems:
         raise ValidationError(catalog_problems)
     systems = lookup_table(catalog)
+    existing = existing_files(events_dir)
+    context = _context(plan.source_id, systems)
     events: list[Event] = []
+    kept: dict[str, int] = {}  # ids of rows whose files hold this very row, read alike
     unknown: dict[tuple[str, str], tuple[list[int], str | None]] = {}
     for row, key in chosen:
+        digest = hashlib.sha256(f"{context}\n{key}\n{row.text}".encode()).hexdigest()[:16]
+        ids = [f"sipri-{key}-order"] + ([f"sipri-{key}-delivery"] if row.years else [])
+        if all(existing.digest(i) == digest for i in ids):
+            kept.update(dict.fromkeys(ids, 1))
+            continue
         try:
-            events.extend(row_events(row, key, register, plan.source_id, systems))
+            events.extend(row_events(row, key, plan.source_id, systems, digest))
         except UnknownName as exc:
             column = "Supplier" if exc.name == row.supplier else "Recipient"
             unknown.setdefault((column, exc.name), ([], exc.suggestion))[0].append(row.line)
     if unknown:
         raise ValidationError(_unknown_problems(register, unknown))
-    existing = existing_files(events_dir)
 
     def in_scope(supplier: str, recipient: str) -> bool:
         return (not suppliers or any(_matches(supplier, v) for v in suppliers)) and (
             not recipients or any(_matches(recipient, v) for v in recipients)
         )
 
-    report = _compare(events, existing, plan.source_id, register, len(chosen), dry_run, in_scope)
+    report, texts = _compare(events, existing, plan.source_id, kept, in_scope)
+    report = attrs.evolve(report, register=register, selected=len(chosen), dry_run=dry_run)
     written = (*report.added, *(i for i, _ in report.changed), *report.recited)
     curated = [i for i in written if existing.is_curated(i)]
     if curated:
@@ -114,10 +127,10 @@ def import_sipri(
         return attrs.evolve(report, source_added=plan.needed)
     events_dir.mkdir(parents=True, exist_ok=True)
     plan.apply()
-    by_id = {e.id: e for e in events}
-    for event_id in written:
-        target = existing.paths.get(event_id, events_dir / f"{event_id}.yml")
-        atomic.write_atomic(target, event_text(by_id[event_id]).encode("utf-8"), ValidationError)
+    atomic.write_many(
+        ((existing.paths.get(i, events_dir / f"{i}.yml"), texts[i]) for i in written),
+        ValidationError,
+    )
     return attrs.evolve(report, source_added=plan.needed)
 
 
@@ -191,39 +204,54 @@ def _compare(
     events: list[Event],
     existing: ExistingFiles,
     source_id: str,
-    register: Register,
-    selected: int,
-    dry_run: bool,
+    kept: dict[str, int],
     in_scope: Callable[[str, str], bool],
-) -> ImportReport:
-    added, changed, recited, unchanged = [], [], [], 0
+) -> tuple[ImportReport, dict[str, bytes]]:
+    """Sort the events into added, changed (with the fields) and re-cited, with the bytes
+    of each file to write; ``kept`` are the ids of rows known unchanged without a look."""
+    added, changed, recited = [], [], []
+    texts: dict[str, bytes] = {}
+    unchanged = len(kept)
     for event in events:
-        old = existing.read(event.id)
-        if old is None:
-            added.append(event.id)
-            continue
         text = event_text(event)
+        old = existing.read(event.id)
         if old == text:
             unchanged += 1
+            continue
+        texts[event.id] = text.encode("utf-8")
+        if old is None:
+            added.append(event.id)
             continue
         fields = existing.changed_fields(event, source_id)
         if fields:
             changed.append((event.id, fields))
         else:
             recited.append(event.id)
-    produced = {e.id for e in events}
+    produced = {e.id for e in events}.union(kept)
     gone = [
         i for i in existing.imported() if i not in produced and in_scope(*existing.row_names(i))
     ]
-    return ImportReport(
-        register=register,
+    report = ImportReport(
+        register=None,  # type: ignore[arg-type]  # the caller fills it in
         source_id=source_id,
         source_added=False,
-        selected=selected,
+        selected=0,
         added=tuple(added),
         changed=tuple(changed),
         recited=tuple(recited),
         unchanged=unchanged,
         gone=tuple(sorted(gone)),
-        dry_run=dry_run,
+        dry_run=False,
     )
+    return report, texts
+
+
+def _context(source_id: str, systems: dict[str, str]) -> str:
+    """What every row is read with: the edition, the catalog, the names, the importer."""
+    from armstimeline.reference import data_bytes
+
+    digest = hashlib.sha256(f"{FORMAT}\n{source_id}\n".encode())
+    digest.update(repr(sorted(systems.items())).encode())
+    for name in ("sipri_names.yml", "country_names.yml", "countries.yml"):
+        digest.update(data_bytes(name))
+    return digest.hexdigest()

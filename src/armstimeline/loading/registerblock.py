@@ -16,7 +16,7 @@ def read_register(r: FieldReader, node: yaml.Node, field: str) -> RegisterEntry 
         node,
         field,
         {"row": True, "designation": True, "description": True, "status": False,
-         "delivered": False},
+         "delivered": False, "digest": False},
         1,
     )  # fmt: skip
     if not keys or len(keys) < 3:
@@ -35,4 +35,7 @@ def read_register(r: FieldReader, node: yaml.Node, field: str) -> RegisterEntry 
         return None
     if row is None or designation is None or description is None:
         return None
-    return RegisterEntry(row, designation, description, status, tuple(int(y) for y in years))
+    digest = r.optional_string(keys.get("digest"), f"{field}.digest")
+    return RegisterEntry(
+        row, designation, description, status, tuple(int(y) for y in years), digest
+    )

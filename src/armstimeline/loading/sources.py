@@ -8,7 +8,7 @@ from typing import Any
 
 from armstimeline.errors import Problem, ValidationError, relpath, show_value
 from armstimeline.loading.fields import FieldReader
-from armstimeline.loading.quotes import normalise_space
+from armstimeline.loading.quotes import SourceText
 from armstimeline.loading.yamlsafe import compose, is_empty
 from armstimeline.model import Source
 
@@ -64,7 +64,7 @@ def parse_sources(folder: Path) -> tuple[dict[str, Source], dict[str, str], list
                 if text is None:
                     file = None
                 else:
-                    texts[sid or ""] = normalise_space(text)
+                    texts[sid or ""] = SourceText(text)
         if sid is None or title is None:
             continue
         url = r.optional_string(keys.get("url"), f"{field}.url")

@@ -1,0 +1,26 @@
+"""The quote rule answers the same with and without the line index of a long source."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from armstimeline.loading.quotes import SourceText, normalise_space, quote_in_text
+
+WORDS = st.sampled_from(["Armenia", "Russia", "2013", "?", ",", "Iskander", "\u0085", "\t", " "])
+LINE = st.lists(WORDS, max_size=8).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=st.lists(LINE, min_size=1, max_size=30), pick=st.integers(0, 29),
+       cut=st.integers(0, 10), extra=LINE)  # fmt: skip
+def test_the_index_never_changes_an_answer(lines, pick, cut, extra):
+    raw = "\n".join(lines)
+    padded = raw + "\n" + "x" * 70_000  # long enough to be indexed
+    text = SourceText(padded)
+    assert text.lines, "a long text is indexed"
+    line = lines[pick % len(lines)]
+    for quote in (line, line[cut:], line + extra, extra, line + "\n" + extra):
+        if not normalise_space(quote):
+            continue
+        assert quote_in_text(quote, text) == (normalise_space(quote) in normalise_space(padded))
