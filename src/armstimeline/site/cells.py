@@ -86,7 +86,7 @@ def plain_words(pairs: list[tuple[str, str]]) -> str:
     filter has no plain reading (Datasette's own line is then used)."""
     words = []
     for key, value in pairs:
-        if key == "_through":
+        if key in ("_through", "_child"):
             found = read_through(value)
             if found is None:
                 return ""

@@ -2,7 +2,7 @@
 
 Datasette's own facets count the rows of the page's query; at a million events that is
 as slow as the facet time limit. ``ChildFacet`` counts a multi-valued field through its
-indexed child table and filters with Datasette's ``_through``; ``StoredFacet`` reads the
+indexed child table and filters with ``_child`` (see ``childfilter``); ``StoredFacet`` reads the
 counts the build stored when the table is not filtered, and counts live when it is.
 """
 
@@ -16,6 +16,8 @@ from datasette.database import QueryInterrupted
 from datasette.facets import Facet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
+from armstimeline.site.childfilter import CHILD_KEY
+
 __all__ = [
     "ChildFacet",
     "StoredFacet",
@@ -28,12 +30,12 @@ __all__ = [
 
 # Query-string keys that narrow a table's rows (besides column filters, which have no
 # leading underscore): Datasette's own filter parameters.
-_FILTER_KEYS = ("_where", "_search", "_through")
+_FILTER_KEYS = ("_where", "_search", "_through", CHILD_KEY)
 _FILTER_PREFIXES = ("_search_", "_filter_")
 
 
 def through(table: str, column: str, value: Any) -> str:
-    """The value of Datasette's ``_through`` filter: events with ``value`` in ``column`` of
+    """The value of a ``_child`` filter: events with ``value`` in ``column`` of
     the child ``table``, counted and filtered through that table's index."""
     return json.dumps({"table": table, "column": column, "value": str(value)},
                       separators=(",", ":"))  # fmt: skip
@@ -41,11 +43,11 @@ def through(table: str, column: str, value: Any) -> str:
 
 def through_url(events_url: str, table: str, column: str, value: Any) -> str:
     """The events table filtered ``through`` a child table."""
-    return f"{events_url}?{urllib.parse.urlencode({'_through': through(table, column, value)})}"
+    return f"{events_url}?{urllib.parse.urlencode({CHILD_KEY: through(table, column, value)})}"
 
 
 def read_through(value: str) -> tuple[str, str] | None:
-    """(child table, value) of a ``_through`` filter, or None when it is not one."""
+    """(child table, value) of a ``_child`` filter, or None when it is not one."""
     try:
         parsed = json.loads(value)
         return str(parsed["table"]), str(parsed["value"])
@@ -127,11 +129,11 @@ class ChildFacet(Facet):
             values = []
             for row in rows.rows[:size]:
                 value = through(child, column, row["value"])
-                selected = ("_through", value) in pairs
+                selected = (CHILD_KEY, value) in pairs
                 path = (
-                    path_with_removed_args(self.request, {"_through": value})
+                    path_with_removed_args(self.request, {CHILD_KEY: value})
                     if selected
-                    else path_with_added_args(self.request, {"_through": value})
+                    else path_with_added_args(self.request, {CHILD_KEY: value})
                 )
                 values.append(
                     {

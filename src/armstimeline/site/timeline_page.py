@@ -15,6 +15,7 @@ from armstimeline.database import read_events
 from armstimeline.errors import FilterError
 from armstimeline.export.svg import LANE_KEYS, LaneKey, render_svg
 from armstimeline.site.cells import plain_words
+from armstimeline.site.childfilter import CHILD_KEY
 from armstimeline.site.facets import read_through, through
 
 __all__ = ["TIMELINE_TABLES", "table_query", "timeline_page"]
@@ -42,7 +43,7 @@ def form_filters(request: Any) -> tuple[list[tuple[str, str]], str | None]:
                                 ("system", "event_systems", "system")):  # fmt: skip
         value = (args.get(name) or "").strip()
         if value:
-            pairs.append(("_through", through(child, column, value)))
+            pairs.append((CHILD_KEY, through(child, column, value)))
     if (args.get("kind_is") or "").strip():
         pairs.append(("kind", args["kind_is"].strip()))
     if (args.get("from") or "").strip().isdigit():
@@ -51,7 +52,7 @@ def form_filters(request: Any) -> tuple[list[tuple[str, str]], str | None]:
         pairs.append(("year__lte", args["to"].strip()))
     focus = (args.get("country") or "").strip() or None
     for key, value in urllib.parse.parse_qsl(request.query_string):
-        found = read_through(value) if key == "_through" and focus is None else None
+        found = read_through(value) if key == CHILD_KEY and focus is None else None
         if found is not None and found[0] == "actors":
             focus = found[1]
     return pairs, focus

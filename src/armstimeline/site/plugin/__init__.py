@@ -2,8 +2,10 @@
 
 Only hook implementations live here; each hands over to the module that does the work:
 
-- ``facets``: a ``child`` facet counting through indexed child tables (filtering with
-  Datasette's ``_through``), and a ``stored`` facet reading the counts the build stored;
+- ``facets``: a ``child`` facet counting through indexed child tables, and a ``stored``
+  facet reading the counts the build stored;
+- ``childfilter``: the ``_child`` filter those facets link to (old ``_through`` links are
+  read as ``_child``: Datasette's own mixes up its parameters with column filters');
 - ``ics``: the ``.ics`` output renderer, with every row a view matches;
 - ``timeline_page``: the visual timeline, ``/<database>/-/timeline``, taking the table's
   filters, linked from the table's actions menu;
@@ -25,6 +27,7 @@ from datasette.facets import Facet
 
 from armstimeline.site.access import ACCESS_SCRIPT
 from armstimeline.site.cells import event_cell, plain_heading
+from armstimeline.site.childfilter import child_filters, legacy_through
 from armstimeline.site.event_page import event_page_context
 from armstimeline.site.examples import with_examples
 from armstimeline.site.facets import ChildFacet, StoredFacet
@@ -78,7 +81,12 @@ def table_actions(datasette: Any, database: str, table: str, request: Any) -> li
 
 @hookimpl
 def asgi_wrapper(datasette: Any) -> Any:
-    return lambda app: with_examples(datasette, app)
+    return lambda app: with_examples(datasette, legacy_through(app))
+
+
+@hookimpl
+def filters_from_request(request: Any, database: str, table: str, datasette: Any) -> Any:
+    return child_filters(request, database, table, datasette)
 
 
 @hookimpl

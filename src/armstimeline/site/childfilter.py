@@ -1,0 +1,79 @@
+"""The ``_child`` filter: events with a value in a column of a child table.
+
+Datasette 0.65's own ``_through`` filter names its SQL parameter ``p0``, the name the
+column filters use too, so ``?kind=deal&_through=…`` binds both to one value and shows no
+events: every two-filter view a reader reaches from a facet was empty. ``_child`` takes
+the same JSON ({"table", "column", "value"}) with parameters of its own, and the site
+reads ``_through`` in old links as ``_child`` (``legacy_through``), so Datasette's filter
+never runs.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from datasette.filters import FilterArguments
+from datasette.utils import escape_sqlite
+from datasette.utils.asgi import BadRequest
+
+__all__ = ["CHILD_KEY", "child_filters", "legacy_through"]
+
+CHILD_KEY = "_child"
+_LEGACY = b"_through="
+
+
+def child_filters(request: Any, database: str, table: str, datasette: Any) -> Any:
+    """The ``filters_from_request`` hook's work: one ``in (select …)`` clause per filter,
+    looked up through the child table's index."""
+
+    async def inner() -> FilterArguments | None:
+        values = request.args.getlist(CHILD_KEY)
+        if not values:
+            return None
+        db = datasette.get_database(database)
+        clauses, params, words = [], {}, []
+        for i, raw in enumerate(values):
+            try:
+                spec = json.loads(raw)
+                child, column, value = str(spec["table"]), str(spec["column"]), spec["value"]
+            except (ValueError, KeyError, TypeError):
+                raise BadRequest(
+                    f'{CHILD_KEY} takes {{"table": …, "column": …, "value": …}}, not {raw!r}'
+                ) from None
+            keys = [fk for fk in await db.foreign_keys_for_table(child)
+                    if fk["other_table"] == table]  # fmt: skip
+            if not keys or column not in await db.table_columns(child):
+                raise BadRequest(f"{child}.{column} is not a column of a table that lists {table}")
+            await datasette.ensure_permissions(
+                request.actor,
+                [("view-table", (database, child)), ("view-database", database), "view-instance"],
+            )
+            name = f"armstimeline_child{i}"
+            clauses.append(
+                f"{escape_sqlite(keys[0]['other_column'])} in (select "
+                f"{escape_sqlite(keys[0]['column'])} from {escape_sqlite(child)} "
+                f"where {escape_sqlite(column)} = :{name})"
+            )
+            params[name] = str(value)
+            words.append(f'{child}.{column} = "{value}"')
+        return FilterArguments(clauses, params=params, human_descriptions=words)
+
+    return inner
+
+
+def legacy_through(app: Any) -> Any:
+    """Read ``_through`` in a query string as ``_child`` (see the module's docstring)."""
+
+    async def wrapped(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        query = scope.get("query_string", b"")
+        if scope.get("type") == "http" and _LEGACY in query:
+            parts = query.split(b"&")
+            renamed = [
+                CHILD_KEY.encode() + b"=" + p[len(_LEGACY):] if p.startswith(_LEGACY) else p
+                for p in parts
+            ]
+            scope = {**scope, "query_string": b"&".join(renamed)}
+        await app(scope, receive, send)
+
+    return wrapped
