@@ -107,3 +107,32 @@ async def test_the_site_shows_the_rows_and_marks_imported_events(project, tmp_pa
     assert origin == {"register": 21, "curated": len(list(EVENTS.glob("*.yml")))}
     table = (await ds.client.get("/armstimeline/events?origin=register")).text
     assert table.count("· register</span>") == 21
+
+
+@pytest.mark.asyncio
+async def test_a_dense_timeline_is_drawn_as_counts_and_says_so(project, tmp_path, monkeypatch):
+    """Past the density the page draws events per year and kind, each bar a link to
+    those events; the counts add up to the view's events, filters included."""
+    import re
+
+    from armstimeline.site import timeline_page
+
+    monkeypatch.setattr(timeline_page, "DENSE", 20)
+    db = tmp_path / "armstimeline.db"
+    build(project / "events", project / "seeds", db)
+    ds = Datasette(immutables=[str(db)], metadata=load_metadata(db, ROOT / "metadata.yml"),
+                   settings={"suggest_facets": False})  # fmt: skip
+    total = len(list((project / "events").glob("*.yml")))
+    page = (await ds.client.get("/armstimeline/-/timeline")).text
+    assert f"{total:,} events are too many to draw one by one" in page
+    labels = re.findall(r'aria-label="(\d{4}): ([\d,]+) ([a-z ]+) events?"', page)
+    assert sum(int(n.replace(",", "")) for _, n, _ in labels) == total
+    # a bar links to its events: the table filtered by that year and kind
+    link = re.search(r'<a class="bar" href="([^"]+)" aria-label="2016: (\d+) delivery', page)
+    assert link is not None
+    url = link.group(1).replace("&amp;", "&").replace("/events?", "/events.json?")
+    rows = (await ds.client.get(url + "&_shape=objects&_size=max")).json()["rows"]
+    assert len(rows) == int(link.group(2)) and all(r["year"] == 2016 for r in rows)
+    # filtered below the density, each event is drawn again
+    small = (await ds.client.get("/armstimeline/-/timeline?country=ARM&kind_is=deal")).text
+    assert "too many to draw" not in small and "sipri-armenia-russia-2013" in small

@@ -6,6 +6,7 @@ reads those events back from the database and draws them with the SVG export.
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 from typing import Any
 
@@ -13,6 +14,7 @@ from datasette import Response
 
 from armstimeline.database import read_events
 from armstimeline.errors import FilterError
+from armstimeline.export.density import DENSE, render_density_svg
 from armstimeline.export.svg import LANE_KEYS, LaneKey, render_svg
 from armstimeline.site.cells import plain_words
 from armstimeline.site.childfilter import CHILD_KEY
@@ -24,6 +26,7 @@ TIMELINE_TABLES = ("events", "timeline")
 _OWN_ARGS = ("_lanes", "_format", "country", "system", "kind_is", "from", "to")
 _DROP_PREFIXES = ("_facet", "_size", "_next", "_shape", "_col", "_nocol", "_sort", "_labels")
 MAX_TIMELINE_EVENTS = 20_000
+_LIMIT = re.compile(r"\s+limit\s+\d+(?:\s+offset\s+\d+)?\s*$", re.IGNORECASE)
 BIG_TIMELINE = 3_000
 
 
@@ -109,6 +112,34 @@ async def _filtered_ids(
     return ids, description
 
 
+async def _density(
+    datasette: Any, database: str, query: list[tuple[str, str]]
+) -> tuple[int, dict[tuple[int, str], int] | None]:
+    """How many events the filters keep and, past ``DENSE``, how many start in each year
+    by kind: counted in SQL over Datasette's own query for the view (its filters, search
+    and all), without reading the events."""
+    base = datasette.urls.table(database, "events", format="json")
+    extra = [("_size", "0"), ("_col", "year"), ("_col", "kind"), ("_nofacet", "1"),
+             ("_nosuggest", "1")]  # fmt: skip
+    response = await datasette.client.get(base + "?" + urllib.parse.urlencode(query + extra))
+    if response.status_code != 200:
+        raise FilterError(_error_text(response))
+    data = response.json()
+    count = data.get("filtered_table_rows_count")
+    if isinstance(count, int) and count <= DENSE:
+        return count, None
+    inner = _LIMIT.sub("", data["query"]["sql"])
+    if inner == data["query"]["sql"]:
+        return count or 0, None  # not the shape we know: draw the events (capped)
+    rows = await datasette.get_database(database).execute(
+        f"select year, kind, count(*) from ({inner}) group by year, kind",
+        data["query"].get("params") or {},
+    )
+    counts = {(r[0], r[1]): r[2] for r in rows.rows}
+    total = sum(counts.values())
+    return total, counts if total > DENSE else None
+
+
 async def timeline_page(datasette: Any, request: Any) -> Response:
     database = request.url_vars["database"]
     try:
@@ -118,7 +149,8 @@ async def timeline_page(datasette: Any, request: Any) -> Response:
     form, focus = form_filters(request)
     query = table_query(request) + form
     try:
-        ids, description = await _filtered_ids(datasette, database, query)
+        total, counts = await _density(datasette, database, query)
+        ids, description = ([], "") if counts else await _filtered_ids(datasette, database, query)
     except FilterError as exc:
         page = await datasette.render_template(
             "error.html",
@@ -137,8 +169,16 @@ async def timeline_page(datasette: Any, request: Any) -> Response:
     asked = request.args.get("_lanes") or ("country" if len(events) <= BIG_TIMELINE else "kind")
     lanes: LaneKey = "kind" if asked == "kind" else "country"
     table_url = datasette.urls.table(database, "events")
-    svg = render_svg(events, lanes=lanes, link=table_url + "/{id}", title="armstimeline timeline",
-                     focus=focus)  # fmt: skip
+    if counts is not None:
+
+        def bar(year: int, kind: str) -> str:
+            extra = urllib.parse.urlencode([*query, ("year", str(year)), ("kind", kind)])
+            return f"{table_url}?{extra}"
+
+        svg = render_density_svg(counts, bar, f"armstimeline: {total:,} events by year and kind")
+    else:
+        svg = render_svg(events, lanes=lanes, link=table_url + "/{id}",
+                         title="armstimeline timeline", focus=focus)  # fmt: skip
     if request.args.get("_format") == "svg":
         return Response(svg, content_type="image/svg+xml; charset=utf-8")
     here = datasette.urls.database(database) + "/-/timeline"
@@ -153,7 +193,8 @@ async def timeline_page(datasette: Any, request: Any) -> Response:
             {
                 "database": database,
                 "svg": svg,
-                "count": len(events),
+                "count": total if counts is not None else len(events),
+                "dense": DENSE if counts is not None else None,
                 "lanes": lanes,
                 "lane_links": [(k, url([("_lanes", k)])) for k in LANE_KEYS],
                 "table_url": table_url + (f"?{qs}" if qs else ""),
