@@ -26,7 +26,7 @@ def test_facet_click_shows_the_right_events(site, tmp_path):
         assert "events" in page.title()
         facet = page.locator(".facet-info[data-column='countries']")
         facet.get_by_role("link", name="TUR", exact=False).first.click()
-        page.wait_for_url("**_through=**")
+        page.wait_for_url("**_child=**")
         titles = page.locator("table.rows-and-columns td.col-title").all_inner_texts()
         assert any("S-400" in t for t in titles), titles
         assert any("F-35" in t for t in titles), titles
@@ -186,7 +186,7 @@ def test_events_table_for_readers(site, tmp_path, width):
         page.screenshot(path=str(shot), full_page=False)
         print(f"screenshot: {shot}")
         page.locator(".armstimeline-reader a.chip", has_text="Türkiye").first.click()
-        page.wait_for_url("**_through=**")
+        page.wait_for_url("**_child=**")
         titles = page.locator(".armstimeline-reader td.col-title").all_inner_texts()
         assert titles and all("Myanmar" not in t for t in titles)
         page.get_by_role("link", name="All columns").click()
