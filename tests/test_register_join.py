@@ -136,3 +136,20 @@ async def test_a_dense_timeline_is_drawn_as_counts_and_says_so(project, tmp_path
     # filtered below the density, each event is drawn again
     small = (await ds.client.get("/armstimeline/-/timeline?country=ARM&kind_is=deal")).text
     assert "too many to draw" not in small and "sipri-armenia-russia-2013" in small
+
+
+def test_filters_show_or_hide_imported_events_and_find_designations(project):
+    timeline = load(project / "events", project / "seeds")
+    curated = timeline.filter(origin="curated")
+    imported = timeline.filter(origin="register")
+    assert len(curated) + len(imported) == len(timeline) and len(imported) == 21
+    assert all(not e.imported for e in curated) and all(e.imported for e in imported)
+    # a designation the catalog lacks, kept as written, is a system a filter can name
+    assert [e.id for e in timeline.filter(systems="p-35")] == [
+        "sipri-syria-soviet-union-1986-p-35-order", "sipri-syria-soviet-union-1986-p-35-delivery"]
+    args = ["--events", str(project / "events"), "--sources", str(project / "seeds")]
+    result = CliRunner().invoke(cli, ["list", "--origin", "register", "--country", "SUHH", *args])
+    assert result.exit_code == 0, result.output
+    assert len(result.output.strip().splitlines()) == 2
+    bad = CliRunner().invoke(cli, ["list", "--system", "P35", *args])
+    assert bad.exit_code != 0 and "did you mean 'P-35'" in bad.output

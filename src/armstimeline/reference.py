@@ -157,11 +157,16 @@ def country_names() -> dict[str, str]:
 
 
 def resolve_country(text: str) -> str | None:
-    """The alpha-3 code a person meant by an alpha-3 or alpha-2 code or a country name
-    (any case), or None when it names no country unambiguously."""
+    """The code a person meant by an alpha-3, alpha-2 or (former state) alpha-4 code or a
+    country name (any case; "Soviet Union" too), or None when it names no country."""
     import pycountry
 
     value = text.strip()
+    if len(value) == 4 and value.upper() in country_regions():  # a former state, SUHH
+        return value.upper()
+    former = {name.casefold(): code for code, name in _FORMER_NAMES.items()}
+    if value.casefold() in former:
+        return former[value.casefold()]
     if len(value) == 3 and value.isalpha():
         found = pycountry.countries.get(alpha_3=value.upper())
         if found is not None:

@@ -128,6 +128,8 @@ def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="Events that could fall on or before this date."),
         click.option("--search", "text", default=None, metavar="WORDS",
                      help="Events whose text contains all these words."),
+        click.option("--origin", type=click.Choice(["curated", "register"]), default=None,
+                     help="Only the editors' events (curated) or only imported ones (register)."),
         click.option("--widen", is_flag=True, default=False,
                      help="Let approximate or uncertain dates (2016~, 2016?) match ranges "
                      "they miss by one unit of their precision."),
@@ -151,11 +153,12 @@ def make_filter(**kwargs: Any):  # type: ignore[no-untyped-def]
         end=kwargs.get("end"),
         text=kwargs.get("text"),
         widen=bool(kwargs.get("widen")),
+        origin=kwargs.get("origin"),
     )
 
 
 FILTER_KEYS = ("countries", "role", "kinds", "systems", "tags", "regions", "start", "end", "text",
-               "widen")  # fmt: skip
+               "widen", "origin")  # fmt: skip
 
 
 def split_filters(kwargs: dict[str, Any]) -> dict[str, Any]:
