@@ -162,8 +162,9 @@ class ChildFacet(Facet):
         self, child: str, column: str, fk: dict[str, str], filtered: bool, size: int
     ) -> Any:
         """Count distinct events per value live, within the facet time limit."""
-        where = (
-            f"where c.{escape_sqlite(fk['column'])} in "
+        # an organisation without a country has no value here: not counted, as stored
+        where = f"where c.{escape_sqlite(column)} is not null" + (
+            f" and c.{escape_sqlite(fk['column'])} in "
             f"(select {escape_sqlite(fk['other_column'])} from ({self.sql}))"
             if filtered
             else ""
