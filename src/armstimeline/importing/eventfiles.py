@@ -132,6 +132,10 @@ class ExistingFiles:
         """The fields SIPRI revised: those that differ, leaving aside which edition the
         citation names and the row's fingerprint (an unchanged row now quoting a newer
         edition is not a revision)."""
+        if _comparable(self.read(event.id) or "", source_id) == _comparable(
+            event_text(event), source_id
+        ):
+            return ()  # the common case, told apart without parsing the file
         old = self._data(event.id)
         for cite in old.get("sources") or []:
             if isinstance(cite, dict):
@@ -142,6 +146,14 @@ class ExistingFiles:
                 data["register"] = {k: v for k, v in data["register"].items() if k != "digest"}
         keys = dict.fromkeys([*new, *old])
         return tuple(k for k in keys if _plain(old.get(k)) != _plain(new.get(k)))
+
+
+_CITED = re.compile(r"^- source: \S+$", re.MULTILINE)
+
+
+def _comparable(text: str, source_id: str) -> str:
+    """A file's text with its citation pointing at ``source_id`` and no fingerprint."""
+    return _CITED.sub(f"- source: {source_id}", _DIGEST.sub("", text))
 
 
 def _plain(value: Any) -> Any:
