@@ -221,6 +221,8 @@ def test_timeline_has_filters_labels_and_a_way_back(site, tmp_path):
 AXE_PAGES = {
     "front page": "/",
     "events table": "/armstimeline/events",
+    "filtered events": "/armstimeline/events?kind=deal&_child=%7B%22table%22%3A%22actors%22%2C"
+    "%22column%22%3A%22country%22%2C%22value%22%3A%22TUR%22%7D",
     "event page": "/armstimeline/events/bangladesh-arms-loan-2013",
     "timeline": "/armstimeline/-/timeline?country=ARM",
 }

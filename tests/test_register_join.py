@@ -106,7 +106,7 @@ async def test_the_site_shows_the_rows_and_marks_imported_events(project, tmp_pa
     origin = {r["value"]: r["count"] for r in results["origin"]["results"]}
     assert origin == {"register": 21, "curated": len(list(EVENTS.glob("*.yml")))}
     table = (await ds.client.get("/armstimeline/events?origin=register")).text
-    assert table.count("· register</span>") == 21
+    assert table.count("imported from a register</span>") == 21
 
 
 @pytest.mark.asyncio

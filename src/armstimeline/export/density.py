@@ -43,7 +43,7 @@ def render_density_svg(
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="armstimeline-svg armstimeline-density" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'font-family="sans-serif" font-size="11" role="img" aria-label="{e(title)}">'
+        f'font-family="sans-serif" font-size="11" role="group" aria-label="{e(title)}">'
         f"<title>{e(title)}</title>",
         '<style>a.bar rect:hover,a.bar:focus rect{stroke:#000;stroke-width:1.5}</style>',
     ]

@@ -59,7 +59,7 @@ def event_cell(row: Any, value: Any, column: str, table: str | None, database: s
         # imported rows say so where a reader scans: the register, not the editors
         mark = (
             ' <span class="armstimeline-origin" title="Imported from a register of transfers, '
-            'not written by the editors">· register</span>'
+            'not written by the editors">imported from a register</span>'
             if origin == "register"
             else ""
         )
