@@ -219,6 +219,10 @@ BAD = {
                                "Year of order: \"20X3\" is not a year"),
     "an unknown recipient": (register(ROWS_1, unknown=True), 12,
                              "\"Ruritania Army*\" is not a state, organisation or group"),
+    "a number too long to be one": (register(ROWS_1).replace("2013,?,25", "2013,?," + "9" * 5000),
+                                    9, "is not a whole number"),
+    "empty": ("", 1, "not a SIPRI trade register"),
+    "a header and no rows": (register([]), 8, "has a header but no rows"),
     "a wrong question mark": (register(ROWS_1).replace("2013,?,25", "2013,!,25"), 9,
                               "should be '?' or empty"),
 }  # fmt: skip

@@ -86,7 +86,11 @@ def _actor_spec(name: str) -> tuple[str, str | None, str | None]:
         if code is not None:
             return "state", code, None
     names = _display_names()
-    hint = difflib.get_close_matches(fold(text), list(names), n=1, cutoff=0.6)
+    # letters in the wrong order ("Sirya") are closer by their sorted letters
+    folded = fold(text)
+    hint = difflib.get_close_matches(folded, list(names), n=1, cutoff=0.6)
+    shuffled = [n for n in names if sorted(n) == sorted(folded)]
+    hint = shuffled[:1] or hint
     raise UnknownName(name, names[hint[0]] if hint else None)
 
 

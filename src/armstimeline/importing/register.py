@@ -45,8 +45,8 @@ _HEADER_SEARCH = 60  # a preamble is about 11 lines; a header further down is no
 _STAMP = re.compile(r"Data generated:\s*(\d{1,2} \w{3} \d{4})", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")  # not str.splitlines: Latin-1 0x85 is a character
 _YEAR = re.compile(r"\d{4}")
-_INT = re.compile(r"\d+")
-_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
+_INT = re.compile(r"\d{1,9}")  # SIPRI's largest counts have 5 digits; 9 is any real one
+_DECIMAL = re.compile(r"\d{1,12}(?:\.\d{1,6})?")
 
 
 @attrs.frozen
@@ -159,8 +159,7 @@ def _not_a_register(shown: str, lines: list[str]) -> Problem:
         1,
         "",
         "is not a SIPRI trade register: no header line 'Recipient,Supplier,Year of order,…' "
-        f"in its first {_HEADER_SEARCH} lines (the first line reads {show_value(first)})."
-        + hint,
+        f"in its first {_HEADER_SEARCH} lines (the first line reads {show_value(first)})." + hint,
     )
 
 
@@ -265,7 +264,12 @@ def _row(
         value = cell(key)
         if value and not _INT.fullmatch(value):
             found.append(
-                Problem(shown, number, header, f"{show_value(value)} is not a whole number")
+                Problem(
+                    shown,
+                    number,
+                    header,
+                    f"{show_value(value)} is not a whole number (of at most 9 digits)",
+                )
             )
             return None
         return int(value) if value else None
@@ -273,7 +277,9 @@ def _row(
     def decimal(key: str, header: str) -> float | None:
         value = cell(key)
         if value and not _DECIMAL.fullmatch(value):
-            found.append(Problem(shown, number, header, f"{show_value(value)} is not a number"))
+            found.append(
+                Problem(shown, number, header, f"{show_value(value)} is not a number SIPRI writes")
+            )
             return None
         return float(value) if value else None
 

@@ -193,8 +193,8 @@ def _unknown_problems(
                 lines[0],
                 column,
                 f"{show_value(name)} is not a state, organisation or group armstimeline knows"
-                + (f"; did you mean '{hint}'?" if hint else "")
-                + f"{more}. Add it to armstimeline's refdata/sipri_names.yml.",
+                + (f" (did you mean '{hint}'?)" if hint else "")
+                + f"{more}; add it to armstimeline's refdata/sipri_names.yml",
             )
         )
     return problems
