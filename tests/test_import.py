@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from armstimeline.cli import cli
 from armstimeline.errors import ValidationError
@@ -264,3 +266,21 @@ def test_a_new_folder_gets_its_own_seeds_registry(tmp_path):
     assert report.written == 21
     assert (tmp_path / "mine" / "seeds" / "sources.yml").is_file()
     assert validate(tmp_path / "mine" / "events", tmp_path / "mine" / "seeds") == []
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(edits=st.lists(st.tuples(st.integers(0, 3000), st.sampled_from(
+    [",", "\n", "?", ";", "", '"', "\x00", "é", "9" * 30, "*", "**", "\r", "Ruritania"])),
+    max_size=6), encoding=st.sampled_from(["latin-1", "utf-8", "utf-8-sig"]))  # fmt: skip
+def test_any_mangled_register_is_read_or_refused_in_sentences(tmp_path, edits, encoding):
+    text = register(ROWS_1)
+    for at, insert in edits:
+        at = at % (len(text) + 1)
+        text = text[:at] + insert + text[at + (0 if insert else 1):]
+    file = tmp_path / "mangled.csv"
+    file.write_bytes(text.encode(encoding, errors="replace"))
+    try:
+        import_sipri(file, tmp_path / "events", dry_run=True)
+    except ValidationError as exc:
+        assert exc.problems and all(p.path.endswith("mangled.csv") for p in exc.problems)
