@@ -30,12 +30,14 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
 
+import register_bench  # noqa: E402
 import yaml  # noqa: E402
 
 from armstimeline.database import build  # noqa: E402
 from armstimeline.database.cold import write_database  # noqa: E402
 from armstimeline.database.rows import all_rows  # noqa: E402
 from armstimeline.database.schema import INDEXES, SCHEMA, VIEWS  # noqa: E402
+from armstimeline.datewords import qualifier_words  # noqa: E402
 from armstimeline.export import export  # noqa: E402
 from armstimeline.loading import event_paths, load_events  # noqa: E402
 from armstimeline.records import COLUMNS, event_record  # noqa: E402
@@ -173,9 +175,14 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument("--level1", type=float, default=0.0,
                         help="share of generated dates in EDTF level-1 forms (0 to 1)")
-    parser.add_argument("--only", choices=["load"], default=None,
-                        help="measure only this figure (load: 1, with its peak memory)")
+    parser.add_argument("--only", choices=["load", "register"], default=None,
+                        help="measure only this figure (load: 1, with its peak memory; "
+                        "register: 4 and 7)")
     args = parser.parse_args()
+    if args.only == "register":
+        register_bench.measure(Path(tempfile.mkdtemp(prefix="armstimeline-bench-")), args.repeat,
+                               timed, record)  # fmt: skip
+        return report(args)
     events, seeds = ensure_data(args.n, args.cache, args.level1)
     paths = event_paths(events)
     print(f"{len(paths)} event files, repeat {args.repeat}, Python {sys.version.split()[0]}")
@@ -266,6 +273,7 @@ def main() -> int:
                 first.lat if first else "", first.lon if first else "", e.summary,
                 j(f"{c.source}: {c.quote}" for c in e.sources), j(e.tags),
                 j(f"{r.type}:{r.target}" for r in e.relations), e.note or "",
+                j(qualifier_words(d)), e.date_basis, "curated", "",
             ])  # fmt: skip
 
     compare("5a. CSV export vs plain csv.writer", plain_csv, lambda: export(timeline, "csv"), 1.2,
@@ -318,6 +326,13 @@ def main() -> int:
 
     compare("5b. iCalendar export vs naive icalendar", naive_ics, lambda: export(timeline, "ics"),
             1.2, args.repeat)  # fmt: skip
+
+    compare("5c. SVG export vs CSV export", lambda: export(timeline, "csv"),
+            lambda: export(timeline, "svg"), 2.0, args.repeat,
+            "(every event drawn: the export is not thinned)")  # fmt: skip
+
+    # 4 and 7. a full-size register: import, re-import, quote checks against one source
+    register_bench.measure(work, args.repeat, timed, record)
 
     # 6. start-up
     help_time(args.repeat)
