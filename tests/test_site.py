@@ -436,3 +436,51 @@ async def test_two_filter_views_count_what_both_filters_keep(ds, key):
     assert sorted(r["id"] for r in data["rows"]) == sorted(
         e.id for e in timeline if {"RUS", "TUR"} <= set(e.countries)
     )
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "query",
+    ["kind=deal", "_search=Iskander", "precision=year&_search=arms",
+     "_child=" + json.dumps({"table": "actors", "column": "country", "value": "RUS"}),
+     "kind=delivery&_child=" + json.dumps({"table": "event_tags", "column": "tag",
+                                           "value": "missiles"})],
+)  # fmt: skip
+async def test_facets_counted_together_equal_each_counted_alone(ds, db_path, query, monkeypatch):
+    """Filtered and searched views count all their facets in one pass; every count equals
+    the one SQL gives for that facet alone over the view's rows."""
+    from armstimeline.site import facets
+
+    used: list[str] = []
+    for name in ("columns_together", "children_together"):
+        real = getattr(facets, name)
+
+        async def spy(*args, _real=real, _name=name, **kwargs):
+            found = await _real(*args, **kwargs)
+            used.append(_name if found is not None else f"{_name} gave up")
+            return found
+
+        monkeypatch.setattr(facets, name, spy)
+    data = await get_json(
+        ds, f"/armstimeline/events.json?{query}&_size=max&_shape=objects&_facet_size=max"
+    )
+    ids = [r["id"] for r in data["rows"]]
+    assert ids and not data.get("facets_timed_out")
+    marks = ",".join("?" * len(ids))
+    with sqlite3.connect(db_path) as conn:
+        for column in ("kind", "decade", "year", "precision", "qualifiers", "origin"):
+            expected = dict(conn.execute(
+                f"select {column}, count(*) from events where id in ({marks}) "
+                f"and {column} is not null group by 1", ids).fetchall())  # fmt: skip
+            got = facet_values(data, column)
+            assert got == {str(k): v for k, v in expected.items()}, (query, column)
+        for name, table, column in (("countries", "actors", "country"),
+                                    ("systems", "event_systems", "system"),
+                                    ("tags", "event_tags", "tag"),
+                                    ("regions", "event_regions", "region")):  # fmt: skip
+            expected = dict(conn.execute(
+                f"select {column}, count(distinct event_id) from {table} where event_id in "
+                f"({marks}) and {column} is not null group by 1", ids).fetchall())  # fmt: skip
+            assert facet_values(data, name) == {str(k): v for k, v in expected.items()}, (
+                query, name)  # fmt: skip
+    assert sorted(used) == ["children_together", "columns_together"]

@@ -17,6 +17,7 @@ from datasette.facets import Facet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
 from armstimeline.site.childfilter import CHILD_KEY
+from armstimeline.site.facetcount import children_together, columns_together
 
 __all__ = [
     "ChildFacet",
@@ -96,6 +97,17 @@ class ChildFacet(Facet):
         size = self.get_facet_size()
         pairs = self.get_querystring_pairs()
         asked = {v for k, v in pairs if k == "_facet_array"}
+        together = None
+        if is_filtered(self.request):
+            links = []
+            for _, config in self._configs():
+                keys = [fk for fk in await db.foreign_keys_for_table(config["table"])
+                        if fk["other_table"] == self.table]  # fmt: skip
+                if keys:
+                    links.append((config["table"], config["column"], keys[0]))
+            together = await children_together(
+                self.ds, self.database, self.sql, self.params, links, size
+            )
         for source, config in self._configs():
             child, column = config["table"], config["column"]
             name = config.get("name", column)
@@ -119,6 +131,8 @@ class ChildFacet(Facet):
             )
             if stored is not None:
                 rows = stored
+            elif together is not None and f"{child}.{column}" in together:
+                rows = together[f"{child}.{column}"]
             else:
                 try:
                     rows = await self._count(child, column, fk, filtered, size)
@@ -240,12 +254,22 @@ class StoredFacet(Facet):
         filtered = is_filtered(self.request)
         results: list[dict[str, Any]] = []
         timed_out: list[str] = []
+        wanted = [
+            item["config"].get("column") or item["config"]["simple"] for item in self.get_configs()
+        ]
+        together = (
+            await columns_together(self.ds, self.database, self.sql, self.params, wanted, size)
+            if filtered
+            else None
+        )
         for item in self.get_configs():
             column = item["config"].get("column") or item["config"]["simple"]
             if column in asked:
                 continue  # ?_facet=kind: Datasette's own column facet shows it, live
             rows = (
-                None
+                together.get(column)
+                if together is not None
+                else None
                 if filtered
                 else await stored_counts(
                     self.ds, self.database, self.table, f"{self.table}.{column}", size
