@@ -408,10 +408,15 @@ class TestOneCallIsBounded:
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize("key", ["_child", "_through"])
-async def test_two_filter_views_count_what_both_filters_keep(ds, key):
+@pytest.mark.parametrize("share", [0.01, 2.0])
+async def test_two_filter_views_count_what_both_filters_keep(ds, key, share, monkeypatch):
     """A column filter beside a country, system or tag filter keeps the events that pass
     both (Datasette's own _through bound both to one parameter: every such view was empty);
-    old _through links read the same."""
+    old _through links read the same; common values (walked in order) and rare ones
+    (looked up through the child table) alike."""
+    from armstimeline.site import childfilter
+
+    monkeypatch.setattr(childfilter, "COMMON_SHARE", share)
     timeline = load_timeline(EVENTS, SEEDS)
     cases = [
         ("kind=deal", "actors", "country", "TUR",
