@@ -105,9 +105,14 @@ class ChildFacet(Facet):
                         if fk["other_table"] == self.table]  # fmt: skip
                 if keys:
                     links.append((config["table"], config["column"], keys[0]))
-            together = await children_together(
-                self.ds, self.database, self.sql, self.params, links, size
-            )
+            try:
+                together = await children_together(
+                    self.ds, self.database, self.sql, self.params, links, size
+                )
+            except QueryInterrupted:
+                # counting them all took longer than counting each may: none is retried
+                names = [c.get("name", c["column"]) for _, c in self._configs()]
+                return [], [n for n in names if n not in asked]
         for source, config in self._configs():
             child, column = config["table"], config["column"]
             name = config.get("name", column)
@@ -257,11 +262,14 @@ class StoredFacet(Facet):
         wanted = [
             item["config"].get("column") or item["config"]["simple"] for item in self.get_configs()
         ]
-        together = (
-            await columns_together(self.ds, self.database, self.sql, self.params, wanted, size)
-            if filtered
-            else None
-        )
+        try:
+            together = (
+                await columns_together(self.ds, self.database, self.sql, self.params, wanted, size)
+                if filtered
+                else None
+            )
+        except QueryInterrupted:  # counting them all took too long: none is retried
+            return [], [c for c in wanted if c not in asked]
         for item in self.get_configs():
             column = item["config"].get("column") or item["config"]["simple"]
             if column in asked:
