@@ -284,3 +284,27 @@ def test_any_mangled_register_is_read_or_refused_in_sentences(tmp_path, edits, e
         import_sipri(file, tmp_path / "events", dry_run=True)
     except ValidationError as exc:
         assert exc.problems and all(p.path.endswith("mangled.csv") for p in exc.problems)
+
+
+def test_a_re_import_skips_rows_whose_files_hold_their_fingerprint(project, tmp_path, monkeypatch):
+    from armstimeline.importing import sipri
+
+    file = write(tmp_path / "r.csv", register(ROWS_1))
+    import_sipri(file, project / "events")
+    built: list[str] = []
+    real = sipri.row_events
+
+    def counting(row, key, *args, **kwargs):
+        built.append(key)
+        return real(row, key, *args, **kwargs)
+
+    monkeypatch.setattr(sipri, "row_events", counting)
+    assert import_sipri(file, project / "events").unchanged == 21
+    assert built == []  # every row known unchanged from its files' fingerprints
+    path = project / "events" / "sipri-armenia-russia-2013-9m723-iskander-order.yml"
+    path.write_text(path.read_text("utf-8").replace("digest:", "digest: 0"), "utf-8")
+    report = import_sipri(file, project / "events")
+    assert built == ["armenia-russia-2013-9m723-iskander"]  # only the row whose file changed
+    # the file differed only in its fingerprint: rewritten, reported as re-cited, not revised
+    assert report.changed == ()
+    assert report.recited == ("sipri-armenia-russia-2013-9m723-iskander-order",)

@@ -21,6 +21,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BLOCK_LISTS = frozenset({"sources"})  # long quotes read better one key per line
 _IMPORTED = "\nregister:\n"
 _DIGEST = re.compile(r"^  digest: '?\"?(\w+)\"?'?$", re.MULTILINE)
+_DIGEST_BYTES = re.compile(rb"\n  digest: ['\"]?(\w+)['\"]?\n$")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 # words YAML 1.1 reads as booleans or null
 _YAML_WORDS = frozenset(["y", "n", "yes", "no", "on", "off", "true", "false", "null"])
@@ -80,28 +81,43 @@ class ExistingFiles:
     """The event files of a folder, read only when asked for."""
 
     def __init__(self, folder: Path) -> None:
-        self.paths: dict[str, Path] = {}
+        # plain strings, not Paths: a re-import looks at every file of a large folder
+        self.paths: dict[str, str] = {}
         if folder.is_dir():
             for entry in os.scandir(folder):
                 if entry.name.endswith(EVENT_SUFFIXES) and entry.is_file(follow_symlinks=False):
-                    stem = entry.name.rsplit(".", 1)[0]
-                    self.paths.setdefault(stem, Path(entry.path))
+                    self.paths.setdefault(entry.name.rsplit(".", 1)[0], entry.path)
         self._texts: dict[str, str | None] = {}
+
+    def path(self, event_id: str, folder: Path) -> Path:
+        """Where the event's file is, or would be written."""
+        found = self.paths.get(event_id)
+        return Path(found) if found else folder / f"{event_id}.yml"
 
     def read(self, event_id: str) -> str | None:
         if event_id not in self._texts:
             path = self.paths.get(event_id)
             try:
-                self._texts[event_id] = path.read_text("utf-8") if path else None
+                self._texts[event_id] = _read_bytes(path).decode("utf-8") if path else None
             except (OSError, UnicodeDecodeError):
                 self._texts[event_id] = ""
         return self._texts[event_id]
 
     def digest(self, event_id: str) -> str | None:
-        """The row fingerprint an imported file records (None for any other file)."""
-        text = self.read(event_id)
-        found = _DIGEST.search(text) if text else None
-        return found.group(1) if found else None
+        """The row fingerprint an imported file records (None for any other file); read
+        from the file's last bytes, where the importer writes it, without decoding it."""
+        path = self.paths.get(event_id)
+        if path is None:
+            return None
+        try:
+            with open(path, "rb") as handle:
+                handle.seek(0, os.SEEK_END)
+                handle.seek(max(0, handle.tell() - 64))
+                tail = handle.read()
+        except OSError:
+            return None
+        found = _DIGEST_BYTES.search(tail)
+        return found.group(1).decode("ascii") if found else None
 
     def is_curated(self, event_id: str) -> bool:
         """A file with this id exists and was not written by an import."""
@@ -154,6 +170,11 @@ _CITED = re.compile(r"^- source: \S+$", re.MULTILINE)
 def _comparable(text: str, source_id: str) -> str:
     """A file's text with its citation pointing at ``source_id`` and no fingerprint."""
     return _CITED.sub(f"- source: {source_id}", _DIGEST.sub("", text))
+
+
+def _read_bytes(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
 
 
 def _plain(value: Any) -> Any:

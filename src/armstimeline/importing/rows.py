@@ -10,6 +10,7 @@ event; its summary says so, and a later edition that records a delivery adds one
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from armstimeline.dates import parse_date
@@ -36,10 +37,16 @@ def row_keys(rows: Iterable[RegisterRow]) -> list[str]:
             str(row.year),
             row.designation,
         ]
-        key = "-".join(slugify(p)[:_PART].strip("-") or "x" for p in parts)
+        key = "-".join(_slug(p) for p in parts)
         seen[key] = seen.get(key, 0) + 1
         keys.append(key if seen[key] == 1 else f"{key}-{seen[key]}")
     return keys
+
+
+@functools.lru_cache(maxsize=65536)
+def _slug(text: str) -> str:
+    """One part of a row key (names and designations repeat: cached)."""
+    return slugify(text)[:_PART].strip("-") or "x"
 
 
 def _name(text: str) -> str:

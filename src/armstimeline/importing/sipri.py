@@ -128,7 +128,7 @@ def import_sipri(
     events_dir.mkdir(parents=True, exist_ok=True)
     plan.apply()
     atomic.write_many(
-        ((existing.paths.get(i, events_dir / f"{i}.yml"), texts[i]) for i in written),
+        ((existing.path(i, events_dir), texts[i]) for i in written),
         ValidationError,
     )
     return attrs.evolve(report, source_added=plan.needed)
