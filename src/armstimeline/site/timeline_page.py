@@ -114,10 +114,11 @@ async def _filtered_ids(
 
 async def _density(
     datasette: Any, database: str, query: list[tuple[str, str]]
-) -> tuple[int, dict[tuple[int, str], int] | None]:
-    """How many events the filters keep and, past ``DENSE``, how many start in each year
-    by kind: counted in SQL over Datasette's own query for the view (its filters, search
-    and all), without reading the events."""
+) -> tuple[int, dict[tuple[int, str], int] | None, list[str] | None, str]:
+    """How many events the filters keep; past ``DENSE``, how many start in each year by
+    kind, else their ids; and the view in words. Counted and listed in SQL over Datasette's
+    own query for the view (its filters, search and all), in one request to the table and
+    one query, whatever its page size (ids None: the query was not the shape we know)."""
     base = datasette.urls.table(database, "events", format="json")
     extra = [("_size", "0"), ("_col", "year"), ("_col", "kind"), ("_nofacet", "1"),
              ("_nosuggest", "1")]  # fmt: skip
@@ -125,19 +126,23 @@ async def _density(
     if response.status_code != 200:
         raise FilterError(_error_text(response))
     data = response.json()
+    description = data.get("human_description_en") or ""
     count = data.get("filtered_table_rows_count")
-    if isinstance(count, int) and count <= DENSE:
-        return count, None
     inner = _LIMIT.sub("", data["query"]["sql"])
     if inner == data["query"]["sql"]:
-        return count or 0, None  # not the shape we know: draw the events (capped)
-    rows = await datasette.get_database(database).execute(
-        f"select year, kind, count(*) from ({inner}) group by year, kind",
-        data["query"].get("params") or {},
-    )
-    counts = {(r[0], r[1]): r[2] for r in rows.rows}
-    total = sum(counts.values())
-    return total, counts if total > DENSE else None
+        return count or 0, None, None, description  # not the shape we know
+    db, params = datasette.get_database(database), data["query"].get("params") or {}
+    if not (isinstance(count, int) and count <= DENSE):
+        rows = await db.execute(
+            f"select year, kind, count(*) from ({inner}) group by year, kind", params
+        )
+        counts = {(r[0], r[1]): r[2] for r in rows.rows}
+        count = sum(counts.values())
+        if count > DENSE:
+            return count, counts, None, description
+    found = await db.execute(f"select id from ({inner}) limit {DENSE + 1}", params)
+    ids = [r[0] for r in found.rows]
+    return len(ids), None, ids, description
 
 
 async def timeline_page(datasette: Any, request: Any) -> Response:
@@ -149,8 +154,13 @@ async def timeline_page(datasette: Any, request: Any) -> Response:
     form, focus = form_filters(request)
     query = table_query(request) + form
     try:
-        total, counts = await _density(datasette, database, query)
-        ids, description = ([], "") if counts else await _filtered_ids(datasette, database, query)
+        total, counts, found, description = await _density(datasette, database, query)
+        if counts is not None:
+            ids: list[str] = []
+        elif found is not None:
+            ids = found
+        else:
+            ids, description = await _filtered_ids(datasette, database, query)
     except FilterError as exc:
         page = await datasette.render_template(
             "error.html",
