@@ -120,7 +120,8 @@ def run(args: argparse.Namespace) -> dict:
     base = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen(
         [sys.executable, "-m", "armstimeline", "serve", "--db", str(db), "--no-rebuild",
-         "--port", str(port), "--metadata", str(ROOT / "metadata.yml")],
+         "--port", str(port), "--metadata", str(ROOT / "metadata.yml"),
+         "--workers", str(args.workers)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
@@ -231,6 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--heavy", type=int, default=0, help="clients that send the heaviest SQL in a loop"
     )
+    parser.add_argument("--workers", type=int, default=1,
+                        help="server processes (armstimeline serve --workers)")
     parser.add_argument("--events", type=Path, default=None)
     parser.add_argument("--sources", type=Path, default=None)
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
