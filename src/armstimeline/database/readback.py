@@ -65,6 +65,17 @@ def read_events(
         f"select t.event_id, name, latitude, longitude from places t {join} order by t.id"
     )
     cites = children(f"select t.event_id, source_id, quote from citations t {join} order by t.id")
+    registers = {
+        eid: {
+            "row": row, "designation": designation, "description": description,
+            "status": status, "delivered": [int(y) for y in json.loads(delivered)],
+            "digest": digest,
+        }
+        for eid, row, designation, description, status, delivered, digest in conn.execute(
+            "select t.event_id, row, designation, description, status, delivered, digest "
+            f"from registers t {join}"
+        )
+    }  # fmt: skip
     rels = children(
         "select from_event, type, to_event from relations t "
         "where t.from_event in (select id from _wanted) order by t.rowid"
@@ -96,11 +107,11 @@ def read_events(
                 "relations": [{"type": t, "target": g} for t, g in rels.get(eid, [])],
                 "note": note,
                 "date_basis": basis,
-                "register": json.loads(register) if register else None,
+                "register": registers.get(eid),
             }
         )
-        for eid, title, date, kind, summary, note, basis, register in conn.execute(
-            "select e.id, title, date, kind, summary, note, date_basis, register from events e "
+        for eid, title, date, kind, summary, note, basis in conn.execute(
+            "select e.id, title, date, kind, summary, note, date_basis from events e "
             "where e.id in (select id from _wanted) order by e.sort_order"
         )
     ]

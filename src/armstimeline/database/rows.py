@@ -13,7 +13,6 @@ from armstimeline.database.schema import EVENT_TABLES
 from armstimeline.datewords import facet_label, qualifier_words
 from armstimeline.loading import EVENT_SUFFIXES, Stamp
 from armstimeline.model import Event, Source
-from armstimeline.serialize import register_dict
 
 __all__ = ["all_rows", "event_rows", "file_rows", "insert_rows"]
 
@@ -122,14 +121,18 @@ def event_rows(
             as_json(event.systems), as_json(event.tags), event.summary,
             "\n".join([c.quote for c in event.sources]), event.note,
             first.lat if first else None, first.lon if first else None, order_of[eid],
-            "register" if register else "curated", register.row if register else None,
-            json.dumps(register_dict(register), ensure_ascii=False) if register else None,
+            "register" if register else "curated",
         ))  # fmt: skip
         actors.extend(fromkeys([(eid, a.type, a.country, a.name, a.role) for a in actor_list]))
-        if register is not None and register.designation in event.systems:
-            designations.setdefault(
-                register.designation, (register.designation, register.description, None, "[]")
-            )
+        if register is not None:
+            tables["registers"].append((
+                eid, register.row, register.designation, register.description, register.status,
+                as_json(tuple(str(y) for y in register.delivered)), register.digest,
+            ))  # fmt: skip
+            if register.designation in event.systems:
+                designations.setdefault(
+                    register.designation, (register.designation, register.description, None, "[]")
+                )
         systems.extend([(eid, s) for s in event.systems])
         tags.extend([(eid, t) for t in event.tags])
         regions_rows.extend([(eid, r) for r in regions])

@@ -60,9 +60,18 @@ create table events (
     latitude real,
     longitude real,
     sort_order integer not null,
-    origin text not null,  -- 'curated' (written by editors) or 'register' (imported)
-    register_row text,     -- an imported row's key, shared by its order and delivery events
-    register text          -- an imported event's register block, as JSON
+    origin text not null  -- 'curated' (written by editors) or 'register' (imported)
+);
+-- an imported event's register block: the row it came from (its order and delivery
+-- events share the row key) and what the row says beyond the model
+create table registers (
+    event_id text primary key references events(id),
+    row text not null,
+    designation text not null,
+    description text not null,
+    status text,
+    delivered text not null,  -- JSON array of delivery years
+    digest text
 );
 create table actors (
     event_id text not null references events(id),
@@ -139,7 +148,7 @@ create index idx_actors_country on actors(country, event_id);
 create index idx_actors_event on actors(event_id);
 create index idx_actors_name on actors(name, event_id);
 create index idx_events_origin on events(origin, sort_order);
-create index idx_events_register_row on events(register_row);
+create index idx_registers_row on registers(row);
 create index idx_actors_role on actors(role, country);
 create index idx_event_systems_system on event_systems(system, event_id);
 create index idx_event_tags_tag on event_tags(tag, event_id);
@@ -193,4 +202,5 @@ EVENT_TABLES = (
     "places",
     "citations",
     "relations",
+    "registers",
 )

@@ -81,9 +81,9 @@ def format_amount(amount: Amount) -> str:
 # (each an index lookup); matching.matching_rows then applies the whole rule, dates too,
 # so the page and the library agree. Capped: a page lists a deal's rows, not a register.
 _CANDIDATES = """
-select id from events where register_row in (
-  select o.register_row from events o
-  where o.origin = 'register' and o.kind = 'deal'
+select event_id from registers where row in (
+  select r.row from registers r join events o on o.id = r.event_id
+  where o.kind = 'deal'
     and o.id in (select event_id from actors where role = 'supplier'
                  and country in (select value from json_each(:suppliers)))
     and o.id in (select event_id from actors where role in ('recipient', 'buyer')
