@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
+from typing import Any
 
 from armstimeline.dates import parse_date
 from armstimeline.importing.figures import money_in_comments
@@ -102,6 +103,9 @@ def row_events(
         *_tiv(row.tiv_order, "SIPRI TIV for the whole order"),
         *money_in_comments(row.comments),
     ]
+    # what the order and its deliveries share: the row, its actors, system and comment
+    shared: dict[str, Any] = {"sources": [cite], "actors": [supplier, recipient],
+                              "systems": [system], "note": note, "register": entry}  # fmt: skip
     order = Event(
         id=order_id,
         title=f"{_name(row.recipient)} orders {_count(row.ordered, row.ordered_uncertain)}"
@@ -112,12 +116,8 @@ def row_events(
         f"{_count(row.ordered, row.ordered_uncertain)}{what} from {_name(row.supplier)} in "
         f"{row.year}{' (a year SIPRI marks uncertain)' if row.year_uncertain else ''}. "
         f"{delivered}{status}",
-        sources=[cite],
-        actors=[supplier, recipient],
-        systems=[system],
         amounts=order_amounts,
-        note=note,
-        register=entry,
+        **shared,
     )
     if not row.years:
         return [order]
@@ -132,16 +132,12 @@ def row_events(
         f"{_name(row.supplier)} in {row.year}, as SIPRI's trade register records them: "
         f"{_count(row.delivered, row.delivered_uncertain)}delivered in {_years(row.years)}."
         f"{status}",
-        sources=[cite],
-        actors=[supplier, recipient],
-        systems=[system],
         amounts=[
             *_counted(row.delivered, row.delivered_uncertain, "number delivered"),
             *_tiv(row.tiv_delivered, "SIPRI TIV of the weapons delivered"),
         ],
         relations=[Relation("part_of", order_id)],
-        note=note,
-        register=entry,
+        **shared,
     )
     return [order, delivery]
 
