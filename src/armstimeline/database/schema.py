@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = ["EVENT_TABLES", "INDEXES", "SCHEMA", "SCHEMA_VERSION", "VIEWS"]
 
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 
 SCHEMA = """
 create table build_info (key text primary key, value text not null);
@@ -145,7 +145,8 @@ create index idx_events_qualifiers on events(qualifiers);
 create index idx_events_region on events(region);
 create index idx_events_earliest on events(earliest, latest);
 create index idx_actors_country on actors(country, event_id);
-create index idx_actors_event on actors(event_id);
+-- covering: a filtered view's country facet counts through it without reading the rows
+create index idx_actors_event on actors(event_id, country);
 create index idx_actors_name on actors(name, event_id);
 create index idx_events_origin on events(origin, sort_order);
 create index idx_registers_row on registers(row);
