@@ -94,11 +94,11 @@ async def measure(db: Path, metadata: dict, repeat: int) -> list[tuple[str, floa
             query = f"_facet_child={config['table']}.{config['column']}"
             label = f"{config['name']} (child table {config['table']})"
         seconds, data = await timed(f"/{name}/events.json?_size=0&_nocount=1&{query}")
-        timed_out = data.get("facets_timed_out") or []
         found = data.get("facet_results") or {}
         found = found.get("results", found) if isinstance(found, dict) else found
         found = found.values() if isinstance(found, dict) else found
-        assert timed_out or any(f["name"] == key and f["results"] for f in found), label
+        # Datasette 0.65's JSON names no timed-out facet: one is simply missing
+        timed_out = not any(f["name"] == key and f["results"] for f in found)
         verdict = "TIMED OUT" if timed_out else ("PASS" if seconds <= facet_limit / 2 else "MISS")
         rows.append((f"facet {label}", seconds, facet_limit / 2, verdict))
     seconds, _ = await timed(f"/{name}/events.json?_size=50")
