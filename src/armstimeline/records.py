@@ -93,7 +93,7 @@ def record_values(event: Event) -> tuple[Any, ...]:
     date, actors, plain = event.date, event.actors, SEPARATOR.join
     first = event.places[0] if event.places else None
     # Country codes ([A-Z]{3,4}) are checked by the model and hold no pipe or backslash, so
-    # their cells are joined without the escape check; actors may carry names, so not those.
+    # their cells are joined without the escape check; named actors are escaped.
     return (
         event.id,
         event.title,
@@ -105,7 +105,11 @@ def record_values(event: Event) -> tuple[Any, ...]:
         plain(event.countries),
         plain(event.countries_in("supplier")),
         plain(event.recipients),
-        join([f"{a.key}:{a.role}" for a in actors]),
+        # a state's cell is its code (no pipe or backslash: joined plainly, as it is hot);
+        # organisations and groups carry names, which the escaping join guards
+        plain([f"{a.country}:{a.role}" for a in actors])
+        if all(a.type == "state" for a in actors)
+        else join([f"{a.key}:{a.role}" for a in actors]),
         join(event.systems),
         join([f"{a.bounded} {a.currency or a.unit}: {a.what}" for a in event.amounts]),
         join([f"{p.name} ({p.lat!r}, {p.lon!r})" for p in event.places]),
