@@ -124,10 +124,15 @@ class ExistingFiles:
         text = self.read(event_id)
         return text is not None and _IMPORTED not in text
 
-    def imported(self) -> list[str]:
-        """Ids of the files an import wrote (they carry a ``register`` block)."""
+    def imported(self, leaving_out: set[str] | frozenset[str] = frozenset()) -> list[str]:
+        """Ids of the files an import wrote (they carry a ``register`` block), but those in
+        ``leaving_out``, which are not read (a re-import knows its own)."""
         return [
-            i for i in self.paths if i.startswith("sipri-") and _IMPORTED in (self.read(i) or "")
+            i
+            for i in self.paths
+            if i.startswith("sipri-")
+            and i not in leaving_out
+            and _IMPORTED in (self.read(i) or "")
         ]
 
     def _data(self, event_id: str) -> dict[str, Any]:

@@ -11,6 +11,7 @@ them slightly still reads; anything else is a problem naming the line.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -241,10 +242,9 @@ def _row(
     problems: list[Problem],
 ) -> RegisterRow | None:
     found: list[Problem] = []
-
-    def cell(key: str) -> str:
-        i = columns.get(key)
-        return fields[i].strip() if i is not None else ""
+    # every cell stripped once, by its column's name (a register has 30,000 rows)
+    values = defaultdict(str, {key: fields[i].strip() for key, i in columns.items()})
+    cell = values.__getitem__  # a column the header lacks reads as empty
 
     def required(key: str, header: str) -> str:
         value = cell(key)
@@ -289,7 +289,7 @@ def _row(
             Problem(shown, number, "Year of order", f"{show_value(year_text)} is not a year")
         )
     years: list[int] = []
-    for part in [p.strip() for p in cell("years").split(";")] if cell("years") else []:
+    for part in [p.strip() for p in values["years"].split(";")] if values.get("years") else []:
         if _YEAR.fullmatch(part):
             years.append(int(part))
         else:

@@ -228,9 +228,7 @@ def _compare(
         else:
             recited.append(event.id)
     produced = {e.id for e in events}.union(kept)
-    gone = [
-        i for i in existing.imported() if i not in produced and in_scope(*existing.row_names(i))
-    ]
+    gone = [i for i in existing.imported(produced) if in_scope(*existing.row_names(i))]
     report = ImportReport(
         register=None,  # type: ignore[arg-type]  # the caller fills it in
         source_id=source_id,
