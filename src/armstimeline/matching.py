@@ -3,8 +3,8 @@
 A row matches when its supplier is one of the event's suppliers, its recipient one of
 the event's recipients (or buyers), it shares a weapon system with the event, and its
 span — from the year of order to the last delivery year, or open while nothing has been
-delivered — overlaps the event's date. The site runs the same rule in SQL
-(``site/register_rows.py``); a test holds the two to the same answers.
+delivered — overlaps the event's date. The site's event page finds candidate rows in SQL
+(same supplier, recipient and system, through indexes) and applies this very rule to them.
 """
 
 from __future__ import annotations
