@@ -97,36 +97,28 @@ class ChildFacet(Facet):
         size = self.get_facet_size()
         pairs = self.get_querystring_pairs()
         asked = {v for k, v in pairs if k == "_facet_array"}
+        # each configured facet with its child table's key to the events, looked up once
+        wanted = []
+        for source, config in self._configs():
+            name = config.get("name", config["column"])
+            if name in asked:
+                continue  # ?_facet_array=countries shows the same facet; not twice
+            keys = [fk for fk in await db.foreign_keys_for_table(config["table"])
+                    if fk["other_table"] == self.table]  # fmt: skip
+            if keys:
+                wanted.append((source, config["table"], config["column"], name, keys[0]))
+        filtered = is_filtered(self.request)
         together = None
-        if is_filtered(self.request):
-            links = []
-            for _, config in self._configs():
-                keys = [fk for fk in await db.foreign_keys_for_table(config["table"])
-                        if fk["other_table"] == self.table]  # fmt: skip
-                if keys:
-                    links.append((config["table"], config["column"], keys[0]))
+        if filtered:
+            links = [(child, column, fk) for _, child, column, _, fk in wanted]
             try:
                 together = await children_together(
                     self.ds, self.database, self.sql, self.params, links, size
                 )
             except QueryInterrupted:
                 # counting them all took longer than counting each may: none is retried
-                names = [c.get("name", c["column"]) for _, c in self._configs()]
-                return [], [n for n in names if n not in asked]
-        for source, config in self._configs():
-            child, column = config["table"], config["column"]
-            name = config.get("name", column)
-            if name in asked:
-                continue  # ?_facet_array=countries shows the same facet; not twice
-            keys = [
-                fk
-                for fk in await db.foreign_keys_for_table(child)
-                if fk["other_table"] == self.table
-            ]
-            if not keys:
-                continue
-            fk = keys[0]
-            filtered = is_filtered(self.request)
+                return [], [name for _, _, _, name, _ in wanted]
+        for source, child, column, name, fk in wanted:
             stored = (
                 None
                 if filtered
