@@ -28,6 +28,8 @@ __all__ = [
     "relation_types",
     "resolve_country",
     "roles",
+    "sipri_names",
+    "spelt_names",
     "system_lookup",
     "systems",
     "units",
@@ -113,7 +115,7 @@ def country_name(code: str) -> str:
         return _FORMER_NAMES.get(code) or (former.name if former else code)
     country = pycountry.countries.get(alpha_3=code)
     if country is None:
-        names = [n for n, c in _read("country_names.yml").items() if c == code]
+        names = [n for n, c in spelt_names().items() if c == code]
         return str(names[0]) if names else code
     return getattr(country, "common_name", None) or country.name
 
@@ -131,6 +133,21 @@ _FORMER_NAMES = {
     "ZRCD": "Zaire",
     "BUMM": "Burma",
 }
+
+
+_FORMER_CODES = {name.casefold(): code for code, name in _FORMER_NAMES.items()}
+
+
+@functools.cache
+def spelt_names() -> dict[str, str]:
+    """``country_names.yml``: names people write that pycountry spells otherwise, to codes."""
+    return {str(name): str(code) for name, code in _read("country_names.yml").items()}
+
+
+@functools.cache
+def sipri_names() -> dict[str, dict[str, Any]]:
+    """``sipri_names.yml``: SIPRI's names for actors, as they appear, to actor specs."""
+    return {str(name): spec for name, spec in _read("sipri_names.yml").items()}
 
 
 def is_country_code(code: str) -> bool:
@@ -151,7 +168,7 @@ def country_names() -> dict[str, str]:
             name = getattr(country, attr, None)
             if name:
                 table.setdefault(name.casefold(), country.alpha_3)
-    for name, code in _read("country_names.yml").items():
+    for name, code in spelt_names().items():
         table[str(name).casefold()] = code
     return table
 
@@ -164,9 +181,8 @@ def resolve_country(text: str) -> str | None:
     value = text.strip()
     if len(value) == 4 and value.upper() in country_regions():  # a former state, SUHH
         return value.upper()
-    former = {name.casefold(): code for code, name in _FORMER_NAMES.items()}
-    if value.casefold() in former:
-        return former[value.casefold()]
+    if value.casefold() in _FORMER_CODES:
+        return _FORMER_CODES[value.casefold()]
     if len(value) == 3 and value.isalpha():
         found = pycountry.countries.get(alpha_3=value.upper())
         if found is not None:

@@ -38,11 +38,7 @@ def fold(text: str) -> str:
 
 @functools.cache
 def _mapping() -> dict[str, dict[str, object]]:
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(reference.data_bytes("sipri_names.yml").decode("utf-8"), Loader=loader)
-    return {fold(name): spec for name, spec in data.items()}
+    return {fold(name): spec for name, spec in reference.sipri_names().items()}
 
 
 @functools.cache
@@ -98,18 +94,14 @@ def _actor_spec(name: str) -> tuple[str, str | None, str | None]:
 def _display_names() -> dict[str, str]:
     """Every name the importer knows, folded, to the way people write it."""
     import pycountry
-    import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    raw = yaml.load(reference.data_bytes("sipri_names.yml").decode("utf-8"), Loader=loader)
-    extra = yaml.load(reference.data_bytes("country_names.yml").decode("utf-8"), Loader=loader)
     out: dict[str, str] = {}
     for country in pycountry.countries:
         for attr in ("name", "common_name"):
             if getattr(country, attr, None):
                 out.setdefault(fold(getattr(country, attr)), getattr(country, attr))
-    for name in (*raw, *extra):
-        out.setdefault(fold(str(name)), str(name))
+    for name in (*reference.sipri_names(), *reference.spelt_names()):
+        out.setdefault(fold(name), name)
     return out
 
 
