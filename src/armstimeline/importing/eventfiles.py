@@ -149,13 +149,12 @@ class ExistingFiles:
         fields = quote.split(",")
         return (fields[1], fields[0]) if len(fields) > 1 else ("", "")
 
-    def changed_fields(self, event: Event, source_id: str) -> tuple[str, ...]:
-        """The fields SIPRI revised: those that differ, leaving aside which edition the
-        citation names and the row's fingerprint (an unchanged row now quoting a newer
-        edition is not a revision)."""
-        if _comparable(self.read(event.id) or "", source_id) == _comparable(
-            event_text(event), source_id
-        ):
+    def changed_fields(self, event: Event, text: str, source_id: str) -> tuple[str, ...]:
+        """The fields SIPRI revised between the event's file and ``text``, the event as it
+        would be written now: those that differ, leaving aside which edition the citation
+        names and the row's fingerprint (an unchanged row now quoting a newer edition is
+        not a revision)."""
+        if _comparable(self.read(event.id) or "", source_id) == _comparable(text, source_id):
             return ()  # the common case, told apart without parsing the file
         old = self._data(event.id)
         for cite in old.get("sources") or []:

@@ -222,7 +222,7 @@ def _compare(
         if old is None:
             added.append(event.id)
             continue
-        fields = existing.changed_fields(event, source_id)
+        fields = existing.changed_fields(event, text, source_id)
         if fields:
             changed.append((event.id, fields))
         else:
