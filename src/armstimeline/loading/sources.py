@@ -50,6 +50,7 @@ def parse_sources(folder: Path) -> tuple[dict[str, Source], dict[str, str], list
         if "published" in keys and not is_empty(keys["published"]):
             published = r.date(keys["published"], f"{field}.published")
         file = r.optional_string(keys.get("file"), f"{field}.file")
+        encoding = r.optional_string(keys.get("encoding"), f"{field}.encoding")
         if file is not None:
             target = folder / file
             if "/" in file or "\\" in file or file.startswith(".") or not target.is_file():
@@ -60,7 +61,7 @@ def parse_sources(folder: Path) -> tuple[dict[str, Source], dict[str, str], list
                 )
                 file = None
             else:
-                text = _read_text(r, keys, field, target)
+                text = _read_text(r, keys, field, target, encoding or "utf-8")
                 if text is None:
                     file = None
                 else:
@@ -85,19 +86,19 @@ def parse_sources(folder: Path) -> tuple[dict[str, Source], dict[str, str], list
             url=url,
             file=file,
             note=r.optional_string(keys.get("note"), f"{field}.note"),
-            encoding=r.optional_string(keys.get("encoding"), f"{field}.encoding"),
+            encoding=encoding,
         )
     return sources, texts, r.problems
 
 
-def _read_text(r: FieldReader, keys: dict[str, Any], field: str, target: Path) -> str | None:
-    """A local source's text in its declared ``encoding`` (UTF-8 by default): a register
-    downloaded as Latin-1 is kept byte for byte and read as what it is."""
-    encoding = r.optional_string(keys.get("encoding"), f"{field}.encoding") or "utf-8"
+def _read_text(
+    r: FieldReader, keys: dict[str, Any], field: str, target: Path, encoding: str
+) -> str | None:
+    """A local source's text in its declared ``encoding``: a register downloaded as
+    Latin-1 is kept byte for byte and read as what it is."""
     try:
         codecs.lookup(encoding)
     except LookupError:
-        message = f"{show_value(encoding)} is not an encoding Python knows; e.g. utf-8, latin-1"
         message = f"{show_value(encoding)} is not an encoding Python knows; e.g. utf-8, latin-1"
         r.problem(keys["encoding"], f"{field}.encoding", message)
         return None
