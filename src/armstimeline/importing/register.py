@@ -10,6 +10,7 @@ them slightly still reads; anything else is a problem naming the line.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -77,13 +78,15 @@ class RegisterRow:
 
 @attrs.frozen
 class Register:
-    """A register file: its rows, the edition's date and the encoding it was read in."""
+    """A register file: its rows, the edition's date, the encoding it was read in and the
+    SHA-256 of its bytes (which tell one file of an edition from another)."""
 
     path: Path
     encoding: str
     generated: date | None
     generated_text: str | None
     rows: tuple[RegisterRow, ...]
+    sha256: str
 
 
 def read_register(path: str | Path) -> tuple[Register | None, list[Problem]]:
@@ -117,9 +120,9 @@ def read_register(path: str | Path) -> tuple[Register | None, list[Problem]]:
         return None, problems
     if not rows:
         return None, [Problem(shown, header_at + 1, "", "has a header but no rows")]
-    return Register(
-        path, encoding, generated, stamp.group(0).strip() if stamp else None, tuple(rows)
-    ), []
+    stamp_text = stamp.group(0).strip() if stamp else None
+    digest = hashlib.sha256(data).hexdigest()
+    return Register(path, encoding, generated, stamp_text, tuple(rows), digest), []
 
 
 def _decode(data: bytes) -> tuple[str, str]:

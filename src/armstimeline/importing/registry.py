@@ -58,13 +58,12 @@ def register_source(register: Register, folder: Path) -> SourcePlan:
     """The registry entry for this register file (its id from the edition's date, with a
     hash of the bytes when another file of that edition is registered, e.g. one filtered
     otherwise); ``needed`` is False when exactly this file is registered already."""
-    data = register.path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
+    digest = register.sha256
     edition = register.generated.isoformat() if register.generated else None
     base = f"sipri-trade-register-{edition or digest[:8]}"
     known: dict[str, str | None] = {}
     if (folder / "sources.yml").is_file():
-        sources, _, _ = parse_sources(folder)
+        sources, _, _ = parse_sources(folder, read_texts=False)
         known = {sid: s.file for sid, s in sources.items()}
     for candidate in (base, f"{base}-{digest[:8]}"):
         file_name = f"{candidate}.csv"

@@ -27,7 +27,11 @@ _SOURCE_KEYS = {
 }
 
 
-def parse_sources(folder: Path) -> tuple[dict[str, Source], dict[str, str], list[Problem]]:
+def parse_sources(
+    folder: Path, read_texts: bool = True
+) -> tuple[dict[str, Source], dict[str, str], list[Problem]]:
+    """The registry, the texts of its local sources (unless ``read_texts`` is False: an
+    import only needs the entries, not a read of every text) and its problems."""
     registry = folder / "sources.yml"
     shown = relpath(registry)
     if not registry.exists():
@@ -60,7 +64,7 @@ def parse_sources(folder: Path) -> tuple[dict[str, Source], dict[str, str], list
                     f"{show_value(file)} is not a file in {relpath(folder)}",
                 )
                 file = None
-            else:
+            elif read_texts:
                 text = _read_text(r, keys, field, target, encoding or "utf-8")
                 if text is None:
                     file = None
