@@ -103,16 +103,15 @@ class Timeline:
                         f"the keywords are {', '.join(names)}."
                     )
             criteria = Filter(**kwargs)
-        known_systems = {s.casefold() for e in self.events for s in e.systems}
         lookup = reference.system_lookup()
-        strange = [
-            s
-            for s in criteria.systems
-            if s.casefold() not in lookup and s.casefold() not in known_systems
-        ]
+        # a name the catalog lacks may be a designation imported rows keep as written;
+        # only then are the events' own names gathered
+        uncatalogued = [s for s in criteria.systems if s.casefold() not in lookup]
+        used = {s for e in self.events for s in e.systems} if uncatalogued else set()
+        folded = {s.casefold() for s in used}
+        strange = [s for s in uncatalogued if s.casefold() not in folded]
         if strange:
-            names = sorted({n for s in reference.systems() for n in (s.name, *s.aliases)}
-                           | {s for e in self.events for s in e.systems})  # fmt: skip
+            names = sorted({n for s in reference.systems() for n in (s.name, *s.aliases)} | used)
             raise FilterError(
                 "Invalid filter: "
                 + "; ".join(
