@@ -3,6 +3,7 @@ event, dates in words. Other tables and the JSON are left as Datasette makes the
 
 from __future__ import annotations
 
+import functools
 import json
 import urllib.parse
 from typing import Any
@@ -26,13 +27,14 @@ CHIP_COLUMNS = {
     "regions": ("event_regions", "region"),
 }
 EVENT_TABLES = ("events", "timeline")
+_READ_COLUMNS = frozenset([*CHIP_COLUMNS, "title", "date"])
 
 
 def event_cell(row: Any, value: Any, column: str, table: str | None, database: str,
                datasette: Any) -> Any:  # fmt: skip
     """The reader's rendering of an events-table cell, or None for Datasette's own."""
-    if table not in EVENT_TABLES:
-        return None
+    if table not in EVENT_TABLES or column not in _READ_COLUMNS:
+        return None  # most of a row's cells: Datasette's own, without building links
     base = datasette.urls.table(database, "events")
     if column in CHIP_COLUMNS and isinstance(value, str) and value.startswith("["):
         try:
@@ -40,12 +42,7 @@ def event_cell(row: Any, value: Any, column: str, table: str | None, database: s
         except ValueError:
             return None
         child, child_column = CHIP_COLUMNS[column]
-        chips = []
-        for item in values:
-            href = through_url(base, child, child_column, item)
-            label = reference.country_name(item) if child == "actors" else item
-            chips.append(f'<a class="chip" href="{escape(href)}" title="{escape(item)}">'
-                         f"{escape(label)}</a>")  # fmt: skip
+        chips = [_chip(base, child, child_column, str(item)) for item in values]
         return Markup(" ".join(chips) or '<span class="none">—</span>')
     if column == "title" and isinstance(value, str):
         try:  # a sqlite3.Row: 'in' would look at its values, not its columns
@@ -74,6 +71,15 @@ def event_cell(row: Any, value: Any, column: str, table: str | None, database: s
         if words != value:
             return Markup(f'<span title="{escape(words)}">{escape(value)}</span>')
     return None
+
+
+@functools.lru_cache(maxsize=8192)
+def _chip(base: str, child: str, child_column: str, item: str) -> str:
+    """One value as a link that filters the events by it: the same few hundred values
+    recur on every page, so each is built once."""
+    href = through_url(base, child, child_column, item)
+    label = reference.country_name(item) if child == "actors" else item
+    return f'<a class="chip" href="{escape(href)}" title="{escape(item)}">{escape(label)}</a>'
 
 
 def plain_heading(request: Any) -> str:

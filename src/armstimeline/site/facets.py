@@ -18,6 +18,7 @@ from datasette.utils import escape_sqlite, path_with_added_args, path_with_remov
 
 from armstimeline.site.childfilter import CHILD_KEY
 from armstimeline.site.facetcount import children_together, columns_together
+from armstimeline.site.memo import remembered
 
 __all__ = [
     "ChildFacet",
@@ -200,17 +201,21 @@ class ChildFacet(Facet):
         if not fks or not values:
             return {}
         fk = fks[0]
-        label_column = await db.label_column_for_table(fk["other_table"])
-        if not label_column:
-            return {}
-        marks = ", ".join("?" * len(values))
-        rows = await db.execute(
-            f"select {escape_sqlite(fk['other_column'])}, {escape_sqlite(label_column)} "
-            f"from {escape_sqlite(fk['other_table'])} "
-            f"where {escape_sqlite(fk['other_column'])} in ({marks})",
-            values,
-        )
-        return {r[0]: f"{r[1]} ({r[0]})" if r[1] != r[0] else r[0] for r in rows.rows}
+
+        async def ask() -> dict[Any, str]:
+            label_column = await db.label_column_for_table(fk["other_table"])
+            if not label_column:
+                return {}
+            marks = ", ".join("?" * len(values))
+            rows = await db.execute(
+                f"select {escape_sqlite(fk['other_column'])}, {escape_sqlite(label_column)} "
+                f"from {escape_sqlite(fk['other_table'])} "
+                f"where {escape_sqlite(fk['other_column'])} in ({marks})",
+                values,
+            )
+            return {r[0]: f"{r[1]} ({r[0]})" if r[1] != r[0] else r[0] for r in rows.rows}
+
+        return await remembered(self.ds, self.database, ("labels", child, column, *values), ask)
 
 
 async def stored_counts(
@@ -223,15 +228,20 @@ async def stored_counts(
     if faceted != "events":
         return None
     db = ds.get_database(database)
-    if not await db.table_exists("facet_counts"):
-        return None
-    known = await db.execute("select 1 from facet_counts where facet = ? limit 1", [facet])
-    if not known.rows:
-        return None
-    return await db.execute(
-        "select value, count from facet_counts where facet = ? order by count desc, value limit ?",
-        [facet, size + 1],
-    )
+
+    async def ask() -> Any | None:
+        if not await db.table_exists("facet_counts"):
+            return None
+        known = await db.execute("select 1 from facet_counts where facet = ? limit 1", [facet])
+        if not known.rows:
+            return None
+        return await db.execute(
+            "select value, count from facet_counts where facet = ? "
+            "order by count desc, value limit ?",
+            [facet, size + 1],
+        )
+
+    return await remembered(ds, database, ("stored", facet, size), ask)
 
 
 class StoredFacet(Facet):
@@ -303,9 +313,15 @@ class StoredFacet(Facet):
     async def _result(self, source: str, column: str, rows: Any, size: int) -> dict[str, Any]:
         """One facet's results in the shape Datasette's column facet gives them."""
         values = [row["value"] for row in rows.rows[:size]]
+        table = self.table
         labels = (
-            await self.ds.expand_foreign_keys(self.database, self.table, column, values)
-            if self.table
+            await remembered(
+                self.ds,
+                self.database,
+                ("expanded", table, column, *values),
+                lambda: self.ds.expand_foreign_keys(self.database, table, column, values),
+            )
+            if table
             else {}
         )
         # the links path_with_added_args and absolute_url would make, with the request

@@ -154,6 +154,8 @@ def app_from_environment() -> Any:
 
     from datasette.app import Datasette
 
+    from armstimeline.site.timelimit import watch_databases
+
     config = json.loads(os.environ[_CONFIG_VARIABLE])
     inspect = (
         json.loads(Path(config["inspect"]).read_text("utf-8")) if config.get("inspect") else None
@@ -165,4 +167,5 @@ def app_from_environment() -> Any:
         settings=SETTINGS,
         secret=config["secret"],
     )
+    watch_databases(datasette)  # before app(): its first request opens connections
     return datasette.app()

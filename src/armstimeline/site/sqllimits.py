@@ -55,7 +55,6 @@ def _bounded_printf(limits: dict[int, int]) -> Any:
     return printf
 
 
-
 def bound_connection(conn: sqlite3.Connection) -> None:
     """Bound what a single SQL call can cost on this connection."""
     for category, value in _LIMITS.items():

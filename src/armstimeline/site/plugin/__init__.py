@@ -10,6 +10,9 @@ Only hook implementations live here; each hands over to the module that does the
 - ``timeline_page``: the visual timeline, ``/<database>/-/timeline``, taking the table's
   filters, linked from the table's actions menu;
 - ``sqllimits``: what one SQL call may cost, on every connection;
+- ``errorpage``: error pages without Datasette's costly traceback dump;
+- ``sqlthreads``: threads running SQL yield to the thread rendering pages;
+- ``timelimit``: the SQL time limit kept by a watchdog, not a handler taking the GIL;
 - ``links``: event ids in query results link to their pages;
 - ``examples``: canned queries open on an example;
 - ``popup``: map popups may only link to http(s) pages;
@@ -28,6 +31,7 @@ from datasette.facets import Facet
 from armstimeline.site.access import ACCESS_SCRIPT
 from armstimeline.site.cells import event_cell, plain_heading
 from armstimeline.site.childfilter import child_filters, legacy_through
+from armstimeline.site.errorpage import error_response, replace_default_handler
 from armstimeline.site.event_page import event_page_context
 from armstimeline.site.examples import with_examples
 from armstimeline.site.facets import ChildFacet, StoredFacet
@@ -36,9 +40,22 @@ from armstimeline.site.ics import can_render_ics, render_ics
 from armstimeline.site.links import event_link
 from armstimeline.site.popup import POPUP_GUARD
 from armstimeline.site.sqllimits import bound_connection
+from armstimeline.site.sqlthreads import lower_sql_thread
+from armstimeline.site.timelimit import watch_databases
 from armstimeline.site.timeline_page import TIMELINE_TABLES, table_query, timeline_page
 
 __all__: list[str] = []  # hook implementations only
+
+
+@hookimpl
+def startup(datasette: Any) -> None:
+    replace_default_handler()
+    watch_databases(datasette)
+
+
+@hookimpl
+def handle_exception(datasette: Any, request: Any, exception: Exception) -> Any:
+    return error_response(datasette, request, exception)
 
 
 @hookimpl
@@ -54,6 +71,7 @@ def register_output_renderer(datasette: Any) -> dict[str, Any]:
 @hookimpl
 def prepare_connection(conn: sqlite3.Connection) -> None:
     bound_connection(conn)
+    lower_sql_thread()  # called on the thread that will run this connection's SQL
 
 
 @hookimpl
