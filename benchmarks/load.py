@@ -1,6 +1,7 @@
 """Drive `armstimeline serve` with concurrent clients on loopback and report what it served.
 
     python benchmarks/load.py --clients 8 --seconds 20
+    python benchmarks/load.py --clients 32 --seconds 60 --heavy 1   # issue 20's target
 
 Builds the database (from --events, default the bundled events), starts the server on a
 free 127.0.0.1 port, and has each client request, in turn, the events table, a facet
@@ -207,6 +208,7 @@ def run(args: argparse.Namespace) -> dict:
 
     return {
         "clients": args.clients,
+        "workers": args.workers,
         "seconds": round(wall, 2),
         "requests": len(latencies),
         "errors": len(errors),
@@ -233,8 +235,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--heavy", type=int, default=0, help="clients that send the heaviest SQL in a loop"
     )
-    parser.add_argument("--workers", type=int, default=1,
-                        help="server processes (armstimeline serve --workers)")
+    parser.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 4),
+                        help="server processes (armstimeline serve --workers); default one "
+                             "per core, up to 4, as the README advises for many readers")
     parser.add_argument("--events", type=Path, default=None)
     parser.add_argument("--sources", type=Path, default=None)
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
