@@ -261,6 +261,22 @@ def timeline_page(db: Path) -> tuple[float, float, int]:
         proc.wait(timeout=10)
 
 
+def _current_schema(db: Path) -> bool:
+    """Whether a cached database has this code's schema (else its pages would fail)."""
+    import sqlite3
+
+    from armstimeline.database import SCHEMA_VERSION
+
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            row = conn.execute(
+                "select value from build_info where key = 'schema_version'"
+            ).fetchone()
+    except sqlite3.Error:
+        return False
+    return row is not None and str(row[0]) == str(SCHEMA_VERSION)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=1_000_000)
@@ -276,6 +292,9 @@ def main() -> int:
 
     args.cache.mkdir(parents=True, exist_ok=True)
     db = args.cache / f"site{args.n}.db"
+    if db.exists() and not _current_schema(db):
+        print(f"{db} was built with another schema; building it again", flush=True)
+        db.unlink()
     if not db.exists():
         print(f"building a database of {args.n} synthetic events in {db} ...", flush=True)
         start = time.perf_counter()
