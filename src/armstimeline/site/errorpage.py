@@ -42,6 +42,10 @@ def error_response(datasette: Any, request: Any, exception: BaseException) -> An
     """The ``handle_exception`` answer: Datasette's error page or JSON for ``exception``."""
 
     async def inner() -> Response:
+        if getattr(datasette, "pdb", False):  # `datasette --pdb`, as Datasette's handler does
+            import pdb
+
+            pdb.post_mortem(exception.__traceback__)
         title = None
         info: dict[str, Any] = {}
         if isinstance(exception, Base400):
