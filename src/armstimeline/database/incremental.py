@@ -28,24 +28,22 @@ from armstimeline.database.checks import check_database, record_counts
 from armstimeline.database.connect import read_only
 from armstimeline.database.facets import adjust_facet_counts
 from armstimeline.database.fingerprints import combine, file_stamps, stored_stamps
+from armstimeline.database.ordering import renumber, stored_keys, timeline_order
 from armstimeline.database.publish import replacing
 from armstimeline.database.report import BuildReport
 from armstimeline.database.rows import event_rows, file_rows, insert_rows
 from armstimeline.database.schema import EVENT_TABLES, SCHEMA_VERSION
-from armstimeline.dates import Precision
 from armstimeline.errors import BuildError, ValidationError, relpath
 from armstimeline.loading import Stamp, recorded_stamp
 from armstimeline.loading.checks import cross_file_problems
 from armstimeline.loading.event import ParsedEvent, parse_event
 from armstimeline.loading.sources import parse_sources
 from armstimeline.loading.systems import lookup_table, project_systems
-from armstimeline.model import Event, order_ids
+from armstimeline.model import Event
 
 __all__ = ["update"]
 
 MAX_CHANGED_SHARE = 0.25
-_PRECISION = {p.label: int(p) for p in Precision}  # the first word of a precision cell
-_JD_ORDINAL = 1721424.5  # julianday('0001-01-01') - date(1, 1, 1).toordinal()
 
 
 def _stored(db_path: Path) -> tuple[dict[str, str], dict[str, tuple[Stamp, str]]] | None:
@@ -206,18 +204,11 @@ def _replace_rows(
         conn.execute(f"delete from [{table}] where {column} in (select id from _stale)")
     conn.execute("delete from events where id in (select id from _stale)")
     # the new timeline order over kept and new events
-    # the same keys as PartialDate.sort_key: proleptic Gregorian ordinals, as Python counts
-    keys = {
-        eid: (e, _PRECISION[p.split(",")[0]], l_)
-        for eid, e, p, l_ in conn.execute(
-            f"select id, cast(julianday(earliest) - {_JD_ORDINAL} as integer), precision, "
-            f"cast(julianday(latest) - {_JD_ORDINAL} as integer) from events"
-        )
-    }
+    keys = stored_keys(conn)
     for event in new_events:
         keys[event.id] = event.date.sort_key
         edges.extend((r.type, event.id, r.target) for r in event.relations)
-    order = {eid: i for i, eid in enumerate(order_ids(keys, edges))}
+    order = timeline_order(keys, edges)
     insert_rows(conn, event_rows(new_events, order))
     new_ids = json.dumps([e.id for e in new_events])
     conn.execute(
@@ -226,12 +217,7 @@ def _replace_rows(
         "where id in (select value from json_each(?))",
         (new_ids,),
     )
-    moves = [
-        (order[eid], eid)
-        for eid, old in conn.execute("select id, sort_order from events")
-        if order[eid] != old
-    ]
-    conn.executemany("update events set sort_order = ? where id = ?", moves)
+    renumber(conn, order)
     conn.execute("create temp table _new (id text primary key)")
     conn.executemany("insert into _new values (?)", [(e.id,) for e in new_events])
     adjust_facet_counts(conn, "_new", 1)
