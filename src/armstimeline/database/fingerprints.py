@@ -14,6 +14,7 @@ from armstimeline.loading import EVENT_SUFFIXES, Stamp, file_stamp, project_syst
 
 __all__ = [
     "NOT_A_FILE",
+    "FileDigest",
     "combine",
     "file_stamps",
     "fingerprint",
@@ -85,11 +86,25 @@ def sources_fingerprint(sources_dir: Path, events_dir: Path | None = None) -> st
     return digest.hexdigest()
 
 
+class FileDigest:
+    """The build fingerprint fed one file at a time, in name order (a streamed build
+    forgets each file's stamp once its rows are written)."""
+
+    def __init__(self, sources_fp: str) -> None:
+        self._digest = hashlib.sha256(sources_fp.encode())
+
+    def add(self, name: str, stamp: Stamp) -> None:
+        self._digest.update(f"{name} {stamp[0]}\n".encode())
+
+    def hexdigest(self) -> str:
+        return self._digest.hexdigest()
+
+
 def combine(sources_fp: str, stamps: dict[str, Stamp]) -> str:
     """The build fingerprint: sources, schema, and every event file's name and content."""
-    digest = hashlib.sha256(sources_fp.encode())
+    digest = FileDigest(sources_fp)
     for name, stamp in sorted(stamps.items()):
-        digest.update(f"{name} {stamp[0]}\n".encode())
+        digest.add(name, stamp)
     return digest.hexdigest()
 
 

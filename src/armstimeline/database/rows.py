@@ -14,7 +14,7 @@ from armstimeline.datewords import facet_label, qualifier_words
 from armstimeline.loading import EVENT_SUFFIXES, Stamp
 from armstimeline.model import Event, Source
 
-__all__ = ["all_rows", "event_rows", "file_rows", "insert_rows"]
+__all__ = ["all_rows", "event_rows", "file_rows", "insert_rows", "vocabulary_rows"]
 
 @functools.lru_cache(maxsize=65536)
 def json_array(values: tuple[str, ...]) -> str:
@@ -27,22 +27,28 @@ def all_rows(
     events: list[Event],
     sources: dict[str, Source],
     systems: tuple[reference.System, ...] | None = None,
+    order_of: dict[str, int] | None = None,
 ) -> dict[str, list[tuple[Any, ...]]]:
     """Every table's rows, in a fixed order, as tuples in schema column order.
 
     ``systems`` is the project's catalog (the package's by default); designations of
-    imported rows that it lacks join it, with the register's description as category."""
-    tables = _vocabulary_rows(sources, systems or reference.systems())
-    rows = event_rows(events, {e.id: i for i, e in enumerate(events)})
+    imported rows that it lacks join it, with the register's description as category.
+    ``order_of`` is each event's place in the timeline (by default, its place in
+    ``events``)."""
+    tables = vocabulary_rows(sources, systems or reference.systems())
+    order_of = order_of if order_of is not None else {e.id: i for i, e in enumerate(events)}
+    rows = event_rows(events, order_of)
     known = {row[0] for row in tables["systems"]}
     tables["systems"] += [row for row in rows.pop("systems") if row[0] not in known]
     tables.update(rows)
     return tables
 
 
-def _vocabulary_rows(
+def vocabulary_rows(
     sources: dict[str, Source], systems: tuple[reference.System, ...]
 ) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of the tables that are not events: vocabularies, countries, the systems
+    catalog, the sources."""
     vocab = reference.vocabulary()
     regions = reference.country_regions()
     return {
