@@ -150,6 +150,21 @@ def peak_rss_mb(events: Path, seeds: Path) -> float:
     return int(out.stdout.strip()) / 1024
 
 
+def build_rss_mb(events: Path, seeds: Path, db: Path) -> tuple[float, float]:
+    """Peak RSS of a cold build: the building process (VmHWM) and its largest parse
+    worker (the children's ru_maxrss), in MB."""
+    code = (
+        f"import sys, resource; sys.path.insert(0, {str(HERE.parent / 'src')!r});"
+        "from armstimeline.database import build;"
+        f"build({str(events)!r}, {str(seeds)!r}, {str(db)!r}, incremental=False);"
+        "own = next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM'));"
+        "print(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    own, worker = out.stdout.split()
+    return int(own) / 1024, int(worker) / 1024
+
+
 def help_time(repeat: int) -> None:
     def run(args: list[str]) -> Callable[[], object]:
         env = dict(os.environ, PYTHONPATH=str(HERE.parent / "src"))
@@ -218,6 +233,9 @@ def main() -> int:
     compare("2a. cold build vs C parse + raw sqlite3", anchor_build, ours_build, 1.3, args.repeat)
     assert count(ours_db, "events") == count(raw_path, "events") == args.n
     assert count(ours_db, "actors") == count(raw_path, "actors")
+    own, worker = build_rss_mb(events, seeds, work / "rss.db")
+    print(f"      peak RSS of a cold build of {args.n} events: {own:.0f} MB "
+          f"(largest parse worker {worker:.0f} MB; target 1 GB at 1M)")  # fmt: skip
 
     def ours_db_phase() -> None:
         path = work / "phase.db"

@@ -113,7 +113,7 @@ def test_two_builds_of_one_database_take_turns(tmp_path, monkeypatch):
     order: list[str] = []
     from armstimeline.database import builder
 
-    real = builder.load_events
+    real = builder.stream
 
     def traced(*args, **kwargs):
         order.append("start")
@@ -123,7 +123,7 @@ def test_two_builds_of_one_database_take_turns(tmp_path, monkeypatch):
             time.sleep(0.2)  # give the other thread every chance to overlap
             order.append("end")
 
-    monkeypatch.setattr(builder, "load_events", traced)
+    monkeypatch.setattr(builder, "stream", traced)
     threads = [
         threading.Thread(target=build, args=(events, seeds, db), kwargs={"incremental": False})
         for _ in range(2)

@@ -8,19 +8,16 @@ same rows in the same order.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
 from armstimeline import atomic
-from armstimeline.database.cold import write_database
-from armstimeline.database.fingerprints import combine, sources_fingerprint
+from armstimeline.database.fingerprints import sources_fingerprint
 from armstimeline.database.incremental import update
 from armstimeline.database.publish import replacing
 from armstimeline.database.report import BuildReport
-from armstimeline.database.schema import SCHEMA_VERSION
+from armstimeline.database.streamed import stream
 from armstimeline.errors import BuildError
-from armstimeline.loading import Stamp, load_events, project_systems, recorded_stamp
 
 __all__ = ["build"]
 
@@ -56,22 +53,6 @@ def _locked_build(
         report = update(events_dir, sources_dir, db_path, sources_fp)
         if report is not None:
             return report
-    hashes: dict[str, Stamp] = {}  # filled while the files are read: no second pass
-    read_at = time.time_ns()
-    events, sources = load_events(events_dir, sources_dir, progress, hashes)
-    hashes = {name: recorded_stamp(stamp, read_at) for name, stamp in hashes.items()}
-    stamp = combine(sources_fp, hashes)
-    info = {
-        "fingerprint": stamp,
-        "sources_fingerprint": sources_fp,
-        "schema_version": SCHEMA_VERSION,
-    }
     with replacing(db_path, "Could not build") as tmp:
-        catalog = project_systems(events_dir)[0]  # its problems failed load_events already
-        tables = write_database(tmp, events, sources, info, hashes, catalog)
-    return BuildReport(
-        path=db_path,
-        events=len(events),
-        tables={k: len(v) for k, v in tables.items()},
-        fingerprint=stamp,
-    )
+        stamp, events, tables = stream(tmp, events_dir, sources_dir, sources_fp, progress)
+    return BuildReport(path=db_path, events=events, tables=tables, fingerprint=stamp)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import gc
+import itertools
 import os
 import sys
 from collections.abc import Iterator
@@ -75,11 +77,20 @@ def parse_many(
     import multiprocessing
 
     chunks = [paths[i : i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
-    jobs = [(chunk, shown_dir, hashes is not None, systems) for chunk in chunks]
+    jobs = iter([(chunk, shown_dir, hashes is not None, systems) for chunk in chunks])
     with multiprocessing.get_context("fork").Pool(
         workers, initializer=_die_with_parent, initargs=(os.getpid(),)
     ) as pool:
-        for chunk, results in zip(chunks, pool.imap(_parse_chunk, jobs), strict=True):
+        # a few chunks ahead per worker, not the whole folder: a consumer slower than the
+        # workers (a streamed build writing rows) would otherwise hold every parsed event
+        pending = collections.deque(
+            pool.apply_async(_parse_chunk, (job,)) for job in itertools.islice(jobs, 2 * workers)
+        )
+        for chunk in chunks:
+            results = pending.popleft().get()
+            job = next(jobs, None)
+            if job is not None:
+                pending.append(pool.apply_async(_parse_chunk, (job,)))
             for path, (item, found, digest) in zip(chunk, results, strict=True):
                 if hashes is not None and digest is not None:
                     hashes[path.name] = digest

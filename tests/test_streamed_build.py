@@ -1,0 +1,126 @@
+"""The streamed cold build (issue 19, bounded memory): the same database as a build from
+events held in memory, batch by batch, with every problem still reported at once."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from armstimeline.database import SCHEMA_VERSION, build
+from armstimeline.database import streamed as streamed_module
+from armstimeline.database.cold import write_database
+from armstimeline.database.fingerprints import combine, sources_fingerprint
+from armstimeline.errors import ValidationError
+from armstimeline.importing import import_sipri
+from armstimeline.loading import load_events, project_systems, recorded_stamp
+
+from .conftest import EVENTS, ROOT, SEEDS
+from .sipri_fixture import ROWS_1, register
+
+
+def dump(db: Path) -> list[str]:
+    """``sqlite3 .dump``, by Python's own ``iterdump`` when the shell is missing."""
+    if shutil.which("sqlite3"):
+        out = subprocess.run(["sqlite3", str(db), ".dump"], capture_output=True, text=True,
+                             check=True).stdout  # fmt: skip
+        return out.splitlines()
+    with sqlite3.connect(db) as conn:
+        return list(conn.iterdump())
+
+
+def in_memory_build(events_dir: Path, sources_dir: Path, db: Path) -> dict[str, int]:
+    """The build as it was before streaming: every event loaded, then written."""
+    hashes: dict = {}
+    read_at = time.time_ns()
+    events, sources = load_events(events_dir, sources_dir, None, hashes)
+    stamps = {name: recorded_stamp(stamp, read_at) for name, stamp in hashes.items()}
+    fp = sources_fingerprint(sources_dir, events_dir)
+    info = {"fingerprint": combine(fp, stamps), "sources_fingerprint": fp,
+            "schema_version": SCHEMA_VERSION}  # fmt: skip
+    tables = write_database(db, events, sources, info, stamps, project_systems(events_dir)[0])
+    return {name: len(rows) for name, rows in tables.items()}
+
+
+def generated(tmp_path: Path, n: int) -> tuple[Path, Path]:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from generate import generate
+
+    return generate(n, tmp_path / "data")
+
+
+def project_with_register(tmp_path: Path) -> tuple[Path, Path]:
+    """Curated events, an imported register (orders and deliveries linked part_of,
+    designations the catalog lacks) and a project systems catalog."""
+    shutil.copytree(EVENTS, tmp_path / "events")
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    (tmp_path / "systems.yml").write_text(
+        "- name: Zircon\n  category: anti-ship missile\n  aliases: [3M22 Zircon]\n",
+        encoding="utf-8",
+    )
+    file = tmp_path / "register.csv"
+    file.write_bytes(register(ROWS_1).encode("latin-1"))
+    import_sipri(file, tmp_path / "events")
+    return tmp_path / "events", tmp_path / "seeds"
+
+
+@pytest.mark.parametrize("folder", ["bundled", "register", "generated"])
+def test_streamed_build_dumps_the_same_as_an_in_memory_build(tmp_path, folder, monkeypatch):
+    if folder == "bundled":
+        events, seeds = EVENTS, SEEDS
+    elif folder == "register":
+        events, seeds = project_with_register(tmp_path)
+    else:
+        events, seeds = generated(tmp_path, 700)
+    monkeypatch.setattr(streamed_module, "BATCH", 37)  # many batches, one left over
+    report = build(events, seeds, tmp_path / "streamed.db", incremental=False)
+    tables = in_memory_build(events, seeds, tmp_path / "memory.db")
+    assert report.tables == tables
+    assert report.events == tables["events"]
+    assert dump(tmp_path / "streamed.db") == dump(tmp_path / "memory.db")
+
+
+def test_streamed_build_holds_at_most_a_batch_of_events(tmp_path, monkeypatch):
+    """Rows are made a batch at a time: no call sees more than BATCH events."""
+    events, seeds = generated(tmp_path, 300)
+    seen = []
+    original = streamed_module.event_rows
+
+    def counting(batch, order):
+        seen.append(len(batch))
+        return original(batch, order)
+
+    monkeypatch.setattr(streamed_module, "BATCH", 50)
+    monkeypatch.setattr(streamed_module, "event_rows", counting)
+    report = build(events, seeds, tmp_path / "a.db", incremental=False)
+    assert report.events == 300 and sum(seen) == 300 and max(seen) == 50
+
+
+def test_streamed_build_reports_every_problem_and_publishes_nothing(tmp_path, monkeypatch):
+    """Problems found early (a field) and late (a link to a file read later, a duplicate
+    id) come together, and the old database stays as it was."""
+    events, seeds = generated(tmp_path, 120)
+    db = tmp_path / "a.db"
+    build(events, seeds, db, incremental=False)
+    before = db.read_bytes()
+    files = sorted(events.glob("*.yml"))
+    first, last = files[0], files[-1]
+    first.write_text(first.read_text("utf-8").replace("kind: ", "kind: nonsense-", 1), "utf-8")
+    text = last.read_text("utf-8")
+    last.write_text(text + "relations:\n- {type: caused, target: no-such-event}\n"
+                    if "relations:" not in text else
+                    text.replace("relations:\n", "relations:\n- {type: caused, target: "
+                                 "no-such-event}\n", 1), "utf-8")  # fmt: skip
+    monkeypatch.setattr(streamed_module, "BATCH", 10)
+    with pytest.raises(ValidationError) as info:
+        build(events, seeds, db, incremental=False)
+    fields = {(Path(p.path).name, p.field) for p in info.value.problems}
+    assert (first.name, "kind") in fields
+    assert (last.name, "relations") in fields
+    assert db.read_bytes() == before
+    assert not list(tmp_path.glob("a.db.*")), "no temporary file is left"
