@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,7 +74,7 @@ def events_options(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
-def progress_bar(paths: list[Path]) -> Iterator[Path]:
+def progress_bar(paths: Sequence[Path]) -> Iterator[Path]:
     """A progress bar on a terminal for large folders; silent when piped."""
     if len(paths) < 500 or not sys.stderr.isatty():
         yield from paths

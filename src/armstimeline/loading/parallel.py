@@ -5,10 +5,9 @@ from __future__ import annotations
 import collections
 import contextlib
 import gc
-import itertools
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +58,7 @@ def _die_with_parent(parent: int) -> None:
 
 
 def parse_many(
-    paths: list[Path],
+    paths: Sequence[Path],
     shown_dir: str,
     hashes: dict[str, Any] | None,
     systems: dict[str, str] | None = None,
@@ -76,23 +75,28 @@ def parse_many(
         return
     import multiprocessing
 
-    chunks = [paths[i : i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
-    jobs = iter([(chunk, shown_dir, hashes is not None, systems) for chunk in chunks])
+    starts = range(0, len(paths), _CHUNK)
     with multiprocessing.get_context("fork").Pool(
         workers, initializer=_die_with_parent, initargs=(os.getpid(),)
     ) as pool:
+
+        def submit(start: int) -> tuple[int, Any]:
+            job = (paths[start : start + _CHUNK], shown_dir, hashes is not None, systems)
+            return start, pool.apply_async(_parse_chunk, (job,))
+
         # a few chunks ahead per worker, not the whole folder: a consumer slower than the
         # workers (a streamed build writing rows) would otherwise hold every parsed event
-        pending = collections.deque(
-            pool.apply_async(_parse_chunk, (job,)) for job in itertools.islice(jobs, 2 * workers)
-        )
-        for chunk in chunks:
-            results = pending.popleft().get()
-            job = next(jobs, None)
-            if job is not None:
-                pending.append(pool.apply_async(_parse_chunk, (job,)))
+        ahead = 2 * workers
+        pending = collections.deque(submit(start) for start in starts[:ahead])
+        later = iter(starts[ahead:])
+        while pending:
+            start, result = pending.popleft()
+            results = result.get()
+            following = next(later, None)
+            if following is not None:
+                pending.append(submit(following))
+            chunk = paths[start : start + _CHUNK]
             for path, (item, found, digest) in zip(chunk, results, strict=True):
                 if hashes is not None and digest is not None:
                     hashes[path.name] = digest
                 yield item, found
-

@@ -9,7 +9,7 @@ from typing import Any
 from armstimeline.errors import Problem, ValidationError, relpath, show_value
 from armstimeline.loading.fields import FieldReader
 from armstimeline.loading.quotes import SourceText
-from armstimeline.loading.yamlsafe import compose, is_empty
+from armstimeline.loading.yamlsafe import MAX_LIST_BYTES, compose, is_empty
 from armstimeline.model import Source
 
 __all__ = ["parse_sources", "source_registry"]
@@ -36,7 +36,7 @@ def parse_sources(
     shown = relpath(registry)
     if not registry.exists():
         return {}, {}, [Problem(shown, None, "", "is missing; every source must be registered")]
-    node, problems = compose(registry, shown)
+    node, problems = compose(registry, shown, limit=(MAX_LIST_BYTES, "a source registry"))
     if node is None:
         return {}, {}, problems
     r = FieldReader(shown)

@@ -8,7 +8,7 @@ from pathlib import Path
 from armstimeline import reference
 from armstimeline.errors import Problem, relpath, show_value
 from armstimeline.loading.fields import FieldReader
-from armstimeline.loading.yamlsafe import compose, is_empty
+from armstimeline.loading.yamlsafe import MAX_LIST_BYTES, compose, is_empty
 from armstimeline.reference import System
 
 __all__ = ["lookup_table", "project_systems", "project_systems_file"]
@@ -32,7 +32,7 @@ def project_systems(events_dir: str | Path) -> tuple[tuple[System, ...], list[Pr
     if not path.is_file():
         return base, []
     shown = relpath(path)
-    node, problems = compose(path, shown)
+    node, problems = compose(path, shown, limit=(MAX_LIST_BYTES, "a systems catalog"))
     if node is None:
         return base, problems
     r = FieldReader(shown)

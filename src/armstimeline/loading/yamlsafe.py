@@ -25,6 +25,7 @@ from armstimeline.loading.stamps import file_stamp
 __all__ = [
     "MAX_FILE_BYTES",
     "MAX_INDENT",
+    "MAX_LIST_BYTES",
     "MAX_NESTING",
     "Composer",
     "compose",
@@ -57,6 +58,9 @@ class Composer(_BASE):  # type: ignore[valid-type,misc]
 
 
 MAX_FILE_BYTES = 256 * 1024
+# a source registry or systems catalog lists many entries (10,000 sources are 1.2 MB);
+# anchors are refused and nesting bounded, so size is what bounds composing it
+MAX_LIST_BYTES = 16 * 1024 * 1024
 MAX_NESTING = 64
 MAX_INDENT = 256
 _LINE_KEY = re.compile(r"\s*(?:-\s+)?([A-Za-z_][\w-]*)\s*:")
@@ -64,9 +68,15 @@ _EMPTY = ("", "~", "null", "Null", "NULL")
 
 
 def compose(
-    path: Path, shown: str, hashes: dict[str, Any] | None = None
+    path: Path,
+    shown: str,
+    hashes: dict[str, Any] | None = None,
+    limit: tuple[int, str] = (MAX_FILE_BYTES, "an event file"),
 ) -> tuple[yaml.Node | None, list[Problem]]:
-    """Read bytes safely and compose one YAML document; never raise on bad input."""
+    """Read bytes safely and compose one YAML document; never raise on bad input.
+
+    ``limit`` is the largest size this kind of file may have, and what to call it."""
+    max_bytes, kind = limit
 
     data = b""
 
@@ -87,12 +97,10 @@ def compose(
         return None, fail("is a symbolic link; event files must be regular files in the folder")
     if not stat.S_ISREG(info.st_mode):
         return None, fail("is not a regular file; remove it or replace it with a YAML file")
-    if info.st_size > MAX_FILE_BYTES:
-        return None, fail(
-            f"is {info.st_size} bytes; an event file may be at most {MAX_FILE_BYTES} bytes"
-        )
+    if info.st_size > max_bytes:
+        return None, fail(f"is {info.st_size} bytes; {kind} may be at most {max_bytes} bytes")
     with open(path, "rb") as handle:
-        data = handle.read(MAX_FILE_BYTES + 1)
+        data = handle.read(max_bytes + 1)
     if hashes is not None:
         hashes[path.name] = file_stamp(data, info)
     if data.startswith(b"\xef\xbb\xbf"):
