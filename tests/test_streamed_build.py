@@ -124,3 +124,34 @@ def test_streamed_build_reports_every_problem_and_publishes_nothing(tmp_path, mo
     assert (last.name, "relations") in fields
     assert db.read_bytes() == before
     assert not list(tmp_path.glob("a.db.*")), "no temporary file is left"
+
+
+def test_folder_files_are_the_sorted_paths_made_when_asked(tmp_path):
+    from armstimeline.loading import event_paths
+
+    for name in ["b.yml", "a.yaml", "c.yml", "notes.txt", "a-b.yml"]:
+        (tmp_path / name).write_text("x", "utf-8")
+    files = event_paths(tmp_path)
+    expected = [tmp_path / n for n in ["a-b.yml", "a.yaml", "b.yml", "c.yml"]]
+    assert len(files) == 4 and list(files) == expected
+    assert files[1] == expected[1] and files[-1] == expected[-1]
+    assert files[1:3] == expected[1:3] and files[10:] == []
+
+
+def test_a_source_registry_may_list_thousands_of_sources(tmp_path):
+    """10,000 sources (1.2 MB) load; past 16 MiB the sentence names the registry."""
+    from armstimeline.loading.sources import parse_sources
+    from armstimeline.loading.yamlsafe import MAX_FILE_BYTES, MAX_LIST_BYTES
+
+    entry = ("- id: source-{0:06d}\n  title: A source numbered {0}\n  publisher: Nobody\n"
+             "  url: https://example.org/{0}\n")
+    text = "".join(entry.format(i) for i in range(10_000))
+    assert len(text) > MAX_FILE_BYTES
+    (tmp_path / "sources.yml").write_text(text, "utf-8")
+    sources, _, problems = parse_sources(tmp_path)
+    assert len(sources) == 10_000 and problems == []
+    with (tmp_path / "sources.yml").open("a", encoding="utf-8") as handle:
+        handle.write("# " + "x" * MAX_LIST_BYTES + "\n")
+    _, _, problems = parse_sources(tmp_path)
+    assert [p.field for p in problems] == ["file"]
+    assert "a source registry may be at most" in problems[0].message
