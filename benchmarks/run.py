@@ -190,9 +190,9 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument("--level1", type=float, default=0.0,
                         help="share of generated dates in EDTF level-1 forms (0 to 1)")
-    parser.add_argument("--only", choices=["load", "register"], default=None,
-                        help="measure only this figure (load: 1, with its peak memory; "
-                        "register: 4 and 7)")
+    parser.add_argument("--only", choices=["load", "build", "register"], default=None,
+                        help="measure only these figures (load: 1, with its peak memory; "
+                        "build: 1 to 3, with a cold build's peak memory; register: 4 and 7)")
     args = parser.parse_args()
     if args.only == "register":
         register_bench.measure(Path(tempfile.mkdtemp(prefix="armstimeline-bench-")), args.repeat,
@@ -269,6 +269,8 @@ def main() -> int:
             p.write_bytes(data)
     assert count(inc, "events") == args.n
     record("3b. incremental build, 1% of files changed", one_percent, cold, 0.2)
+    if args.only == "build":
+        return report(args)
 
     # 5. exports
     timeline = Timeline(loaded["events"], loaded["sources"])  # type: ignore[arg-type]
