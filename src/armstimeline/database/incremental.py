@@ -72,20 +72,18 @@ def update(
         return None
     known = {name: stamp for name, (stamp, _) in stored_files.items()}
     read_at = time.time_ns()
-    hashes = {
-        name: recorded_stamp(stamp, read_at)
-        for name, stamp in file_stamps(events_dir, known).items()
-    }
+    current = file_stamps(events_dir, known)
+    # every file as recorded (file_stamps hands back the recorded stamp itself when size
+    # and time match): nothing to read, compare or write
+    if len(current) == len(known) and all(current.get(n) is s for n, s in known.items()):
+        return _unchanged(db_path, info["fingerprint"])
+    hashes = {name: recorded_stamp(stamp, read_at) for name, stamp in current.items()}
     files = {name: (stamp[0], event_id) for name, (stamp, event_id) in stored_files.items()}
-    stamp = combine(sources_fp, hashes)
     changed = sorted(n for n, h in hashes.items() if files.get(n, (None,))[0] != h[0])
     removed = sorted(n for n in files if n not in hashes)
-    if not changed and not removed:
-        with read_only(db_path) as conn:
-            total = conn.execute("select count(*) from events").fetchone()[0]
-        return BuildReport(
-            path=db_path, events=total, tables={"events": total}, fingerprint=stamp
-        )
+    if not changed and not removed:  # same sources, same files: the recorded fingerprint
+        return _unchanged(db_path, info["fingerprint"])
+    stamp = combine(sources_fp, hashes)
     if len(changed) + len(removed) > MAX_CHANGED_SHARE * max(len(hashes), 1):
         return None
     # same content, new modification time: record the new stamp so it is not re-read
@@ -93,6 +91,15 @@ def update(
         n for n, h in hashes.items() if n in known and h[0] == known[n][0] and h != known[n]
     )
     return _apply(events_dir, sources_dir, db_path, hashes, files, changed, removed, touched, stamp)
+
+
+def _unchanged(db_path: Path, fingerprint: str) -> BuildReport:
+    """The report of a build that had nothing to do."""
+    with read_only(db_path) as conn:
+        total = conn.execute("select count(*) from events").fetchone()[0]
+    return BuildReport(
+        path=db_path, events=total, tables={"events": total}, fingerprint=fingerprint
+    )
 
 
 def _apply(
@@ -131,17 +138,19 @@ def _apply(
             kept = {
                 row[0] for row in conn.execute("select id from events") if row[0] not in stale_ids
             }
-            known_relations: dict[str, set[tuple[str, str]]] = {eid: set() for eid in kept}
+            # most events link nowhere: they share one empty set
+            known_relations: dict[str, set[tuple[str, str]]] = {}
             edges = []
             for source, target_id, rtype in conn.execute(
                 "select from_event, to_event, type from relations"
             ):
                 if source in kept:
-                    known_relations[source].add((rtype, target_id))
+                    known_relations.setdefault(source, set()).add((rtype, target_id))
                     edges.append((rtype, source, target_id))
+            none: frozenset[tuple[str, str]] = frozenset()
             others = {
-                eid: (path_of.get(eid, eid), frozenset(rels))
-                for eid, rels in known_relations.items()
+                eid: (path_of.get(eid, eid), frozenset(known_relations.get(eid, none)))
+                for eid in kept
             }
             imported = frozenset(
                 row[0] for row in conn.execute("select id from events where origin = 'register'")

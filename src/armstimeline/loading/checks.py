@@ -88,6 +88,8 @@ class Links:
                 if types[rtype].get("symmetric") and not reverse:
                     yield Problem(path, line, "relations", _both_ways(rtype, event_id, target_path))
         for known_id, (path, known) in others.items():
+            if not known:
+                continue
             for rtype, target in sorted(known):
                 found = by_id.get(target)
                 if found is not None:
