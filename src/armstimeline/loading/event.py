@@ -63,11 +63,6 @@ class ParsedEvent:
         self.relations = relations
 
 
-# A file modified this close to when it was read may change again within the same
-# timestamp tick, keeping its size and mtime. Like git's "racily clean" index entries, such
-# a file is recorded without its mtime (see ``recorded_stamp``), so the next build hashes it
-
-
 def parse_event(
     path: Path,
     shown: str | None = None,
