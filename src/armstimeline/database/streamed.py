@@ -104,6 +104,8 @@ def stream(
                 batch.append((file, item))
                 if len(batch) >= BATCH:
                     flush()
+            else:
+                hashes.pop(file.name, None)  # nor keeps the stamps of files it won't write
         problems.extend(links.problems())
         if problems:
             raise ValidationError(problems)
