@@ -1,8 +1,10 @@
 """The SQLite database: built from the loaded events, cold or incrementally, and read back.
 
 ``builder.build`` is the entry: it takes the database's lock, tries an ``incremental``
-update, else writes a ``cold`` build; both publish through ``publish`` after ``checks``.
-``schema`` and ``rows`` say what is written, ``facets`` the counts stored for the site,
+update, else ``streamed`` writes a cold build batch by batch (``cold`` holds what every
+cold build shares, and the build from events in memory); both publish through
+``publish`` after ``checks``. ``schema`` and ``rows`` say what is written, ``ordering``
+how the timeline is numbered, ``facets`` the counts stored for the site,
 ``fingerprints`` what a database was built from, ``readback`` how events come out again.
 """
 
