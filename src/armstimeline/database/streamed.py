@@ -1,13 +1,12 @@
 """A cold build that streams the folder into the database, in bounded memory.
 
-Holding a folder as objects cost 5.6 GB at a million events. Here each batch of parsed
-events becomes rows and is written at once; what is kept is only what needs every file:
-each event's id, file and relations for the link checks (``Links``), the relations that
-order ties in the timeline, the designations imported rows add to the systems catalog,
-and the running fingerprint. The timeline is numbered at the end from the rows
-(``ordering``). Per-event checks (fields, citations, quotes) are made as each file is
-read; every problem is still collected, and any problem fails the build with nothing
-published (the caller's ``replacing`` discards the file).
+Holding a folder as objects cost 5.6 GB at a million events. Here the folder is read
+file by file (``loading.FolderReader``, as ``validate`` reads it) and each batch of events
+becomes rows at once; what is kept is only what needs every file: what the link checks
+keep, the relations that order ties in the timeline, the designations imported rows add
+to the systems catalog, and the running fingerprint. The timeline is numbered at the end
+from the rows (``ordering``). Every problem is still collected, and any problem fails the
+build with nothing published (the caller's ``replacing`` discards the file).
 """
 
 from __future__ import annotations
@@ -26,13 +25,9 @@ from armstimeline.database.ordering import (
 )
 from armstimeline.database.rows import event_rows, insert_rows, vocabulary_rows
 from armstimeline.database.schema import SCHEMA_VERSION
-from armstimeline.errors import ValidationError, relpath
-from armstimeline.loading import Progress, event_paths, recorded_stamp
-from armstimeline.loading.checks import Links, citation_problems, relations_of
+from armstimeline.errors import ValidationError
+from armstimeline.loading import FolderReader, Progress, recorded_stamp
 from armstimeline.loading.event import ParsedEvent
-from armstimeline.loading.parallel import parse_many
-from armstimeline.loading.sources import parse_sources
-from armstimeline.loading.systems import lookup_table, project_systems
 
 __all__ = ["BATCH", "stream"]
 
@@ -49,22 +44,17 @@ def stream(
     """Fill the new file ``path`` from the folder; return (fingerprint, events, rows per
     table). Raises ValidationError with every problem when the folder has any."""
     read_at = time.time_ns()
-    sources, texts, problems = parse_sources(sources_dir)
-    catalog, catalog_problems = project_systems(events_dir)
-    problems.extend(catalog_problems)
-    paths = event_paths(events_dir)
-    shown_dir = relpath(events_dir)
-    broken: set[str] = set()  # unreadable files: their links are not reported again
-    links = Links(broken=broken)
+    hashes: dict[str, Any] = {}
+    reader = FolderReader(events_dir, sources_dir, progress, hashes)
+    problems = reader.problems
     edges: list[tuple[str, str, str]] = []
     digest = FileDigest(sources_fp)
-    hashes: dict[str, Any] = {}
     designations: dict[str, tuple[Any, ...]] = {}
     batch: list[tuple[Path, ParsedEvent]] = []
     events = 0
 
     with private_database(path) as conn:
-        vocabulary = vocabulary_rows(sources, catalog)
+        vocabulary = vocabulary_rows(reader.sources, reader.catalog)
         catalog_names = {row[0] for row in vocabulary["systems"]}
         insert_rows(conn, vocabulary)
 
@@ -83,22 +73,12 @@ def stream(
             insert_rows(conn, rows)
             batch.clear()
 
-        results = parse_many(paths, shown_dir, hashes, lookup_table(catalog))
-        for file in progress(paths) if progress else paths:
-            item, found = next(results)
-            problems.extend(found)
-            if item is None:
-                broken.add(file.stem)
-                hashes.pop(file.name, None)
-                continue
+        for file, item in reader:
             event = item.event
-            relations = relations_of(item)
-            problems.extend(links.add(event.id, item.path, item.id_line, relations,
-                                      event.imported))  # fmt: skip
-            problems.extend(citation_problems(item, sources, texts))
             edges.extend(
-                [(t, event.id, target) for t, target, _ in relations if t in ORDERING_RELATIONS]
-            )
+                [(r.type, event.id, r.target) for r, _ in item.relations
+                 if r.type in ORDERING_RELATIONS]
+            )  # fmt: skip
             events += 1
             if not problems:  # a failed build writes no more rows than it must
                 batch.append((file, item))
@@ -106,11 +86,9 @@ def stream(
                     flush()
             else:
                 hashes.pop(file.name, None)  # nor keeps the stamps of files it won't write
-        problems.extend(links.problems())
-        if problems:
+        if reader.finish():
             raise ValidationError(problems)
         flush()
-        del links
         insert_rows(conn, {"systems": list(designations.values())})
         renumber(conn, timeline_order(stored_keys(conn), edges))
         fingerprint = digest.hexdigest()

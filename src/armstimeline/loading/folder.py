@@ -3,76 +3,22 @@
 from __future__ import annotations
 
 import gc
-import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
 from armstimeline.errors import Problem, ValidationError, relpath
-from armstimeline.loading.checks import cross_file_problems
-from armstimeline.loading.event import ParsedEvent
-from armstimeline.loading.parallel import parse_many
-from armstimeline.loading.sources import parse_sources
-from armstimeline.loading.systems import lookup_table, project_systems
+from armstimeline.loading.files import EVENT_SUFFIXES, Progress
+from armstimeline.loading.reader import FolderReader
 from armstimeline.model import Event, Source, order_events
 
 __all__ = [
-    "EVENT_SUFFIXES",
-    "FolderFiles",
-    "Progress",
-    "event_paths",
     "load_events",
     "read_folder",
     "title_warnings",
     "validate",
 ]
-
-EVENT_SUFFIXES = (".yml", ".yaml")
-Progress = Callable[[Sequence[Path]], Iterable[Path]]
-
-
-class FolderFiles(Sequence[Path]):
-    """A folder's event files by name, each ``Path`` made when it is asked for: a million
-    ``Path`` objects held at once cost about 400 MB, their names a sixth of that."""
-
-    __slots__ = ("_folder", "_names")
-
-    def __init__(self, folder: Path, names: list[str]) -> None:
-        self._folder = folder
-        self._names = names
-
-    def __len__(self) -> int:
-        return len(self._names)
-
-    @overload
-    def __getitem__(self, index: int) -> Path: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Path]: ...
-
-    def __getitem__(self, index: int | slice) -> Path | list[Path]:
-        if isinstance(index, slice):
-            return [self._folder / name for name in self._names[index]]
-        return self._folder / self._names[index]
-
-    def __iter__(self) -> Iterator[Path]:
-        folder = self._folder
-        return (folder / name for name in self._names)
-
-
-def event_paths(folder: str | Path) -> FolderFiles:
-    """Event files in a folder, sorted by name so every run sees the same order."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise ValidationError(
-            [Problem(relpath(folder), None, "", "is not a folder; pass --events DIR")]
-        )
-    names = sorted(
-        entry.name for entry in os.scandir(folder) if entry.name.endswith(EVENT_SUFFIXES)
-    )
-    return FolderFiles(folder, names)
-
 
 
 def read_folder(
@@ -81,42 +27,32 @@ def read_folder(
     progress: Progress | None = None,
     hashes: dict[str, Any] | None = None,
 ) -> tuple[list[Event], dict[str, Source], list[Problem]]:
-    problems: list[Problem] = []
-    sources, texts, source_problems = parse_sources(Path(sources_dir))
-    problems.extend(source_problems)
-    catalog, catalog_problems = project_systems(events_dir)
-    problems.extend(catalog_problems)
-    parsed: list[ParsedEvent] = []
-    broken: set[str] = set()
-    paths = event_paths(events_dir)
-    shown_dir = relpath(Path(events_dir))
+    """Every event of a folder in timeline order, its sources, and every problem."""
+    reader = FolderReader(events_dir, sources_dir, progress, hashes)
     # Bulk loading makes millions of objects that are never garbage; the cyclic collector
     # would walk them again and again (a third of the time at 100k files).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        results = parse_many(paths, shown_dir, hashes, lookup_table(catalog))
-        for path in progress(paths) if progress else paths:
-            item, found = next(results)
-            problems.extend(found)
-            if item is not None:
-                parsed.append(item)
-            else:
-                broken.add(path.stem)
+        events = [item.event for _, item in reader]
     finally:
         if collecting:
             gc.enable()
-    problems.extend(cross_file_problems(parsed, sources, texts, broken))
-    events = order_events([p.event for p in parsed])
-    return events, sources, problems
-
+    problems = reader.finish()
+    return order_events(events), reader.sources, problems
 
 
 def validate(
     events_dir: str | Path, sources_dir: str | Path, progress: Progress | None = None
 ) -> list[Problem]:
-    """Every problem in an events folder and its sources, sorted by file and line."""
-    return sorted(read_folder(events_dir, sources_dir, progress)[2])
+    """Every problem in an events folder and its sources, sorted by file and line.
+
+    Each event is let go once checked: validating holds no more than the checks that
+    need every file keep."""
+    reader = FolderReader(events_dir, sources_dir, progress)
+    for _ in reader:
+        pass
+    return sorted(reader.finish())
 
 
 def load_events(
