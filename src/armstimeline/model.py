@@ -18,6 +18,7 @@ from armstimeline.dates import DateInterval, EventDate, PartialDate
 
 __all__ = [
     "ID_PATTERN",
+    "ORDERING_RELATIONS",
     "Actor",
     "Amount",
     "Citation",
@@ -281,6 +282,13 @@ class Source:
         return self.file is not None
 
 
+# relations that order ties in the timeline: a cause before its effect, and a whole (or
+# what is answered) before its part (or the answer); ``order_ids`` reads no other type
+_TARGET_AFTER = "caused"
+_TARGET_BEFORE = frozenset({"response_to", "part_of"})
+ORDERING_RELATIONS = _TARGET_BEFORE | {_TARGET_AFTER}
+
+
 def order_ids(
     keys: dict[str, tuple[int, int, int]], edges: Iterable[tuple[str, str, str]]
 ) -> list[str]:
@@ -295,9 +303,9 @@ def order_ids(
     for rtype, source, target in edges:
         if source not in keys or target not in keys:
             continue
-        if rtype == "caused":
+        if rtype == _TARGET_AFTER:
             before.setdefault(target, set()).add(source)
-        elif rtype in ("response_to", "part_of"):  # a part after its whole (a deal's delivery)
+        elif rtype in _TARGET_BEFORE:  # a part after its whole (a deal's delivery)
             before.setdefault(source, set()).add(target)
     depth: dict[str, int] = {}
     nothing: frozenset[str] = frozenset()

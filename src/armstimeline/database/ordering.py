@@ -13,10 +13,8 @@ from collections.abc import Iterable
 from armstimeline.dates import Precision
 from armstimeline.model import order_ids
 
-__all__ = ["ORDERING_RELATIONS", "renumber", "stored_keys", "timeline_order"]
+__all__ = ["renumber", "stored_keys", "timeline_order"]
 
-# the relation types order_ids looks at; a streamed build keeps only these
-ORDERING_RELATIONS = frozenset({"caused", "response_to", "part_of"})
 _PRECISION = {p.label: int(p) for p in Precision}  # the first word of a precision cell
 _JD_ORDINAL = 1721424.5  # julianday('0001-01-01') - date(1, 1, 1).toordinal()
 

@@ -17,17 +17,13 @@ from typing import Any
 
 from armstimeline.database.cold import finish, private_database
 from armstimeline.database.fingerprints import FileDigest
-from armstimeline.database.ordering import (
-    ORDERING_RELATIONS,
-    renumber,
-    stored_keys,
-    timeline_order,
-)
+from armstimeline.database.ordering import renumber, stored_keys, timeline_order
 from armstimeline.database.rows import event_rows, insert_rows, vocabulary_rows
 from armstimeline.database.schema import SCHEMA_VERSION
 from armstimeline.errors import ValidationError
 from armstimeline.loading import FolderReader, Progress, recorded_stamp
 from armstimeline.loading.event import ParsedEvent
+from armstimeline.model import ORDERING_RELATIONS
 
 __all__ = ["BATCH", "stream"]
 
