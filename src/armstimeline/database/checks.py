@@ -10,8 +10,9 @@ from armstimeline.errors import BuildError
 
 __all__ = ["check_database", "record_counts"]
 
-def record_counts(conn: sqlite3.Connection) -> None:
-    """Store every table's row count in build_info, for Datasette's inspect file.
+def record_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Store every table's row count in build_info, for Datasette's inspect file, and
+    return them.
 
     With it, ``serve`` starts without counting (or hashing) a large database.
     """
@@ -21,6 +22,7 @@ def record_counts(conn: sqlite3.Connection) -> None:
         "insert or replace into build_info values ('table_counts', ?)",
         (json.dumps(counts, sort_keys=True),),
     )
+    return counts
 
 
 def check_database(conn: sqlite3.Connection, *, keys: bool = True) -> None:

@@ -53,9 +53,10 @@ def private_database(path: Path) -> Iterator[sqlite3.Connection]:
             gc.enable()
 
 
-def finish(conn: sqlite3.Connection, info: dict[str, str]) -> None:
+def finish(conn: sqlite3.Connection, info: dict[str, str]) -> dict[str, int]:
     """Record the build, commit the rows, then indexes, stored facet counts, full-text
-    index, views and statistics; count the tables and check the file."""
+    index, views and statistics; count the tables, check the file and return the counts
+    (of every table, SQLite's and the full-text index's among them)."""
     import sqlite_utils
 
     conn.executemany("insert into build_info values (?, ?)", sorted(info.items()))
@@ -71,8 +72,9 @@ def finish(conn: sqlite3.Connection, info: dict[str, str]) -> None:
     # sampled statistics: enough for the query planner, a fraction of a full ANALYZE
     conn.execute("pragma analysis_limit = 1000")
     conn.execute("analyze")
-    record_counts(conn)
+    counts = record_counts(conn)
     check_database(conn)
+    return counts
 
 
 def in_file_order(events: list[Event], stamps: dict[str, Stamp]) -> list[Event]:

@@ -94,7 +94,7 @@ class FileDigest:
         self._digest = hashlib.sha256(sources_fp.encode())
 
     def add(self, name: str, stamp: Stamp) -> None:
-        self._digest.update(f"{name} {stamp[0]}\n".encode())
+        self._digest.update(_line(name, stamp).encode())
 
     def hexdigest(self) -> str:
         return self._digest.hexdigest()
@@ -104,9 +104,13 @@ def combine(sources_fp: str, stamps: dict[str, Stamp]) -> str:
     """The build fingerprint: sources, schema, and every event file's name and content
     (the same digest as ``FileDigest`` fed each file, in one update)."""
     digest = hashlib.sha256(sources_fp.encode())
-    digest.update("".join([f"{name} {stamp[0]}\n" for name, stamp in sorted(stamps.items())])
-                  .encode())  # fmt: skip
+    digest.update("".join([_line(name, stamp) for name, stamp in sorted(stamps.items())]).encode())
     return digest.hexdigest()
+
+
+def _line(name: str, stamp: Stamp) -> str:
+    """What the fingerprint takes of one event file: its name and content hash."""
+    return f"{name} {stamp[0]}\n"
 
 
 def fingerprint(events_dir: Path, sources_dir: Path) -> str:

@@ -93,11 +93,13 @@ def stream(
             "sources_fingerprint": sources_fp,
             "schema_version": SCHEMA_VERSION,
         }
-        finish(conn, info)
-        names = [r[0] for r in conn.execute(
-            "select name from sqlite_master where type = 'table' and name not like 'events_fts%' "
-            "and name not like 'sqlite_%' and name not in ('build_info', 'facet_counts')"
-        )]  # fmt: skip
-        counts = {n: conn.execute(f"select count(*) from [{n}]").fetchone()[0] for n in names}
-    return fingerprint, events, counts
+        counts = finish(conn, info)
+    # the tables the build fills, as a build from memory reports them
+    tables = {
+        name: n
+        for name, n in counts.items()
+        if not name.startswith(("events_fts", "sqlite_"))
+        and name not in ("build_info", "facet_counts")
+    }
+    return fingerprint, events, tables
 
