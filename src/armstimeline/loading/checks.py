@@ -71,9 +71,7 @@ class Links:
             for rtype, target, line in relations:
                 other = by_id.get(target)
                 if other is not None:
-                    reverse = other[2] or any(
-                        r[0] == rtype and r[1] == event_id for r in other[1]
-                    )
+                    reverse = _links_back(other, rtype, event_id)
                     target_path = other[0]
                 elif target in others:
                     target_path, known_relations = others[target]
@@ -93,15 +91,20 @@ class Links:
             for rtype, target in sorted(known):
                 found = by_id.get(target)
                 if found is not None:
-                    if types[rtype].get("symmetric") and not found[2] and not any(
-                        r[0] == rtype and r[1] == known_id for r in found[1]
-                    ):
+                    if types[rtype].get("symmetric") and not _links_back(found, rtype, known_id):
                         message = _both_ways(rtype, known_id, found[0])
                         yield Problem(path, None, "relations", message)
                 elif target not in others and target not in broken:
                     yield Problem(
                         path, None, "relations", f"the target '{target}' is not an event id"
                     )
+
+
+def _links_back(linked: Linked, rtype: str, event_id: str) -> bool:
+    """Whether an event states the ``rtype`` link to ``event_id`` too (an imported event
+    need not: the importer owns its file)."""
+    _, relations, imported = linked
+    return imported or any(r[0] == rtype and r[1] == event_id for r in relations)
 
 
 def _both_ways(rtype: str, source: str, target_path: str) -> str:
