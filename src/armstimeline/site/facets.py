@@ -197,12 +197,14 @@ class ChildFacet(Facet):
 
     async def _labels(self, db: Any, child: str, column: str, values: list[Any]) -> dict[Any, str]:
         """'TUR' reads better as 'Türkiye (TUR)': use the referenced table's label column."""
-        fks = [fk for fk in await db.foreign_keys_for_table(child) if fk["column"] == column]
-        if not fks or not values:
+        if not values:
             return {}
-        fk = fks[0]
 
         async def ask() -> dict[Any, str]:
+            fks = [fk for fk in await db.foreign_keys_for_table(child) if fk["column"] == column]
+            if not fks:
+                return {}
+            fk = fks[0]
             label_column = await db.label_column_for_table(fk["other_table"])
             if not label_column:
                 return {}
