@@ -445,19 +445,43 @@ async def test_two_filter_views_count_what_both_filters_keep(ds, key, share, mon
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("path", ["bitmaps", "live"])
 @pytest.mark.parametrize(
     "query",
     ["kind=deal", "_search=Iskander", "precision=year&_search=arms",
      "_child=" + json.dumps({"table": "actors", "column": "country", "value": "RUS"}),
      "kind=delivery&_child=" + json.dumps({"table": "event_tags", "column": "tag",
-                                           "value": "missiles"})],
+                                           "value": "missiles"}),
+     # written otherwise than stored, yet SQL matches it (the column is an integer)
+     "year=02016", "kind__exact=deal&decade=2010", "year__gte=2016&_sort=date",
+     "decade=2010&_next=10", "_child=" + json.dumps({"table": "event_regions",
+                                                      "column": "region", "value": "europe"})],
 )  # fmt: skip
-async def test_facets_counted_together_equal_each_counted_alone(ds, db_path, query, monkeypatch):
-    """Filtered and searched views count all their facets in one pass; every count equals
-    the one SQL gives for that facet alone over the view's rows."""
-    from armstimeline.site import facets
+async def test_facets_counted_together_equal_each_counted_alone(
+    ds, db_path, query, path, monkeypatch
+):
+    """Filtered and searched views count all their facets at once, from the build's bitmaps
+    (or, without them, in one pass of live SQL); every count equals the one SQL gives for
+    that facet alone over the view's rows (over all its pages: ``_next`` shows a later
+    page of the same view)."""
+    from armstimeline.site import bitmaps, facets
 
     used: list[str] = []
+    if path == "live":
+
+        async def none(*args):
+            return None
+
+        monkeypatch.setattr(bitmaps, "member_sets", none)
+    real_view_counts = facets.view_counts
+
+    async def spy_view_counts(facet):
+        found = await real_view_counts(facet)
+        if found is not None:
+            used.append("bitmaps")
+        return found
+
+    monkeypatch.setattr(facets, "view_counts", spy_view_counts)
     for name in ("columns_together", "children_together"):
         real = getattr(facets, name)
 
@@ -470,7 +494,9 @@ async def test_facets_counted_together_equal_each_counted_alone(ds, db_path, que
     data = await get_json(
         ds, f"/armstimeline/events.json?{query}&_size=max&_shape=objects&_facet_size=max"
     )
-    ids = [r["id"] for r in data["rows"]]
+    whole = query.replace("&_next=10", "")
+    ids = [r["id"] for r in (await get_json(
+        ds, f"/armstimeline/events.json?{whole}&_size=max&_shape=objects&_nofacet=1"))["rows"]]
     assert ids  # every facet is checked below: a timed-out one has no results to match
     marks = ",".join("?" * len(ids))
     with sqlite3.connect(db_path) as conn:
@@ -489,7 +515,10 @@ async def test_facets_counted_together_equal_each_counted_alone(ds, db_path, que
                 f"({marks}) and {column} is not null group by 1", ids).fetchall())  # fmt: skip
             assert facet_values(data, name) == {str(k): v for k, v in expected.items()}, (
                 query, name)  # fmt: skip
-    assert sorted(used) == ["children_together", "columns_together"]
+    if path == "live":
+        assert sorted(used) == ["children_together", "columns_together"]
+    else:  # both facet classes asked; the view's events were found once
+        assert used == ["bitmaps", "bitmaps"]
 
 
 @pytest.mark.asyncio
@@ -498,7 +527,7 @@ async def test_facets_counted_together_time_out_together(ds, monkeypatch):
     none is counted again alone (that would take longer still)."""
     from datasette.database import QueryInterrupted
 
-    from armstimeline.site import facets
+    from armstimeline.site import bitmaps, facets
 
     calls: list[str] = []
 
@@ -509,6 +538,10 @@ async def test_facets_counted_together_time_out_together(ds, monkeypatch):
         calls.append("alone")
         raise AssertionError("a facet was counted alone")
 
+    async def no_bitmaps(*args):
+        return None
+
+    monkeypatch.setattr(bitmaps, "member_sets", no_bitmaps)
     monkeypatch.setattr(facets, "columns_together", interrupted)
     monkeypatch.setattr(facets, "children_together", interrupted)
     monkeypatch.setattr(facets.StoredFacet, "_count", counted_alone)
@@ -521,3 +554,31 @@ async def test_facets_counted_together_time_out_together(ds, monkeypatch):
         "countries", "systems", "tags", "regions",
     }  # fmt: skip
     assert calls == []
+
+
+@pytest.mark.asyncio
+async def test_a_view_too_slow_to_find_times_out_every_facet_once(ds, monkeypatch):
+    """A search's events are found once for all the facets (bitmaps cannot answer a
+    search); when that runs out of time every facet is reported timed out, and none is
+    counted again alone."""
+    from datasette.database import QueryInterrupted
+
+    from armstimeline.site import bitmaps, facets
+
+    calls: list[str] = []
+
+    async def interrupted(*args, **kwargs):
+        calls.append("rowids")
+        raise QueryInterrupted(None, "select 1", {})
+
+    async def counted_alone(self, *args, **kwargs):
+        raise AssertionError("a facet was counted alone")
+
+    monkeypatch.setattr(bitmaps, "_view_rowids", interrupted)
+    monkeypatch.setattr(facets.StoredFacet, "_count", counted_alone)
+    monkeypatch.setattr(facets.ChildFacet, "_count", counted_alone)
+    page = (await ds.client.get("/armstimeline/events?_search=Iskander")).text
+    found = re.search(r'class="facets-timed-out">These facets timed out: ([^<]*)<', page)
+    assert found is not None
+    assert set(found.group(1).split(", ")) >= {"kind", "origin", "countries", "regions"}
+    assert calls == ["rowids"]

@@ -1,8 +1,11 @@
-"""Facet counts the build stores, so the unfiltered events page need not count them."""
+"""Facet counts the build stores, so the unfiltered events page need not count them, and
+each value's events (``members``), so a filtered view need not either."""
 
 from __future__ import annotations
 
 import sqlite3
+
+from armstimeline.database.members import adjust_members, store_members
 
 __all__ = ["STORED_FACETS", "adjust_facet_counts", "store_facet_counts"]
 
@@ -32,6 +35,7 @@ def store_facet_counts(conn: sqlite3.Connection) -> None:
     Datasette's column facet and the plugin's child facet count them."""
     conn.execute("delete from facet_counts")
     adjust_facet_counts(conn, None, 1)
+    store_members(conn, STORED_FACETS)
 
 
 def adjust_facet_counts(conn: sqlite3.Connection, ids: str | None, sign: int) -> None:
@@ -49,4 +53,6 @@ def adjust_facet_counts(conn: sqlite3.Connection, ids: str | None, sign: int) ->
             (f"{table}.{column}", sign),
         )
     conn.execute("delete from facet_counts where count = 0")
+    if ids:
+        adjust_members(conn, STORED_FACETS, ids, sign)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = ["EVENT_TABLES", "INDEXES", "SCHEMA", "SCHEMA_VERSION", "VIEWS"]
 
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 
 SCHEMA = """
 create table build_info (key text primary key, value text not null);
@@ -128,12 +128,16 @@ create table facet_counts (
     facet text not null, value not null, count integer not null,
     primary key (facet, value)
 ) without rowid;
+create table facet_members (
+    facet text not null, value not null, members blob not null,
+    primary key (facet, value)
+);
 """
 
-# The unfiltered events page facets these columns of events and of its child tables (the
-# ones metadata.yml configures; each has a covering index, so each count is one scan);
-# counting a million rows for each takes about as long as Datasette's facet time limit,
-# so the build stores the counts (facet "table.column"; value keeps its type) and the
+# facet_counts and facet_members hold what the build stores for the facets metadata.yml
+# configures (see database.facets and database.members): events per value, and which
+# events (a bitmap of events.rowid), so no page at a million events counts them live.
+# Each faceted column leads an index below, so each is stored with one index scan.
 
 INDEXES = """
 create index idx_events_sort on events(sort_order);

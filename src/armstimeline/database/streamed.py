@@ -99,7 +99,7 @@ def stream(
         name: n
         for name, n in counts.items()
         if not name.startswith(("events_fts", "sqlite_"))
-        and name not in ("build_info", "facet_counts")
+        and name not in ("build_info", "facet_counts", "facet_members")
     }
     return fingerprint, events, tables
 

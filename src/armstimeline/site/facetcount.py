@@ -16,7 +16,7 @@ from typing import Any
 
 from datasette.utils import escape_sqlite
 
-__all__ = ["Rows", "children_together", "columns_together"]
+__all__ = ["Rows", "children_together", "columns_together", "top"]
 
 
 class Rows:
@@ -26,7 +26,9 @@ class Rows:
         self.rows = rows
 
 
-def _top(counts: dict[Any, int], size: int) -> Rows:
+def top(counts: dict[Any, int], size: int) -> Rows:
+    """The ``size + 1`` commonest values (one more shows the facet has more), ordered as
+    a live count orders them: count descending, then value."""
     ordered = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
     return Rows([{"value": v, "count": n} for v, n in ordered[: size + 1]])
 
@@ -47,7 +49,7 @@ async def columns_together(
         for row in found.rows:
             if row[i] is not None:
                 counts[row[i]] = counts.get(row[i], 0) + row[-1]
-        out[column] = _top(counts, size)
+        out[column] = top(counts, size)
     return out
 
 
@@ -79,5 +81,5 @@ async def children_together(
     for row in found.rows:
         counted[row[0]][row[1]] = row[2]
     return {
-        f"{child}.{column}": _top(counted[i], size) for i, (child, column, _) in enumerate(links)
+        f"{child}.{column}": top(counted[i], size) for i, (child, column, _) in enumerate(links)
     }

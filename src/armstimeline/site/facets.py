@@ -16,6 +16,7 @@ from datasette.database import QueryInterrupted
 from datasette.facets import Facet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
+from armstimeline.site.bitmaps import view_counts
 from armstimeline.site.childfilter import CHILD_KEY
 from armstimeline.site.facetcount import children_together, columns_together
 from armstimeline.site.memo import remembered
@@ -109,8 +110,19 @@ class ChildFacet(Facet):
             if keys:
                 wanted.append((source, config["table"], config["column"], name, keys[0]))
         filtered = is_filtered(self.request)
-        together = None
-        if filtered:
+        together: dict[str, Any] | None = None
+        try:
+            counted = await view_counts(self) if filtered else None
+        except QueryInterrupted:  # the view's rows took too long to find
+            return [], [name for _, _, _, name, _ in wanted]
+        if counted is not None:
+            sets, view = counted
+            together = {
+                f"{child}.{column}": rows
+                for _, child, column, _, _ in wanted
+                if (rows := sets.top(view, f"{child}.{column}", size)) is not None
+            }
+        elif filtered:
             links = [(child, column, fk) for _, child, column, _, fk in wanted]
             try:
                 together = await children_together(
@@ -266,12 +278,20 @@ class StoredFacet(Facet):
         wanted = [
             item["config"].get("column") or item["config"]["simple"] for item in self.get_configs()
         ]
+        together: dict[str, Any] | None = None
         try:
-            together = (
-                await columns_together(self.ds, self.database, self.sql, self.params, wanted, size)
-                if filtered
-                else None
-            )
+            counted = await view_counts(self) if filtered else None
+            if counted is not None:
+                sets, view = counted
+                together = {
+                    column: rows
+                    for column in wanted
+                    if (rows := sets.top(view, f"{self.table}.{column}", size)) is not None
+                }
+            elif filtered:
+                together = await columns_together(
+                    self.ds, self.database, self.sql, self.params, wanted, size
+                )
         except QueryInterrupted:  # counting them all took too long: none is retried
             return [], [c for c in wanted if c not in asked]
         for item in self.get_configs():

@@ -1,0 +1,173 @@
+"""A filtered view's facet counts from the bitmaps the build stored (``facet_members``).
+
+Counting a filtered view's facets live scanned its rows once a facet: at a million events
+a filter most events match took seconds and every facet timed out. The build stores, for
+each value of each default facet, which events have it (a roaring bitmap of their rowids;
+see ``database.members``). Here a view's events become one bitmap (the stored bitmap of
+each filter the reader chose, intersected; or, for a filter the bitmaps cannot answer,
+such as a full-text search, the rowids of the view's rows, found once), and each value's
+count is the size of its intersection with the view: microseconds a value, whatever the
+view matches.
+
+A view is answered this way only for the events table of an immutable database built with
+the bitmaps; otherwise the facets count live (``facetcount``), as they did. Counts are the
+whole view's: ``_next`` (a later page) does not narrow them, as it does not narrow the
+row count Datasette shows beside them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from datasette.utils import escape_sqlite
+from pyroaring import BitMap, FrozenBitMap
+
+from armstimeline.site.childfilter import CHILD_KEY
+from armstimeline.site.facetcount import Rows, top
+from armstimeline.site.memo import remembered
+
+__all__ = ["MemberSets", "member_sets", "view_counts"]
+
+# Query-string keys that choose what a page shows, not which rows: the view's events are
+# the same with or without them. Every other key starting with "_" (a search, ``_where``,
+# a ``_filter_`` argument, one this list does not know) is answered from the view's rows.
+_SHOWING = frozenset({
+    "_col", "_context", "_dl", "_extra", "_facet", "_facet_array", "_facet_child",
+    "_facet_date", "_facet_size", "_facet_stored", "_header", "_json", "_json_infinity",
+    "_labels", "_next", "_nl", "_nocol", "_nocount", "_nofacet", "_nofacets", "_nolabels",
+    "_nosuggest", "_shape", "_size", "_sort", "_sort_desc", "_stream", "_timelimit",
+    "_trace", "_ttl",
+})  # fmt: skip
+
+_EXACT = "__exact"  # ?kind__exact=deal filters as ?kind=deal does
+
+
+class MemberSets:
+    """Each stored facet ("table.column") with the bitmap of events each value has."""
+
+    def __init__(self, sets: dict[str, dict[Any, FrozenBitMap]]) -> None:
+        self.sets = sets
+        # query strings give values as text: 2000 is asked for as "2000"
+        self._by_text = {
+            facet: {str(value): members for value, members in values.items()}
+            for facet, values in sets.items()
+        }
+
+    def find(self, facet: str, text: str) -> FrozenBitMap | None:
+        """The events with this value, or None when the bitmaps cannot tell (a facet not
+        stored, or a value written otherwise than stored, which SQL may still match)."""
+        return self._by_text.get(facet, {}).get(text)
+
+    def top(self, view: BitMap, facet: str, size: int) -> Rows | None:
+        """The view's ``size + 1`` commonest values of ``facet``, as a live count orders
+        them (count descending, then value), or None when the facet is not stored."""
+        values = self.sets.get(facet)
+        if values is None:
+            return None
+        counts = {}
+        for value, members in values.items():
+            n = view.intersection_cardinality(members)
+            if n:
+                counts[value] = n
+        return top(counts, size)
+
+
+async def member_sets(ds: Any, database: str) -> MemberSets | None:
+    """Every stored bitmap of an immutable database, read once per serving process (tens of
+    megabytes at a million events); None for a mutable database or one built without."""
+    db = ds.get_database(database)
+    if db.is_mutable:
+        return None  # read afresh on every request, they would cost more than they save
+
+    def read(conn: Any) -> MemberSets | None:
+        found = conn.execute(
+            "select 1 from sqlite_master where type = 'table' and name = 'facet_members'"
+        ).fetchone()
+        if not found:
+            return None
+        sets: dict[str, dict[Any, FrozenBitMap]] = {}
+        for facet, value, blob in conn.execute("select facet, value, members from facet_members"):
+            sets.setdefault(facet, {})[value] = FrozenBitMap.deserialize(blob)
+        return MemberSets(sets)
+
+    async def ask() -> MemberSets | None:
+        return await db.execute_fn(read)
+
+    return await remembered(ds, database, ("member sets",), ask)
+
+
+async def view_counts(facet: Any) -> tuple[MemberSets, BitMap] | None:
+    """The stored bitmaps and the bitmap of the events a facet's view shows, or None when
+    they cannot answer (see the module's docstring). Worked out once per request: every
+    facet class on the page awaits the same answer."""
+    request = facet.request
+    if request is None or facet.table != "events":
+        return None
+    scope = request.scope
+    key = "armstimeline.view_members"
+    if key not in scope:
+        scope[key] = asyncio.ensure_future(_view_members(facet))
+    result: tuple[MemberSets, BitMap] | None = await asyncio.shield(scope[key])
+    return result
+
+
+async def _view_members(facet: Any) -> tuple[MemberSets, BitMap] | None:
+    sets = await member_sets(facet.ds, facet.database)
+    if sets is None:
+        return None
+    chosen = _chosen_sets(facet.request, sets)
+    if chosen is None:  # a filter the bitmaps cannot answer: the view's own rows
+        rowids = await _view_rowids(facet, sets)
+        return None if rowids is None else (sets, rowids)
+    if not chosen:
+        return None  # not filtered: the stored counts answer
+    view = BitMap(chosen[0])
+    for members in chosen[1:]:
+        view &= members
+    return sets, view
+
+
+def _chosen_sets(request: Any, sets: MemberSets) -> list[FrozenBitMap] | None:
+    """The stored bitmap of each filter in the query string (a column filter, a ``_child``
+    filter), or None when one of them is not answered by a stored bitmap."""
+    chosen = []
+    pairs = [(key, text) for key in request.args for text in request.args.getlist(key)]
+    for key, text in pairs:
+        if key in _SHOWING:
+            continue
+        if key == CHILD_KEY:
+            try:
+                spec = json.loads(text)
+                facet, value = f"{spec['table']}.{spec['column']}", str(spec["value"])
+            except (ValueError, KeyError, TypeError):
+                return None
+        elif key.startswith("_"):
+            return None
+        else:
+            column = key[: -len(_EXACT)] if key.endswith(_EXACT) else key
+            facet, value = f"events.{column}", text
+        members = sets.find(facet, value)
+        if members is None:
+            return None
+        chosen.append(members)
+    return chosen
+
+
+async def _view_rowids(facet: Any, sets: MemberSets) -> BitMap | None:
+    """The rowids of the rows the facet's view matches (found through the table's primary
+    key, which the view's query selects), within the facets' time limit once for each
+    stored facet (``QueryInterrupted`` past it, as a live count would); None for a table
+    without a one-column primary key."""
+    db = facet.ds.get_database(facet.database)
+    pks = await db.primary_keys(facet.table)
+    if len(pks) != 1:
+        return None
+    table, key = escape_sqlite(facet.table), escape_sqlite(pks[0])
+    sql = f"select rowid from {table} where {key} in (select {key} from ({facet.sql}))"
+    limit = facet.ds.setting("facet_time_limit_ms") * len(sets.sets)
+    found = await facet.ds.execute(
+        facet.database, sql, facet.params, truncate=False, custom_time_limit=limit
+    )
+    return BitMap(row[0] for row in found.rows)
