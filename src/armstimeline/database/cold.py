@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from armstimeline.database.checks import check_database, record_counts
-from armstimeline.database.facets import store_facet_counts
+from armstimeline.database.facets import facet_collector, store_facet_counts
+from armstimeline.database.members import Collector
 from armstimeline.database.rows import all_rows, file_rows, insert_rows
 from armstimeline.database.schema import INDEXES, SCHEMA, VIEWS
 from armstimeline.loading import Stamp
@@ -53,7 +54,9 @@ def private_database(path: Path) -> Iterator[sqlite3.Connection]:
             gc.enable()
 
 
-def finish(conn: sqlite3.Connection, info: dict[str, str]) -> dict[str, int]:
+def finish(
+    conn: sqlite3.Connection, info: dict[str, str], collected: Collector | None = None
+) -> dict[str, int]:
     """Record the build, commit the rows, then indexes, stored facet counts, full-text
     index, views and statistics; count the tables, check the file and return the counts
     (of every table, SQLite's and the full-text index's among them)."""
@@ -62,7 +65,7 @@ def finish(conn: sqlite3.Connection, info: dict[str, str]) -> dict[str, int]:
     conn.executemany("insert into build_info values (?, ?)", sorted(info.items()))
     conn.execute("commit")
     conn.executescript(INDEXES)
-    store_facet_counts(conn)  # after the indexes, which make each count one index scan
+    store_facet_counts(conn, collected)
     events = sqlite_utils.Database(conn).table("events")
     events.enable_fts(
         list(FTS_COLUMNS), fts_version="FTS5", create_triggers=False, tokenize=FTS_TOKENIZE
@@ -103,5 +106,7 @@ def write_database(
         tables = all_rows(in_file_order(events, stamps), sources, systems, order_of)
         tables["files"] = file_rows(events, stamps)
         insert_rows(conn, tables)
-        finish(conn, info)
+        collected = facet_collector(conn)
+        collected.add(tables)
+        finish(conn, info, collected)
     return tables

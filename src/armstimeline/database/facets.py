@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import sqlite3
 
-from armstimeline.database.members import adjust_members, store_members
+from armstimeline.database.members import Collector, adjust_members, store_members
 
-__all__ = ["STORED_FACETS", "adjust_facet_counts", "store_facet_counts"]
+__all__ = ["STORED_FACETS", "adjust_facet_counts", "facet_collector", "store_facet_counts"]
 
 
 # The unfiltered events page facets these columns of events and of its child tables (the
@@ -30,12 +30,21 @@ STORED_FACETS = (
 )
 
 
-def store_facet_counts(conn: sqlite3.Connection) -> None:
+def store_facet_counts(conn: sqlite3.Connection, collected: Collector | None = None) -> None:
     """Count STORED_FACETS afresh (inside the caller's transaction): events per value, as
-    Datasette's column facet and the plugin's child facet count them."""
+    Datasette's column facet and the plugin's child facet count them, and which events
+    (``members``). What a cold build ``collected`` as it wrote the rows is stored as it is;
+    without it, both are read from the tables."""
+    if collected is not None and collected.write(conn):
+        return
     conn.execute("delete from facet_counts")
     adjust_facet_counts(conn, None, 1)
     store_members(conn, STORED_FACETS)
+
+
+def facet_collector(conn: sqlite3.Connection) -> Collector:
+    """A ``Collector`` of STORED_FACETS for a cold build's new, empty tables."""
+    return Collector(conn, STORED_FACETS)
 
 
 def adjust_facet_counts(conn: sqlite3.Connection, ids: str | None, sign: int) -> None:

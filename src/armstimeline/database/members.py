@@ -6,21 +6,26 @@ value's events stored as a roaring bitmap (``pyroaring``), the site intersects t
 events with every value's bitmap instead, a few microseconds a value (see
 ``site.facetcount``). The bitmaps are ``facet_members`` rows beside ``facet_counts``:
 facet ("table.column"), value (keeping its type) and ``members``, the serialized bitmap of
-``events.rowid``. An incremental build changes only the bitmaps of the values its changed
-events have or had.
+``events.rowid``.
+
+A cold build collects them from the rows it writes (``Collector``): each value's events are
+appended as a batch of rows goes in, about a tenth of a second at 100k events, where
+reading them back with SQL took ten times that (a join for every child row). An incremental
+build changes only the bitmaps of the values its changed events have or had, with SQL.
 """
 
 from __future__ import annotations
 
 import itertools
 import sqlite3
+from collections import defaultdict
 from collections.abc import Iterable
 from operator import itemgetter
 from typing import Any
 
 from pyroaring import BitMap
 
-__all__ = ["adjust_members", "member_rows", "store_members"]
+__all__ = ["Collector", "adjust_members", "member_rows", "store_members"]
 
 
 def member_rows(
@@ -90,3 +95,72 @@ def adjust_members(
                 conn.execute(
                     "delete from facet_members where facet = ? and value = ?", (facet, value)
                 )
+
+
+class Collector:
+    """Which events have each value of the stored ``facets``, collected from the rows of a
+    cold build as they are inserted (``add`` after each ``insert_rows``), as bitmaps of the
+    rowids SQLite gives them: in a new table, one more than the largest so far, so the n-th
+    events row inserted is rowid n (``write`` checks the table agrees before using them)."""
+
+    def __init__(self, conn: sqlite3.Connection, facets: Iterable[tuple[str, str]]) -> None:
+        def position(table: str, column: str) -> int:
+            names = [row[1] for row in conn.execute(f"pragma table_info([{table}])")]
+            return names.index(column)
+
+        self.facets = list(facets)
+        self.sets: dict[str, defaultdict[Any, BitMap]] = {
+            f"{t}.{c}": defaultdict(BitMap) for t, c in self.facets
+        }
+        self._columns = [
+            (self.sets[f"{t}.{c}"], position(t, c)) for t, c in self.facets if t == "events"
+        ]
+        self._children = [
+            (t, self.sets[f"{t}.{c}"], position(t, c), position(t, "event_id"))
+            for t, c in self.facets
+            if t != "events"
+        ]
+        self._id = position("events", "id")
+        self.rowids = 0  # events rows added so far: the largest rowid
+
+    def add(self, rows: dict[str, list[tuple[Any, ...]]]) -> None:
+        """Take in one insert's rows (the events table's and its child tables')."""
+        events = rows.get("events", [])
+        first = self.rowids + 1
+        for sets, at in self._columns:
+            found: defaultdict[Any, list[int]] = defaultdict(list)
+            for rowid, row in enumerate(events, first):
+                value = row[at]
+                if value is not None:
+                    found[value].append(rowid)
+            for value, rowids in found.items():
+                sets[value].update(rowids)
+        rowid_of = {row[self._id]: rowid for rowid, row in enumerate(events, first)}
+        for table, sets, at, owner in self._children:
+            found = defaultdict(list)
+            for row in rows.get(table, ()):
+                value = row[at]
+                if value is not None:
+                    found[value].append(rowid_of[row[owner]])
+            for value, rowids in found.items():
+                sets[value].update(rowids)
+        self.rowids += len(events)
+
+    def write(self, conn: sqlite3.Connection) -> bool:
+        """Store the bitmaps and each value's count (inside the caller's transaction); False,
+        storing nothing, when the events table's rowids are not 1 to n as assumed."""
+        largest, n = conn.execute("select max(rowid), count(*) from events").fetchone()
+        if n != self.rowids or (n and largest != n):
+            return False
+        conn.execute("delete from facet_members")
+        conn.execute("delete from facet_counts")
+        for facet, values in self.sets.items():
+            conn.executemany(
+                "insert into facet_members values (?, ?, ?)",
+                [(facet, value, members.serialize()) for value, members in values.items()],
+            )
+            conn.executemany(
+                "insert into facet_counts values (?, ?, ?)",
+                [(facet, value, len(members)) for value, members in values.items()],
+            )
+        return True

@@ -131,7 +131,7 @@ create table facet_counts (
 create table facet_members (
     facet text not null, value not null, members blob not null,
     primary key (facet, value)
-);
+) without rowid;
 """
 
 # facet_counts and facet_members hold what the build stores for the facets metadata.yml

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from armstimeline.database.cold import finish, private_database
+from armstimeline.database.facets import facet_collector
 from armstimeline.database.fingerprints import FileDigest
 from armstimeline.database.ordering import renumber, stored_keys, timeline_order
 from armstimeline.database.rows import event_rows, insert_rows, vocabulary_rows
@@ -53,6 +54,7 @@ def stream(
         vocabulary = vocabulary_rows(reader.sources, reader.catalog)
         catalog_names = {row[0] for row in vocabulary["systems"]}
         insert_rows(conn, vocabulary)
+        collected = facet_collector(conn)
 
         def flush() -> None:
             rows = event_rows([p.event for _, p in batch], dict.fromkeys(
@@ -67,6 +69,7 @@ def stream(
                 files.append((file.name, *recorded_stamp(stamp, read_at), parsed.event.id))
             rows["files"] = files
             insert_rows(conn, rows)
+            collected.add(rows)
             batch.clear()
 
         for file, item in reader:
@@ -93,7 +96,7 @@ def stream(
             "sources_fingerprint": sources_fp,
             "schema_version": SCHEMA_VERSION,
         }
-        counts = finish(conn, info)
+        counts = finish(conn, info, collected)
     # the tables the build fills, as a build from memory reports them
     tables = {
         name: n
