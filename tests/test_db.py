@@ -318,3 +318,28 @@ def test_stored_facet_counts_match_live_counts(tmp_path, dataset_copy):
         store_facet_counts(conn)
     check()
     assert comparable(db) == collected
+
+
+def test_collected_bitmaps_are_not_used_when_rowids_are_not_as_assumed(tmp_path, dataset_copy):
+    """The bitmaps a cold build collects assume the n-th events row is rowid n; a table
+    that disagrees (here one row moved) has its bitmaps read back from the rows instead."""
+    from armstimeline.database.facets import STORED_FACETS, facet_collector, store_facet_counts
+
+    events, seeds = dataset_copy
+    db = tmp_path / "a.db"
+    build(events, seeds, db)
+    expected = comparable(db)
+    with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as conn:
+        collected = facet_collector(conn)
+        rows = {"events": conn.execute("select * from events order by rowid").fetchall()}
+        for table, _ in STORED_FACETS:
+            if table != "events":
+                rows[table] = conn.execute(f"select * from [{table}]").fetchall()
+        collected.add(rows)
+        assert collected.write(conn)  # the rowids agree: stored as collected
+        assert comparable(db) == expected
+        conn.execute("pragma foreign_keys = off")
+        conn.execute("update events set rowid = rowid + 1000000 where rowid = 1")
+        assert not collected.write(conn)
+        store_facet_counts(conn, collected)
+    assert comparable(db) == expected  # the same events per value, read from the rows
