@@ -482,6 +482,16 @@ async def test_facets_counted_together_equal_each_counted_alone(
         return found
 
     monkeypatch.setattr(facets, "view_counts", spy_view_counts)
+    from armstimeline.site.timelimit import WatchedDatabase
+
+    statements: list[str] = []
+    real_execute = WatchedDatabase.execute
+
+    async def spy_execute(self, sql, *args, **kwargs):
+        statements.append(sql)
+        return await real_execute(self, sql, *args, **kwargs)
+
+    monkeypatch.setattr(WatchedDatabase, "execute", spy_execute)
     for name in ("columns_together", "children_together"):
         real = getattr(facets, name)
 
@@ -498,6 +508,7 @@ async def test_facets_counted_together_equal_each_counted_alone(
     ids = [r["id"] for r in (await get_json(
         ds, f"/armstimeline/events.json?{whole}&_size=max&_shape=objects&_nofacet=1"))["rows"]]
     assert ids  # every facet is checked below: a timed-out one has no results to match
+    assert data["filtered_table_rows_count"] == len(ids)
     marks = ",".join("?" * len(ids))
     with sqlite3.connect(db_path) as conn:
         for column in ("kind", "decade", "year", "precision", "qualifiers", "origin"):
@@ -515,10 +526,13 @@ async def test_facets_counted_together_equal_each_counted_alone(
                 f"({marks}) and {column} is not null group by 1", ids).fetchall())  # fmt: skip
             assert facet_values(data, name) == {str(k): v for k, v in expected.items()}, (
                 query, name)  # fmt: skip
+    counted = [sql for sql in statements if sql.startswith("select count(*) from events")]
     if path == "live":
         assert sorted(used) == ["children_together", "columns_together"]
-    else:  # both facet classes asked; the view's events were found once
+        assert counted, "Datasette counted the view"
+    else:  # both facet classes asked; the view's events were found once, and counted
         assert used == ["bitmaps", "bitmaps"]
+        assert counted == [], "the view's row count came from its bitmap"
 
 
 @pytest.mark.asyncio
@@ -568,17 +582,20 @@ async def test_a_view_too_slow_to_find_times_out_every_facet_once(ds, monkeypatc
     calls: list[str] = []
 
     async def interrupted(*args, **kwargs):
-        calls.append("rowids")
+        calls.append("listed")
         raise QueryInterrupted(None, "select 1", {})
 
     async def counted_alone(self, *args, **kwargs):
         raise AssertionError("a facet was counted alone")
 
-    monkeypatch.setattr(bitmaps, "_view_rowids", interrupted)
+    monkeypatch.setattr(bitmaps, "_view_members", interrupted)
     monkeypatch.setattr(facets.StoredFacet, "_count", counted_alone)
     monkeypatch.setattr(facets.ChildFacet, "_count", counted_alone)
     page = (await ds.client.get("/armstimeline/events?_search=Iskander")).text
     found = re.search(r'class="facets-timed-out">These facets timed out: ([^<]*)<', page)
     assert found is not None
     assert set(found.group(1).split(", ")) >= {"kind", "origin", "countries", "regions"}
-    assert calls == ["rowids"]
+    assert calls == ["listed"]  # once, for the count and every facet
+    # the view is still counted, by Datasette's own query
+    data = await get_json(ds, "/armstimeline/events.json?_search=Iskander&_nofacet=1")
+    assert data["filtered_table_rows_count"] == len(data["rows"]) > 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = ["EVENT_TABLES", "INDEXES", "SCHEMA", "SCHEMA_VERSION", "VIEWS"]
 
-SCHEMA_VERSION = "9"
+SCHEMA_VERSION = "10"
 
 SCHEMA = """
 create table build_info (key text primary key, value text not null);
@@ -137,16 +137,18 @@ create table facet_members (
 # facet_counts and facet_members hold what the build stores for the facets metadata.yml
 # configures (see database.facets and database.members): events per value, and which
 # events (a bitmap of events.rowid), so no page at a million events counts them live.
-# Each faceted column leads an index below, so each is stored with one index scan.
+# Each faceted events column leads an index that goes on in timeline order, so a view
+# filtered to one value reads its first page in order instead of sorting every match
+# (600 ms for a value 85% of a million events have).
 
 INDEXES = """
 create index idx_events_sort on events(sort_order);
 create index idx_events_kind on events(kind, sort_order);
-create index idx_events_year on events(year);
-create index idx_events_decade on events(decade);
-create index idx_events_precision on events(precision);
-create index idx_events_qualifiers on events(qualifiers);
-create index idx_events_region on events(region);
+create index idx_events_year on events(year, sort_order);
+create index idx_events_decade on events(decade, sort_order);
+create index idx_events_precision on events(precision, sort_order);
+create index idx_events_qualifiers on events(qualifiers, sort_order);
+create index idx_events_region on events(region, sort_order);
 create index idx_events_earliest on events(earliest, latest);
 create index idx_actors_country on actors(country, event_id);
 -- covering: a filtered view's country facet counts through it without reading the rows

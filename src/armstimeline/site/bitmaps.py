@@ -9,6 +9,13 @@ such as a full-text search, the rowids of the view's rows, found once), and each
 count is the size of its intersection with the view: microseconds a value, whatever the
 view matches.
 
+The view's row count comes from the same bitmap: Datasette counts a filtered view with
+``select count(*)``, which for a value most of a million events have is a second of index
+probes, and for a search runs the full-text query once more. ``CountingDatabase`` answers
+that one statement of a table view (known by ``viewing``, which the plugin's
+``filters_from_request`` hook calls) with the size of the view's bitmap, finding the
+view's events with the count's own ``from … where …`` when no stored bitmap answers.
+
 A view is answered this way only for the events table of an immutable database built with
 the bitmaps; otherwise the facets count live (``facetcount``), as they did. Counts are the
 whole view's: ``_next`` (a later page) does not narrow them, as it does not narrow the
@@ -18,17 +25,32 @@ row count Datasette shows beside them.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 from typing import Any
 
+from datasette.database import QueryInterrupted, Results
 from datasette.utils import escape_sqlite
 from pyroaring import BitMap, FrozenBitMap
 
 from armstimeline.site.childfilter import CHILD_KEY
 from armstimeline.site.facetcount import Rows, top
 from armstimeline.site.memo import remembered
+from armstimeline.site.timelimit import WatchedDatabase
 
-__all__ = ["MemberSets", "member_sets", "view_counts"]
+__all__ = [
+    "CountingDatabase", "MemberSets", "fresh_view", "member_sets", "view_counts", "viewing",
+]  # fmt: skip
+
+# the table view this task is answering: (request, database, table), set by ``viewing``
+_VIEWING: contextvars.ContextVar[tuple[Any, str, str] | None] = contextvars.ContextVar(
+    "armstimeline_viewing", default=None
+)
+_SCOPE_KEY = "armstimeline.view_members"
+# finding a view's events by listing its rows may take the facet time limit this many
+# times (40,000 rowids of a search at a million events take 150 ms); past it, the facets
+# time out and the view is counted by Datasette's own query
+_LIST_LIMIT = 2
 
 # Query-string keys that choose what a page shows, not which rows: the view's events are
 # the same with or without them. Every other key starting with "_" (a search, ``_where``,
@@ -98,29 +120,85 @@ async def member_sets(ds: Any, database: str) -> MemberSets | None:
     return await remembered(ds, database, ("member sets",), ask)
 
 
+def viewing(request: Any, database: str, table: str) -> None:
+    """Note that this task answers ``request`` for a table view (see ``CountingDatabase``)."""
+    _VIEWING.set((request, database, table))
+
+
+def fresh_view(app: Any) -> Any:
+    """An ASGI wrapper: each request starts with no table view noted (a connection kept
+    alive answers its requests in one task, and a custom query is not a table view)."""
+
+    async def wrapped(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        token = _VIEWING.set(None)
+        try:
+            await app(scope, receive, send)
+        finally:
+            _VIEWING.reset(token)
+
+    return wrapped
+
+
+class CountingDatabase(WatchedDatabase):
+    """A watched database that answers a table view's ``select count(*)`` from the view's
+    bitmap when it can (see the module's docstring); any other statement runs as ever."""
+
+    async def execute(self, sql: str, params: Any = None, *args: Any, **kwargs: Any) -> Any:
+        current = _VIEWING.get()
+        if current is not None:
+            request, database, table = current
+            prefix = f"select count(*) from {escape_sqlite(table)} "
+            if database == self.name and table == "events" and sql.startswith(prefix):
+                listing = "select rowid " + sql[len("select count(*) ") :]
+                try:
+                    found = await _shared_view(self.ds, database, request, listing, params)
+                except QueryInterrupted:
+                    found = None  # too many rows to list: count them as Datasette does
+                if found is not None:
+                    return Results([(len(found[1]),)], False, [("count(*)",)])
+        return await super().execute(sql, params, *args, **kwargs)
+
+
 async def view_counts(facet: Any) -> tuple[MemberSets, BitMap] | None:
     """The stored bitmaps and the bitmap of the events a facet's view shows, or None when
-    they cannot answer (see the module's docstring). Worked out once per request: every
-    facet class on the page awaits the same answer."""
-    request = facet.request
-    if request is None or facet.table != "events":
+    they cannot answer (see the module's docstring). Worked out once per request: the
+    view's count and every facet class on the page await the same answer."""
+    if facet.request is None or facet.table != "events":
         return None
+    db = facet.ds.get_database(facet.database)
+    pks = await db.primary_keys(facet.table)
+    if len(pks) != 1:
+        return None
+    table, key = escape_sqlite(facet.table), escape_sqlite(pks[0])
+    # the rows' rowids, found through the primary key the view's query selects
+    listing = f"select rowid from {table} where {key} in (select {key} from ({facet.sql}))"
+    return await _shared_view(facet.ds, facet.database, facet.request, listing, facet.params)
+
+
+async def _shared_view(
+    ds: Any, database: str, request: Any, listing: str, params: Any
+) -> tuple[MemberSets, BitMap] | None:
+    """The view's bitmap, worked out by the first to ask in this request and shared."""
     scope = request.scope
-    key = "armstimeline.view_members"
-    if key not in scope:
-        scope[key] = asyncio.ensure_future(_view_members(facet))
-    result: tuple[MemberSets, BitMap] | None = await asyncio.shield(scope[key])
+    if _SCOPE_KEY not in scope:
+        scope[_SCOPE_KEY] = asyncio.ensure_future(
+            _view_members(ds, database, request, listing, params)
+        )
+    result: tuple[MemberSets, BitMap] | None = await asyncio.shield(scope[_SCOPE_KEY])
     return result
 
 
-async def _view_members(facet: Any) -> tuple[MemberSets, BitMap] | None:
-    sets = await member_sets(facet.ds, facet.database)
+async def _view_members(
+    ds: Any, database: str, request: Any, listing: str, params: Any
+) -> tuple[MemberSets, BitMap] | None:
+    sets = await member_sets(ds, database)
     if sets is None:
         return None
-    chosen = _chosen_sets(facet.request, sets)
-    if chosen is None:  # a filter the bitmaps cannot answer: the view's own rows
-        rowids = await _view_rowids(facet, sets)
-        return None if rowids is None else (sets, rowids)
+    chosen = _chosen_sets(request, sets)
+    if chosen is None:  # a filter the bitmaps cannot answer: list the view's rows
+        limit = ds.setting("facet_time_limit_ms") * _LIST_LIMIT
+        found = await ds.execute(database, listing, params, custom_time_limit=limit)
+        return sets, BitMap(row[0] for row in found.rows)
     if not chosen:
         return None  # not filtered: the stored counts answer
     view = BitMap(chosen[0])
@@ -153,21 +231,3 @@ def _chosen_sets(request: Any, sets: MemberSets) -> list[FrozenBitMap] | None:
             return None
         chosen.append(members)
     return chosen
-
-
-async def _view_rowids(facet: Any, sets: MemberSets) -> BitMap | None:
-    """The rowids of the rows the facet's view matches (found through the table's primary
-    key, which the view's query selects), within the facets' time limit once for each
-    stored facet (``QueryInterrupted`` past it, as a live count would); None for a table
-    without a one-column primary key."""
-    db = facet.ds.get_database(facet.database)
-    pks = await db.primary_keys(facet.table)
-    if len(pks) != 1:
-        return None
-    table, key = escape_sqlite(facet.table), escape_sqlite(pks[0])
-    sql = f"select rowid from {table} where {key} in (select {key} from ({facet.sql}))"
-    limit = facet.ds.setting("facet_time_limit_ms") * len(sets.sets)
-    found = await facet.ds.execute(
-        facet.database, sql, facet.params, truncate=False, custom_time_limit=limit
-    )
-    return BitMap(row[0] for row in found.rows)

@@ -154,6 +154,7 @@ def app_from_environment() -> Any:
 
     from datasette.app import Datasette
 
+    from armstimeline.site.bitmaps import CountingDatabase
     from armstimeline.site.timelimit import watch_databases
 
     config = json.loads(os.environ[_CONFIG_VARIABLE])
@@ -167,5 +168,6 @@ def app_from_environment() -> Any:
         settings=SETTINGS,
         secret=config["secret"],
     )
-    watch_databases(datasette)  # before app(): its first request opens connections
+    # before app(): its first request opens connections
+    watch_databases(datasette, CountingDatabase)
     return datasette.app()

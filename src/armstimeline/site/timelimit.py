@@ -102,13 +102,13 @@ class WatchedDatabase(Database):
         )
 
 
-def watch_databases(datasette: Any) -> None:
-    """Serve each immutable database file through a ``WatchedDatabase`` (in place, same
-    name, route and order)."""
+def watch_databases(datasette: Any, kind: type[WatchedDatabase] = WatchedDatabase) -> None:
+    """Serve each immutable database file through a ``kind`` of ``WatchedDatabase`` (in
+    place, same name, route and order)."""
     replaced = {}
     for name, db in datasette.databases.items():
         if type(db) is Database and not db.is_mutable and not db.is_memory and db.path:
-            watched = WatchedDatabase(datasette, path=db.path, is_mutable=False)
+            watched = kind(datasette, path=db.path, is_mutable=False)
             watched.name, watched.route = db.name, db.route
             replaced[name] = watched
         else:

@@ -4,6 +4,7 @@ Only hook implementations live here; each hands over to the module that does the
 
 - ``facets``: a ``child`` facet counting through indexed child tables, and a ``stored``
   facet reading the counts the build stored;
+- ``bitmaps``: a filtered view's facets and row count from the build's bitmaps;
 - ``childfilter``: the ``_child`` filter those facets link to (old ``_through`` links are
   read as ``_child``: Datasette's own mixes up its parameters with column filters');
 - ``ics``: the ``.ics`` output renderer, with every row a view matches;
@@ -29,6 +30,7 @@ from datasette import hookimpl
 from datasette.facets import Facet
 
 from armstimeline.site.access import ACCESS_SCRIPT
+from armstimeline.site.bitmaps import CountingDatabase, fresh_view, viewing
 from armstimeline.site.cells import event_cell, plain_heading
 from armstimeline.site.childfilter import child_filters, legacy_through
 from armstimeline.site.errorpage import error_response, replace_default_handler
@@ -50,7 +52,7 @@ __all__: list[str] = []  # hook implementations only
 @hookimpl
 def startup(datasette: Any) -> None:
     replace_default_handler()
-    watch_databases(datasette)
+    watch_databases(datasette, CountingDatabase)
 
 
 @hookimpl
@@ -99,11 +101,12 @@ def table_actions(datasette: Any, database: str, table: str, request: Any) -> li
 
 @hookimpl
 def asgi_wrapper(datasette: Any) -> Any:
-    return lambda app: with_examples(datasette, legacy_through(app))
+    return lambda app: with_examples(datasette, legacy_through(fresh_view(app)))
 
 
 @hookimpl
 def filters_from_request(request: Any, database: str, table: str, datasette: Any) -> Any:
+    viewing(request, database, table)  # its count may be answered from the bitmaps
     return child_filters(request, database, table, datasette)
 
 
