@@ -455,7 +455,10 @@ async def test_two_filter_views_count_what_both_filters_keep(ds, key, share, mon
      # written otherwise than stored, yet SQL matches it (the column is an integer)
      "year=02016", "kind__exact=deal&decade=2010", "year__gte=2016&_sort=date",
      "decade=2010&_next=10", "_child=" + json.dumps({"table": "event_regions",
-                                                      "column": "region", "value": "europe"})],
+                                                      "column": "region", "value": "europe"}),
+     # searches as Datasette words them: escaped, raw, unbalanced, one column only
+     "_search=S-400", '_search="Iskander', "_search=Iskander OR Tartus&_searchmode=raw",
+     "_search_summary=arms", "kind=deal&_search=arms&_search_title=S-400"],
 )  # fmt: skip
 async def test_facets_counted_together_equal_each_counted_alone(
     ds, db_path, query, path, monkeypatch

@@ -30,7 +30,7 @@ import json
 from typing import Any
 
 from datasette.database import QueryInterrupted, Results
-from datasette.utils import escape_sqlite
+from datasette.utils import escape_fts, escape_sqlite
 from pyroaring import BitMap, FrozenBitMap
 
 from armstimeline.site.childfilter import CHILD_KEY
@@ -194,11 +194,16 @@ async def _view_members(
     sets = await member_sets(ds, database)
     if sets is None:
         return None
-    chosen = _chosen_sets(request, sets)
-    if chosen is None:  # a filter the bitmaps cannot answer: list the view's rows
+    answered = _chosen_sets(request, sets)
+    searched = None
+    if answered is not None and answered[1]:
+        searched = await _searched(ds, database, "events", request)
+    if answered is None or (answered[1] and searched is None):
+        # a filter neither way answers: list the view's rows
         limit = ds.setting("facet_time_limit_ms") * _LIST_LIMIT
         found = await ds.execute(database, listing, params, custom_time_limit=limit)
         return sets, BitMap(row[0] for row in found.rows)
+    chosen = answered[0] + ([searched] if searched is not None else [])
     if not chosen:
         return None  # not filtered: the stored counts answer
     view = BitMap(chosen[0])
@@ -207,13 +212,18 @@ async def _view_members(
     return sets, view
 
 
-def _chosen_sets(request: Any, sets: MemberSets) -> list[FrozenBitMap] | None:
+def _chosen_sets(request: Any, sets: MemberSets) -> tuple[list[FrozenBitMap], bool] | None:
     """The stored bitmap of each filter in the query string (a column filter, a ``_child``
-    filter), or None when one of them is not answered by a stored bitmap."""
+    filter) and whether it has a plain full-text search (``_search``, found by ``_searched``),
+    or None when one of them is answered neither way."""
     chosen = []
+    searched = False
     pairs = [(key, text) for key in request.args for text in request.args.getlist(key)]
     for key, text in pairs:
         if key in _SHOWING:
+            continue
+        if key in ("_search", "_searchmode"):
+            searched = searched or key == "_search"
             continue
         if key == CHILD_KEY:
             try:
@@ -222,7 +232,7 @@ def _chosen_sets(request: Any, sets: MemberSets) -> list[FrozenBitMap] | None:
             except (ValueError, KeyError, TypeError):
                 return None
         elif key.startswith("_"):
-            return None
+            return None  # a column search, _where, another full-text table, …
         else:
             column = key[: -len(_EXACT)] if key.endswith(_EXACT) else key
             facet, value = f"events.{column}", text
@@ -230,4 +240,28 @@ def _chosen_sets(request: Any, sets: MemberSets) -> list[FrozenBitMap] | None:
         if members is None:
             return None
         chosen.append(members)
-    return chosen
+    return chosen, searched
+
+
+async def _searched(ds: Any, database: str, table: str, request: Any) -> BitMap | None:
+    """The rowids a plain ``_search`` matches, from the full-text index alone (as
+    Datasette's search filter words its query: escaped unless the search mode is raw), or
+    None when the table's metadata words the search otherwise (its own full-text table
+    or key)."""
+    meta = ds.table_metadata(database, table)
+    if meta.get("fts_table") or meta.get("fts_pk", "rowid") != "rowid":
+        return None
+    fts = await ds.get_database(database).fts_table(table)
+    text = request.args.get("_search", "")
+    mode = request.args.get("_searchmode") or ("raw" if meta.get("searchmode") == "raw" else "")
+    query = text if mode == "raw" else escape_fts(text)
+    if not fts or not query.strip():
+        return None
+    limit = ds.setting("facet_time_limit_ms") * _LIST_LIMIT
+    found = await ds.execute(
+        database,
+        f"select rowid from {escape_sqlite(fts)} where {escape_sqlite(fts)} match ?",
+        [query],
+        custom_time_limit=limit,
+    )
+    return BitMap(row[0] for row in found.rows)
