@@ -81,13 +81,14 @@ def format_amount(amount: Amount) -> str:
 # matching.matching_rows then applies the whole rule, dates too, so the page and the
 # library agree. Capped: a page lists a deal's rows, not a register. Found from the events
 # with the system (the rarest of the three: Russia supplies most events, so starting
-# from the supplier read most of a million ids first), each then looked up in the
-# register and checked for its supplier and recipient through the actors' index.
+# from the supplier read most of a million ids first; "cross join" keeps that order, which
+# the planner left for the kind's index), each then looked up in the register and checked
+# for its supplier and recipient through the actors' index.
 _CANDIDATES = """
 select event_id from registers where row in (
   select r.row from event_systems s
-  join registers r on r.event_id = s.event_id
-  join events o on o.id = s.event_id
+  cross join registers r on r.event_id = s.event_id
+  cross join events o on o.id = s.event_id
   where s.system in (select value from json_each(:systems))
     and o.kind = 'deal'
     and exists (select 1 from actors a where a.event_id = o.id and a.role = 'supplier'
@@ -106,6 +107,8 @@ def _register_candidates(conn: Any, event_id: str) -> list[str]:
     ).fetchone()
     if row is None or row[3] != "curated":
         return []
+    if conn.execute("select 1 from registers limit 1").fetchone() is None:
+        return []  # nothing imported
     params = dict(zip(("suppliers", "recipients", "systems"), row[:3], strict=True))
     return [r[0] for r in conn.execute(_CANDIDATES, params)]
 
