@@ -5,6 +5,7 @@ Only hook implementations live here; each hands over to the module that does the
 - ``facets``: a ``child`` facet counting through indexed child tables, and a ``stored``
   facet reading the counts the build stored;
 - ``bitmaps``: a filtered view's facets and row count from the build's bitmaps;
+- ``searchfilter``: Datasette's search filter, worded so a common term's page comes at once;
 - ``childfilter``: the ``_child`` filter those facets link to (old ``_through`` links are
   read as ``_child``: Datasette's own mixes up its parameters with column filters');
 - ``ics``: the ``.ics`` output renderer, with every row a view matches;
@@ -41,6 +42,7 @@ from armstimeline.site.front import front_page_context
 from armstimeline.site.ics import can_render_ics, render_ics
 from armstimeline.site.links import event_link
 from armstimeline.site.popup import POPUP_GUARD
+from armstimeline.site.searchfilter import replace_builtin_filters
 from armstimeline.site.sqllimits import bound_connection
 from armstimeline.site.sqlthreads import lower_sql_thread
 from armstimeline.site.timelimit import watch_databases
@@ -52,6 +54,7 @@ __all__: list[str] = []  # hook implementations only
 @hookimpl
 def startup(datasette: Any) -> None:
     replace_default_handler()
+    replace_builtin_filters()
     watch_databases(datasette, CountingDatabase)
 
 
