@@ -245,13 +245,13 @@ def _chosen_sets(request: Any, sets: MemberSets) -> tuple[list[FrozenBitMap], bo
 
 async def _searched(ds: Any, database: str, table: str, request: Any) -> BitMap | None:
     """The rowids a plain ``_search`` matches, from the full-text index alone (as
-    Datasette's search filter words its query: escaped unless the search mode is raw), or
-    None when the table's metadata words the search otherwise (its own full-text table
-    or key)."""
+    Datasette's search filter words its query: the metadata's full-text table or the one
+    SQLite names, escaped unless the search mode is raw), or None when the metadata keys
+    the index otherwise than by rowid."""
     meta = ds.table_metadata(database, table)
-    if meta.get("fts_table") or meta.get("fts_pk", "rowid") != "rowid":
+    if meta.get("fts_pk", "rowid") != "rowid":
         return None
-    fts = await ds.get_database(database).fts_table(table)
+    fts = meta.get("fts_table") or await ds.get_database(database).fts_table(table)
     text = request.args.get("_search", "")
     mode = request.args.get("_searchmode") or ("raw" if meta.get("searchmode") == "raw" else "")
     query = text if mode == "raw" else escape_fts(text)
