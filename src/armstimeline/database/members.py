@@ -126,24 +126,14 @@ class Collector:
     def add(self, rows: dict[str, list[tuple[Any, ...]]]) -> None:
         """Take in one insert's rows (the events table's and its child tables')."""
         events = rows.get("events", [])
-        first = self.rowids + 1
+        rowids = range(self.rowids + 1, self.rowids + 1 + len(events))
         for sets, at in self._columns:
-            found: defaultdict[Any, list[int]] = defaultdict(list)
-            for rowid, row in enumerate(events, first):
-                value = row[at]
-                if value is not None:
-                    found[value].append(rowid)
-            for value, rowids in found.items():
-                sets[value].update(rowids)
-        rowid_of = {row[self._id]: rowid for rowid, row in enumerate(events, first)}
+            _gather(sets, zip(map(itemgetter(at), events), rowids, strict=True))
+        rowid_of = dict(zip(map(itemgetter(self._id), events), rowids, strict=True))
         for table, sets, at, owner in self._children:
-            found = defaultdict(list)
-            for row in rows.get(table, ()):
-                value = row[at]
-                if value is not None:
-                    found[value].append(rowid_of[row[owner]])
-            for value, rowids in found.items():
-                sets[value].update(rowids)
+            child = rows.get(table, ())
+            owners = map(rowid_of.__getitem__, map(itemgetter(owner), child))
+            _gather(sets, zip(map(itemgetter(at), child), owners, strict=True))
         self.rowids += len(events)
 
     def write(self, conn: sqlite3.Connection) -> bool:
@@ -164,3 +154,14 @@ class Collector:
                 [(facet, value, len(members)) for value, members in values.items()],
             )
         return True
+
+
+def _gather(sets: defaultdict[Any, BitMap], pairs: Iterable[tuple[Any, int]]) -> None:
+    """Add each (value, rowid) to its value's bitmap; no value (None) is not a value. The
+    rowids are grouped in lists first: one bitmap update a value, not one a row."""
+    found: defaultdict[Any, list[int]] = defaultdict(list)
+    for value, rowid in pairs:
+        found[value].append(rowid)
+    found.pop(None, None)
+    for value, rowids in found.items():
+        sets[value].update(rowids)
