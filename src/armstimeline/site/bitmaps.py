@@ -148,7 +148,10 @@ class CountingDatabase(WatchedDatabase):
         if current is not None:
             request, database, table = current
             prefix = f"select count(*) from {escape_sqlite(table)} "
-            if database == self.name and table == "events" and sql.startswith(prefix):
+            # Datasette's count of a table view is exactly "select count(*) from <table>
+            # [where …] "; a grouped count is some other statement, left to SQLite
+            counting = sql.startswith(prefix) and " group by " not in sql.lower()
+            if database == self.name and table == "events" and counting:
                 listing = "select rowid " + sql[len("select count(*) ") :]
                 try:
                     found = await _shared_view(self.ds, database, request, listing, params)
