@@ -4,14 +4,14 @@ A filtered view at a million events counted its facets live: every facet a scan 
 view's rows, two seconds and a timed-out facet for a filter most events match. With each
 value's events stored as a roaring bitmap (``pyroaring``), the site intersects the view's
 events with every value's bitmap instead, a few microseconds a value (see
-``site.facetcount``). The bitmaps are ``facet_members`` rows beside ``facet_counts``:
+``site.bitmaps``). The bitmaps are ``facet_members`` rows beside ``facet_counts``:
 facet ("table.column"), value (keeping its type) and ``members``, the serialized bitmap of
 ``events.rowid``.
 
 A cold build collects them from the rows it writes (``Collector``): each value's events are
-appended as a batch of rows goes in, about a tenth of a second at 100k events, where
-reading them back with SQL took ten times that (a join for every child row). An incremental
-build changes only the bitmaps of the values its changed events have or had, with SQL.
+appended as a batch of rows goes in, about 0.2 s per 30,000 events, where reading them
+back with SQL took 28 s at a million (a join for every child row). An incremental build
+changes only the bitmaps of the values its changed events have or had, with SQL.
 """
 
 from __future__ import annotations

@@ -52,6 +52,11 @@ _SCOPE_KEY = "armstimeline.view_members"
 # time out and the view is counted by Datasette's own query
 _LIST_LIMIT = 2
 
+
+def _limit(ds: Any) -> int:
+    """Milliseconds a listing of a view's events may take."""
+    return int(ds.setting("facet_time_limit_ms")) * _LIST_LIMIT
+
 # Query-string keys that choose what a page shows, not which rows: the view's events are
 # the same with or without them. Every other key starting with "_" (a search, ``_where``,
 # a ``_filter_`` argument, one this list does not know) is answered from the view's rows.
@@ -203,8 +208,7 @@ async def _view_members(
         searched = await _searched(ds, database, "events", request)
     if answered is None or (answered[1] and searched is None):
         # a filter neither way answers: list the view's rows
-        limit = ds.setting("facet_time_limit_ms") * _LIST_LIMIT
-        found = await ds.execute(database, listing, params, custom_time_limit=limit)
+        found = await ds.execute(database, listing, params, custom_time_limit=_limit(ds))
         return sets, BitMap(row[0] for row in found.rows)
     chosen = answered[0] + ([searched] if searched is not None else [])
     if not chosen:
@@ -260,11 +264,10 @@ async def _searched(ds: Any, database: str, table: str, request: Any) -> BitMap 
     query = text if mode == "raw" else escape_fts(text)
     if not fts or not query.strip():
         return None
-    limit = ds.setting("facet_time_limit_ms") * _LIST_LIMIT
     found = await ds.execute(
         database,
         f"select rowid from {escape_sqlite(fts)} where {escape_sqlite(fts)} match ?",
         [query],
-        custom_time_limit=limit,
+        custom_time_limit=_limit(ds),
     )
     return BitMap(row[0] for row in found.rows)

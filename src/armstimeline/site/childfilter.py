@@ -19,7 +19,7 @@ from datasette.filters import FilterArguments
 from datasette.utils import escape_sqlite
 from datasette.utils.asgi import BadRequest
 
-__all__ = ["CHILD_KEY", "child_filters", "legacy_through"]
+__all__ = ["CHILD_KEY", "COMMON_SHARE", "child_filters", "legacy_through"]
 
 CHILD_KEY = "_child"
 _LEGACY = b"_through="
