@@ -43,8 +43,7 @@ def in_memory_build(events_dir: Path, sources_dir: Path, db: Path) -> dict[str, 
     fp = sources_fingerprint(sources_dir, events_dir)
     info = {"fingerprint": combine(fp, stamps), "sources_fingerprint": fp,
             "schema_version": SCHEMA_VERSION}  # fmt: skip
-    tables = write_database(db, events, sources, info, stamps, project_systems(events_dir)[0])
-    return {name: len(rows) for name, rows in tables.items()}
+    return write_database(db, events, sources, info, stamps, project_systems(events_dir)[0])
 
 
 def generated(tmp_path: Path, n: int) -> tuple[Path, Path]:

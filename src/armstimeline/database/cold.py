@@ -14,7 +14,6 @@ import gc
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from armstimeline.database.checks import check_database, record_counts
 from armstimeline.database.facets import facet_collector, store_facet_counts
@@ -94,11 +93,13 @@ def write_database(
     info: dict[str, str],
     stamps: dict[str, Stamp] | None = None,
     systems: tuple[System, ...] | None = None,
-) -> dict[str, list[tuple[Any, ...]]]:
+) -> dict[str, int]:
     """Write every table from ``events`` (in timeline order) into a new, empty SQLite
-    file and check it; return the rows.
+    file and check it; return how many rows each table was given.
 
     This is the database phase of a cold build from memory (the benchmark times it).
+    The rows are dropped before the garbage collector resumes: alive, its first pass
+    would walk every one of them (0.6 s at 30,000 events), only to find them freed next.
     """
     stamps = stamps or {}
     with private_database(path) as conn:  # (the collector is paused from here)
@@ -109,4 +110,6 @@ def write_database(
         collected = facet_collector(conn)
         collected.add(tables)
         finish(conn, info, collected)
-    return tables
+        given = {name: len(rows) for name, rows in tables.items()}
+        del tables
+    return given
