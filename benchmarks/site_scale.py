@@ -9,7 +9,9 @@ then measures with Datasette's default limits (facet 200 ms, SQL 1,000 ms):
 - every facet configured in metadata.yml, one request each, against half the facet limit;
 - the events page's own query (no facets) against half the SQL limit, and the whole page;
 - a full-text search against the facet limit;
-- ``armstimeline serve``: seconds from start to its first answer, against 1 s.
+- ``armstimeline serve``: seconds from start to its first answer, against 1 s, and
+  against 1.5 times a bare Datasette's (no plugins, an empty database) on the same machine:
+  Python and Datasette alone take over a second to start on a slow one.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +70,13 @@ async def measure(db: Path, metadata: dict, repeat: int) -> list[tuple[str, floa
     name = db.stem
     table_meta = metadata["databases"][name]["tables"]["events"]
     facets = table_meta.pop("facets")
-    ds = Datasette(immutables=[str(db)], metadata=metadata, settings={"suggest_facets": False})
+    from armstimeline.site.serve import inspect_data
+
+    # as `serve` starts Datasette: the table counts the build recorded, so nothing is
+    # counted at start-up (counting the full-text table alone takes 0.7 s at 1M)
+    inspect = inspect_data(db)
+    ds = Datasette(immutables=[str(db)], metadata=metadata, inspect_data=inspect,
+                   settings={"suggest_facets": False})  # fmt: skip
     facet_limit = ds.setting("facet_time_limit_ms") / 1000
     sql_limit = ds.setting("sql_time_limit_ms") / 1000
     rows: list[tuple[str, float, float, str]] = []
@@ -109,7 +118,8 @@ async def measure(db: Path, metadata: dict, repeat: int) -> list[tuple[str, floa
     rows.append(("full-text search (count + first 20)", seconds, facet_limit,
                  "PASS" if seconds <= facet_limit else "MISS"))  # fmt: skip
     table_meta["facets"] = facets  # `ds` shares this dict: from here on, facets are on
-    ds_full = Datasette(immutables=[str(db)], metadata=metadata, settings={"suggest_facets": False})
+    ds_full = Datasette(immutables=[str(db)], metadata=metadata, inspect_data=inspect,
+                        settings={"suggest_facets": False})  # fmt: skip
     # A new Datasette's first request also pays one-time work (introspecting the schema,
     # compiling templates); `serve` makes that request itself below. Pages are then timed
     # warm, as readers meet them, as the median of --repeat requests.
@@ -190,7 +200,22 @@ async def filtered_views(
     return out
 
 
-def first_answer(db: Path) -> float:
+def serve_command(db: Path, port: int) -> list[str]:
+    """``armstimeline serve`` of the database, as a reader starts it."""
+    return [sys.executable, "-m", "armstimeline", "serve", "--db", str(db), "--no-rebuild",
+            "--port", str(port), "--metadata", str(HERE.parent / "metadata.yml")]  # fmt: skip
+
+
+def bare_datasette_command(db: Path, port: int) -> list[str]:
+    """The anchor: a bare Datasette (no plugins: Datasette loads none when
+    ``sys._called_from_test`` is set) serving an empty in-memory database. Its start-up is
+    Python's and Datasette's own, which no site built on Datasette can go below."""
+    code = "import sys; sys._called_from_test = True; from datasette.cli import cli; cli()"
+    return [sys.executable, "-c", code, "serve", "--memory", "--port", str(port)]
+
+
+def first_answer(db: Path, command: Callable[[Path, int], list[str]] = serve_command) -> float:
+    """Seconds from starting the server to its first answer of its front page."""
     import socket
 
     with socket.socket() as s:
@@ -198,10 +223,8 @@ def first_answer(db: Path) -> float:
         port = s.getsockname()[1]
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "armstimeline", "serve", "--db", str(db), "--no-rebuild",
-         "--port", str(port), "--metadata", str(HERE.parent / "metadata.yml")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        command(db, port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         while True:
             try:
@@ -310,10 +333,16 @@ def main() -> int:
         return 0
     metadata = load_metadata(db, HERE.parent / "metadata.yml")
     rows = asyncio.run(measure(db, json.loads(json.dumps(metadata)), args.repeat))
-    starts = [first_answer(db) for _ in range(args.repeat)]
-    rows.append(("serve: first answer after start (median)", statistics.median(starts), 1.0, ""))
-    last = rows[-1]
-    rows[-1] = (last[0], last[1], last[2], "PASS" if last[1] <= last[2] else "MISS")
+    # alternately, so both meet the same machine
+    starts, bare = [], []
+    for _ in range(args.repeat):
+        starts.append(first_answer(db))
+        bare.append(first_answer(db, bare_datasette_command))
+    ours, anchor = statistics.median(starts), statistics.median(bare)
+    rows.append(("serve: first answer after start (median)", ours, 1.0,
+                 "PASS" if ours <= 1.0 else "MISS"))  # fmt: skip
+    rows.append((f"serve: first answer vs a bare Datasette's ({anchor * 1000:.0f} ms) x1.5",
+                 ours, 1.5 * anchor, "PASS" if ours <= 1.5 * anchor else "MISS"))  # fmt: skip
     print(f"\n{args.n} events, Datasette defaults (facet limit 200 ms, SQL limit 1000 ms)")
     for label, seconds, limit, verdict in rows:
         print(f"{verdict:<9} {label:<52} {seconds * 1000:9.1f} ms  (limit {limit * 1000:.0f} ms)")

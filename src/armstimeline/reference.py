@@ -32,11 +32,19 @@ __all__ = [
     "spelt_names",
     "system_lookup",
     "systems",
+    "trusted_yaml",
     "units",
     "vocabulary",
 ]
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def trusted_yaml(text: str) -> Any:
+    """A YAML document we trust (our data, metadata.yml, files we wrote) as Python values,
+    with PyYAML's C loader where present: several times faster than the pure one. Event
+    files are not read this way (see ``loading.yamlsafe``)."""
+    return yaml.load(text, Loader=_Loader)
 
 
 def data_bytes(name: str) -> bytes:
@@ -45,7 +53,7 @@ def data_bytes(name: str) -> bytes:
 
 
 def _read(name: str) -> Any:
-    return yaml.load(data_bytes(name).decode("utf-8"), Loader=_Loader)
+    return trusted_yaml(data_bytes(name).decode("utf-8"))
 
 
 @functools.cache

@@ -13,11 +13,11 @@ import yaml
 
 from armstimeline.loading import EVENT_SUFFIXES
 from armstimeline.model import Event
+from armstimeline.reference import trusted_yaml
 from armstimeline.serialize import event_to_dict
 
 __all__ = ["ExistingFiles", "event_text", "existing_files"]
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BLOCK_LISTS = frozenset({"sources"})  # long quotes read better one key per line
 _IMPORTED = "\nregister:\n"
 _DIGEST = re.compile(r"^  digest: '?\"?(\w+)\"?'?$", re.MULTILINE)
@@ -137,7 +137,7 @@ class ExistingFiles:
 
     def _data(self, event_id: str) -> dict[str, Any]:
         try:
-            data = yaml.load(self.read(event_id) or "", Loader=_Loader)
+            data = trusted_yaml(self.read(event_id) or "")
         except yaml.YAMLError:
             return {}
         return data if isinstance(data, dict) else {}

@@ -18,7 +18,6 @@ from datasette import Response
 from datasette.database import QueryInterrupted
 
 from armstimeline.database import read_events
-from armstimeline.export.ics import ics_bytes
 
 __all__ = ["MAX_ICS_EVENTS", "can_render_ics", "render_ics"]
 
@@ -85,6 +84,10 @@ async def render_ics(
     base = datasette.absolute_url(request, datasette.urls.table(database, "events")).rsplit(
         "/events", 1
     )[0]
+    # imported here, not with the plugin: icalendar is a twentieth of every server's start,
+    # and only a calendar download needs it
+    from armstimeline.export.ics import ics_bytes
+
     body = ics_bytes(events, sources, name=name, base_url=base)
     return Response(
         body,

@@ -9,12 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from armstimeline import paths
 from armstimeline.database import build, is_current
 from armstimeline.database.connect import read_only
 from armstimeline.errors import BuildError
+from armstimeline.reference import trusted_yaml
 
 __all__ = ["datasette_args", "load_metadata", "serve_database"]
 
@@ -22,7 +21,7 @@ __all__ = ["datasette_args", "load_metadata", "serve_database"]
 def load_metadata(db_path: Path, metadata: Path | None = None) -> dict[str, Any]:
     """metadata.yml with its database section renamed after the database file."""
     source = metadata or paths.metadata_path()
-    data = yaml.safe_load(source.read_text("utf-8")) or {}
+    data = trusted_yaml(source.read_text("utf-8")) or {}
     databases = data.get("databases") or {}
     if databases and db_path.stem not in databases:
         data["databases"] = {db_path.stem: next(iter(databases.values()))}
