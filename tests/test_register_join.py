@@ -153,3 +153,99 @@ def test_filters_show_or_hide_imported_events_and_find_designations(project):
     assert len(result.output.strip().splitlines()) == 2
     bad = CliRunner().invoke(cli, ["list", "--system", "P35", *args])
     assert bad.exit_code != 0 and "did you mean 'P-35'" in bad.output
+
+
+def _view_counts_in_sql(db: Path, ids: list[str]) -> dict[tuple[int, str], int]:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        marks = ", ".join("?" * len(ids))
+        rows = conn.execute(
+            f"select year, kind, count(*) from events where id in ({marks}) group by year, kind",
+            ids,
+        ).fetchall()
+    return {(year, kind): n for year, kind, n in rows}
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "query",
+    [
+        [],
+        [("kind", "deal")],
+        [("_child", '{"table":"actors","column":"country","value":"RUS"}')],
+        [("_search", "arms")],
+        [("_child", '{"table":"actors","column":"country","value":"ARM"}'),
+         ("_search", "Iskander")],
+        [("year__gte", "2016")],  # no stored bitmap answers a range: the view's rows are listed
+        [("origin", "register"), ("kind", "delivery")],
+    ],
+)
+async def test_dense_timeline_counts_from_bitmaps_equal_sql(project, tmp_path, monkeypatch, query):
+    """The counts a dense timeline draws come from the build's bitmaps, and equal SQL's
+    grouping of the same view's events, filters and search included."""
+    import re
+    import urllib.parse
+
+    from armstimeline.site import timeline_page
+
+    monkeypatch.setattr(timeline_page, "DENSE", 3)
+    answered = []
+    real = timeline_page.pair_counts
+
+    async def recording(*args):
+        found = await real(*args)
+        answered.append(found)
+        return found
+
+    monkeypatch.setattr(timeline_page, "pair_counts", recording)
+    db = tmp_path / "armstimeline.db"
+    build(project / "events", project / "seeds", db)
+    ds = Datasette(immutables=[str(db)], metadata=load_metadata(db, ROOT / "metadata.yml"),
+                   settings={"suggest_facets": False})  # fmt: skip
+    qs = urllib.parse.urlencode(query)
+    rows = (await ds.client.get(f"/armstimeline/events.json?{qs}&_col=id&_shape=objects"
+                                "&_size=max")).json()["rows"]  # fmt: skip
+    expected = _view_counts_in_sql(db, [r["id"] for r in rows])
+    assert sum(expected.values()) > 3, "the view must be dense for this test"
+    page = (await ds.client.get(f"/armstimeline/-/timeline?{qs}")).text
+    drawn = {
+        (int(year), kind.replace(" ", "_")): int(n.replace(",", ""))
+        for year, n, kind in re.findall(
+            r'aria-label="(\d{4}): ([\d,]+) ([a-z ]+?) events?"', page
+        )
+    }
+    assert answered and answered[0] is not None  # from the bitmaps, not SQL's group by
+    assert drawn == expected
+
+
+@pytest.mark.asyncio
+async def test_a_timeline_too_slow_to_count_says_so(project, tmp_path, monkeypatch):
+    """A view whose events cannot be counted in time gets the site's page saying so and
+    what to do, status 400, not a server error: whether Datasette's own query for the
+    view runs out of time or listing the view's rows does."""
+    from urllib.parse import urlencode
+
+    from datasette.database import QueryInterrupted
+
+    from armstimeline.site import timeline_page
+
+    db = tmp_path / "armstimeline.db"
+    build(project / "events", project / "seeds", db)
+    ds = Datasette(immutables=[str(db)], metadata=load_metadata(db, ROOT / "metadata.yml"),
+                   settings={"suggest_facets": False, "sql_time_limit_ms": 50})  # fmt: skip
+    # a filter that takes seconds however few the events: counting to ten million
+    slow = ("(with recursive n(i) as (select 1 union all select i + 1 from n "
+            "where i < 10000000) select count(*) from n) > 0")  # fmt: skip
+    response = await ds.client.get("/armstimeline/-/timeline?" + urlencode({"_where": slow}))
+    assert response.status_code == 400
+    assert "This view takes too long to draw" in response.text
+    assert "Narrow it with a country" in response.text
+
+    async def interrupted(*args):
+        raise QueryInterrupted(None, "select rowid from events", {})
+
+    monkeypatch.setattr(timeline_page, "DENSE", 3)
+    monkeypatch.setattr(timeline_page, "pair_counts", interrupted)
+    response = await ds.client.get("/armstimeline/-/timeline?kind=deal")
+    assert response.status_code == 400 and "This view takes too long to draw" in response.text

@@ -39,7 +39,8 @@ from armstimeline.site.memo import remembered
 from armstimeline.site.timelimit import WatchedDatabase
 
 __all__ = [
-    "CountingDatabase", "MemberSets", "fresh_view", "member_sets", "view_counts", "viewing",
+    "CountingDatabase", "MemberSets", "fresh_view", "member_sets", "pair_counts",
+    "view_counts", "viewing",
 ]  # fmt: skip
 
 # the table view this task is answering: (request, database, table), set by ``viewing``
@@ -99,6 +100,23 @@ class MemberSets:
             if n:
                 counts[value] = n
         return top(counts, size)
+
+    def pairs(
+        self, view: BitMap | None, first: str, second: str
+    ) -> dict[tuple[Any, Any], int] | None:
+        """How many of the view's events (None: every event) have each pair of values of
+        two stored facets; None when either is not stored."""
+        firsts, seconds = self.sets.get(first), self.sets.get(second)
+        if firsts is None or seconds is None:
+            return None
+        counts = {}
+        for b, b_members in seconds.items():
+            within = b_members & view if view is not None else b_members
+            for a, a_members in firsts.items():
+                n = within.intersection_cardinality(a_members)
+                if n:
+                    counts[(a, b)] = n
+        return counts
 
 
 async def member_sets(ds: Any, database: str) -> MemberSets | None:
@@ -181,6 +199,23 @@ async def view_counts(facet: Any) -> tuple[MemberSets, BitMap] | None:
     # the rows' rowids, found through the primary key the view's query selects
     listing = f"select rowid from {table} where {key} in (select {key} from ({facet.sql}))"
     return await _shared_view(facet.ds, facet.database, facet.request, listing, facet.params)
+
+
+async def pair_counts(
+    ds: Any, database: str, request: Any, listing: str, params: Any, first: str, second: str
+) -> dict[tuple[Any, Any], int] | None:
+    """Events of a table view per pair of values of two stored facets ("events.year",
+    "events.kind"): what the visual timeline draws past a few thousand events, which SQL
+    groups in seconds at a million. ``request`` asks for the events table view (a
+    ``Request.fake`` will do), ``listing`` selects its rowids, for filters the bitmaps
+    cannot answer. None when the database has no bitmaps; raises QueryInterrupted when
+    the view's rows take too long to list."""
+    sets = await member_sets(ds, database)
+    if sets is None:
+        return None
+    found = await _shared_view(ds, database, request, listing, params)
+    # with the bitmaps there, no answer means no filter: every event is in the view
+    return sets.pairs(found[1] if found is not None else None, first, second)
 
 
 async def _shared_view(

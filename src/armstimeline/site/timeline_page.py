@@ -11,11 +11,14 @@ import urllib.parse
 from typing import Any
 
 from datasette import Response
+from datasette.database import QueryInterrupted
+from datasette.utils.asgi import Request
 
 from armstimeline.database import read_events
 from armstimeline.errors import FilterError
 from armstimeline.export.density import DENSE, render_density_svg
 from armstimeline.export.svg import LANE_KEYS, LaneKey, render_svg
+from armstimeline.site.bitmaps import pair_counts
 from armstimeline.site.cells import plain_words
 from armstimeline.site.childfilter import CHILD_KEY
 from armstimeline.site.facets import read_through, through
@@ -86,6 +89,23 @@ def _error_text(response: Any) -> str:
         return str(response.text[:300])
 
 
+class _TooSlow(Exception):
+    """Datasette's table view ran out of time on the view's own query."""
+
+
+def _check(response: Any) -> None:
+    """Raise what went wrong with an answer of Datasette's table view, if anything."""
+    if response.status_code == 200:
+        return
+    try:
+        interrupted = response.json().get("title") == "SQL Interrupted"
+    except ValueError:
+        interrupted = False
+    if interrupted:
+        raise _TooSlow()
+    raise FilterError(_error_text(response))
+
+
 async def _filtered_ids(
     datasette: Any, database: str, query: list[tuple[str, str]]
 ) -> tuple[list[str], str]:
@@ -98,8 +118,7 @@ async def _filtered_ids(
     url = base + "?" + urllib.parse.urlencode(query + extra)
     while url and len(ids) < MAX_TIMELINE_EVENTS:
         response = await datasette.client.get(url)
-        if response.status_code != 200:
-            raise FilterError(_error_text(response))
+        _check(response)
         data = response.json()
         description = data.get("human_description_en") or description
         ids.extend(row["id"] for row in data["rows"])
@@ -123,8 +142,7 @@ async def _density(
     extra = [("_size", "0"), ("_col", "year"), ("_col", "kind"), ("_nofacet", "1"),
              ("_nosuggest", "1")]  # fmt: skip
     response = await datasette.client.get(base + "?" + urllib.parse.urlencode(query + extra))
-    if response.status_code != 200:
-        raise FilterError(_error_text(response))
+    _check(response)
     data = response.json()
     description = data.get("human_description_en") or ""
     count = data.get("filtered_table_rows_count")
@@ -133,16 +151,31 @@ async def _density(
         return count or 0, None, None, description  # not the shape we know
     db, params = datasette.get_database(database), data["query"].get("params") or {}
     if not (isinstance(count, int) and count <= DENSE):
-        rows = await db.execute(
-            f"select year, kind, count(*) from ({inner}) group by year, kind", params
+        view = Request.fake(base + "?" + urllib.parse.urlencode(query))
+        listing = f"select rowid from events where id in (select id from ({inner}))"
+        counts = await pair_counts(
+            datasette, database, view, listing, params, "events.year", "events.kind"
         )
-        counts = {(r[0], r[1]): r[2] for r in rows.rows}
+        if counts is None:  # no stored bitmaps: SQL groups the view
+            rows = await db.execute(
+                f"select year, kind, count(*) from ({inner}) group by year, kind", params
+            )
+            counts = {(r[0], r[1]): r[2] for r in rows.rows}
         count = sum(counts.values())
         if count > DENSE:
             return count, counts, None, description
     found = await db.execute(f"select id from ({inner}) limit {DENSE + 1}", params)
     ids = [r[0] for r in found.rows]
     return len(ids), None, ids, description
+
+
+async def _refusal(datasette: Any, request: Any, title: str, sentence: str) -> Response:
+    """The site's error page, status 400: the reader can change the view and ask again."""
+    page = await datasette.render_template(
+        "error.html", {"ok": False, "status": 400, "title": title, "error": sentence},
+        request=request,
+    )  # fmt: skip
+    return Response.html(page, status=400)
 
 
 async def timeline_page(datasette: Any, request: Any) -> Response:
@@ -162,17 +195,16 @@ async def timeline_page(datasette: Any, request: Any) -> Response:
         else:
             ids, description = await _filtered_ids(datasette, database, query)
     except FilterError as exc:
-        page = await datasette.render_template(
-            "error.html",
-            {
-                "ok": False,
-                "status": 400,
-                "title": "These filters do not work on the events table",
-                "error": f"{exc} Go back to the events table and choose the filters there.",
-            },
-            request=request,
-        )
-        return Response.html(page, status=400)
+        return await _refusal(
+            datasette, request, "These filters do not work on the events table",
+            f"{exc} Go back to the events table and choose the filters there.",
+        )  # fmt: skip
+    except (QueryInterrupted, _TooSlow):
+        return await _refusal(
+            datasette, request, "This view takes too long to draw",
+            "Its events could not be counted within the time limit. Narrow it with a "
+            "country, a kind or a search, or draw fewer years.",
+        )  # fmt: skip
     events, _ = await db.execute_fn(lambda conn: read_events(conn, ids))
     # Country lanes repeat an event once per country; past a few thousand events the
     # kind lanes keep the page quick. The reader can still switch.
