@@ -203,7 +203,8 @@ async def timeline_page(datasette: Any, request: Any) -> Response:
         return await _refusal(
             datasette, request, "This view takes too long to draw",
             "Its events could not be counted within the time limit. Narrow it with a "
-            "country, a kind or a search, or draw fewer years.",
+            "country, a kind, a weapon system or a search, or list these events in the "
+            "events table.",
         )  # fmt: skip
     events, _ = await db.execute_fn(lambda conn: read_events(conn, ids))
     # Country lanes repeat an event once per country; past a few thousand events the
