@@ -38,8 +38,9 @@ def parse_csv(data: bytes) -> list[dict[str, str]]:
 
 
 def un_neutralise(cell: str) -> str:
-    """Undo the documented formula rule: a leading apostrophe added before a trigger."""
-    if cell.startswith("'") and cell[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+    """Undo the documented formula rule: a leading apostrophe added before a trigger (after
+    any apostrophes the text itself begins with)."""
+    if cell.startswith("'") and cell.lstrip("'")[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return cell[1:]
     return cell
 

@@ -2,7 +2,9 @@
 
 Formula rule: a cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
 return, and is not a plain number, gets a leading apostrophe (``'``) so spreadsheet
-programs show it as text instead of running it. Nothing else is changed.
+programs show it as text instead of running it. So that the rule can be undone (drop one
+leading apostrophe where a trigger follows the apostrophes), a cell that already begins
+with apostrophes before a trigger gets one more. Nothing else is changed.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ __all__ = ["COLUMN_DOCS", "datapackage", "neutralise", "write_csv"]
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _TRIGGER_SET = frozenset(_TRIGGERS)
+# what a cell the rule may change starts with: a trigger, or apostrophes before one
+_START_SET = _TRIGGER_SET | {"'"}
 
 COLUMN_DOCS: Mapping[str, tuple[str, str]] = {
     "id": ("string", "Stable event identifier, also the event file's name."),
@@ -60,10 +64,13 @@ COLUMN_DOCS: Mapping[str, tuple[str, str]] = {
 
 def neutralise_row(values: Iterable[Any]) -> list[Any]:
     """Apply the formula rule to every cell of a row (one comprehension: this is hot)."""
-    triggers, plain = _TRIGGER_SET, _PLAIN_NUMBER.fullmatch
+    starts, triggers, plain = _START_SET, _TRIGGER_SET, _PLAIN_NUMBER.fullmatch
     return [
         "'" + value
-        if value.__class__ is str and value[:1] in triggers and not plain(value)
+        if value.__class__ is str
+        and value[:1] in starts
+        and value.lstrip("'")[:1] in triggers
+        and not plain(value)
         else value
         for value in values
     ]
@@ -88,10 +95,10 @@ _FREE_CELLS = operator.itemgetter(*[i for i, c in enumerate(COLUMNS) if c not in
 def write_csv(timeline: Timeline, out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    triggers, free = _TRIGGER_SET, _FREE_CELLS
+    starts, free = _START_SET, _FREE_CELLS
     for values in map(record_values, timeline):
         # one set test per row; the cell-by-cell rule runs only when a cell may need it
-        if not triggers.isdisjoint([v[:1] for v in free(values)]):
+        if not starts.isdisjoint([v[:1] for v in free(values)]):
             values = neutralise_row(values)  # type: ignore[assignment]
         writer.writerow(values)
 
