@@ -200,6 +200,15 @@ async def filtered_views(
     return out
 
 
+def free_port() -> int:
+    """A port nothing listens on, for a server this benchmark starts."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 def serve_command(db: Path, port: int) -> list[str]:
     """``armstimeline serve`` of the database, as a reader starts it."""
     return [sys.executable, "-m", "armstimeline", "serve", "--db", str(db), "--no-rebuild",
@@ -216,11 +225,7 @@ def bare_datasette_command(db: Path, port: int) -> list[str]:
 
 def first_answer(db: Path, command: Callable[[Path, int], list[str]] = serve_command) -> float:
     """Seconds from starting the server to its first answer of its front page."""
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     start = time.perf_counter()
     proc = subprocess.Popen(
         command(db, port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -243,16 +248,11 @@ def timeline_page(db: Path) -> tuple[float, float, int]:
     """Seconds for the visual timeline of every event: the server's answer, and the page
     fully rendered in headless Chromium (when installed), and the marks drawn."""
     import shutil
-    import socket
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "armstimeline", "serve", "--db", str(db), "--no-rebuild",
-         "--port", str(port), "--metadata", str(HERE.parent / "metadata.yml")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        serve_command(db, port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}/{db.stem}/-/timeline"
     try:
         for _ in range(600):
