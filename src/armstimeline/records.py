@@ -6,13 +6,11 @@ escaped with a backslash (``\\|``), so splitting on unescaped `` | `` gives the 
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable
 from typing import Any
 
-from armstimeline.dates import EventDate
-from armstimeline.datewords import qualifier_words
+from armstimeline.datewords import date_texts
 from armstimeline.model import Event
 
 __all__ = ["COLUMNS", "SEPARATOR", "event_record", "join", "record_values", "split"]
@@ -88,23 +86,13 @@ def split(cell: str) -> list[str]:
     return parts
 
 
-@functools.lru_cache(maxsize=65536)
-def _date_values(date: EventDate) -> tuple[str, str, str, str, str]:
-    """A date's cells (date, precision, earliest, latest, qualifiers), cached: dates recur
-    (a register's are mostly years), and describing one costs more than looking it up."""
-    return (
-        str(date), date.precision.label, date.earliest.isoformat(), date.latest.isoformat(),
-        SEPARATOR.join(qualifier_words(date)),
-    )  # fmt: skip
-
-
 def record_values(event: Event) -> tuple[Any, ...]:
     """The event as one row of strings and numbers, in COLUMNS order; nothing is dropped.
     A missing value is the empty string. Built as a tuple because exports call it once per
     event and a dict per row costs a third of the CSV export's time."""
     date, actors, plain = event.date, event.actors, SEPARATOR.join
     first = event.places[0] if event.places else None
-    written, precision, earliest, latest, qualifiers = _date_values(date)
+    written, precision, _, earliest, latest, words = date_texts(date)
     # Country codes ([A-Z]{3,4}) are checked by the model and hold no pipe or backslash, so
     # their cells are joined without the escape check; named actors are escaped.
     return (
@@ -133,7 +121,7 @@ def record_values(event: Event) -> tuple[Any, ...]:
         join(event.tags),
         join([f"{r.type}:{r.target}" for r in event.relations]),
         event.note or "",
-        qualifiers,
+        plain(words),
         event.date_basis,
         "register" if event.register else "curated",
         event.register.row if event.register else "",

@@ -10,8 +10,7 @@ from typing import Any
 
 from armstimeline import reference
 from armstimeline.database.schema import EVENT_TABLES
-from armstimeline.dates import EventDate
-from armstimeline.datewords import facet_label, qualifier_words
+from armstimeline.datewords import date_texts
 from armstimeline.loading import EVENT_SUFFIXES, Stamp
 from armstimeline.model import Event, Source
 
@@ -22,20 +21,6 @@ def json_array(values: tuple[str, ...]) -> str:
     """A JSON array; cached, since the same lists of codes and tags recur across events."""
     return json.dumps(list(values), ensure_ascii=False)
 
-
-
-@functools.lru_cache(maxsize=65536)
-def date_cells(date: EventDate) -> tuple[Any, ...]:
-    """The events row's date columns but ``date_basis`` (which sits among them): date,
-    precision, is_interval, earliest, latest, qualifiers | year, end_year, decade.
-    Cached, since dates recur (a register's are mostly years): three in four of 30,000
-    generated events share theirs, and each costs more to describe than to look up."""
-    earliest, latest = date.earliest, date.latest
-    return (
-        str(date), facet_label(date), int(date.is_interval), earliest.isoformat(),
-        latest.isoformat(), ", ".join(qualifier_words(date)) or None,
-        date.first_year, date.last_year, date.first_year // 10 * 10,
-    )  # fmt: skip
 
 
 def all_rows(
@@ -130,10 +115,13 @@ def event_rows(
                 break
         if primary is None and countries:
             primary = region_of.get(countries[0])
-        cells = date_cells(date)
+        written, _, facet, earliest, latest, words = date_texts(date)
+        first_year = date.first_year
         first = event.places[0] if event.places else None
         events_rows.append((
-            eid, event.title, *cells[:6], event.date_basis, *cells[6:], event.kind, primary,
+            eid, event.title, written, facet, int(date.is_interval), earliest, latest,
+            ", ".join(words) or None, event.date_basis,
+            first_year, date.last_year, first_year // 10 * 10, event.kind, primary,
             as_json(regions), as_json(countries),
             as_json(event.countries_in("supplier")), as_json(event.recipients),
             as_json(event.systems), as_json(event.tags), event.summary,
