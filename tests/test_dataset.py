@@ -229,3 +229,32 @@ def test_the_record_second_pass(timeline):
     assert "third" not in shares.title and any(
         not timeline.sources[c.source].checked_locally for c in shares.sources
     )
+
+
+def _links(timeline, event_id) -> set[tuple[str, str]]:
+    return {(rel, other.id) for rel, other in timeline.related(event_id)}
+
+
+def test_the_missing_facts_are_events_linked_to_what_hinges_on_them(timeline):
+    """Issue 31: the 2014 sanctions, the Syrian campaign, Armenia's credits, Azerbaijan's
+    earlier contracts and the 2022 invasion are events, dated by the record and linked."""
+    sanctions = timeline["western-sanctions-russia-2014"]
+    assert sanctions.kind == "sanction" and str(sanctions.date) == "2014-07-16/2014-09-12"
+    assert {"rosneft-sanctions-countermeasures-2014", "kudrin-isolation-warning-2014",
+            "bulgaria-president-against-sanctions-2016"} <= {
+        other for _, other in _links(timeline, sanctions.id)}  # fmt: skip
+    syria = timeline["russia-syria-intervention-2015"]
+    assert str(syria.date) == "2015-09-30/.."
+    assert {"hamedan-air-base-2016", "tartus-latakia-naval-facilities-2005"} <= {
+        other for _, other in _links(timeline, syria.id)
+    }
+    credits = [timeline[f"armenia-russian-arms-credit-{year}"] for year in (2015, 2017)]
+    assert [money(c) for c in credits] == [{(200e6, "USD")}, {(100e6, "USD")}]
+    assert ("related", "armenia-iskander-2016") in _links(timeline, credits[0].id)
+    baku = timeline["azerbaijan-russian-arms-contracts-2010-2013"]
+    assert (4e9, "USD") in money(baku) and baku.date.latest.year < 2016
+    assert ("related", "kosachev-azerbaijan-arms-statement-2018") in _links(timeline, baku.id)
+    invasion = timeline["russia-invades-ukraine-2022"]
+    assert str(invasion.date) == "2022-02-24" and ("UKR", "target") in roles(invasion)
+    for event in (sanctions, syria, *credits, baku, invasion):
+        assert event.date_basis == "record"
