@@ -202,7 +202,7 @@ def test_the_record_where_the_seeds_overreach(timeline):
                   "china-myanmar-coup-statement-2021", "medvedev-european-security-treaty-2008",
                   "primakov-soviet-style-foreign-policy-1990s"):  # fmt: skip
         assert added in timeline
-    assert str(timeline["primakov-soviet-style-foreign-policy-1990s"].date) == "1994~/1996~"
+    assert str(timeline["primakov-soviet-style-foreign-policy-1990s"].date) == "1996-01"
 
 
 def test_the_record_second_pass(timeline):
@@ -250,7 +250,7 @@ def test_the_missing_facts_are_events_linked_to_what_hinges_on_them(timeline):
     }
     credits = [timeline[f"armenia-russian-arms-credit-{year}"] for year in (2015, 2017)]
     assert [money(c) for c in credits] == [{(200e6, "USD")}, {(100e6, "USD")}]
-    assert ("related", "armenia-iskander-2016") in _links(timeline, credits[0].id)
+    assert ("has_part", "armenia-russian-arms-from-credit-2016") in _links(timeline, credits[0].id)
     baku = timeline["azerbaijan-russian-arms-contracts-2010-2013"]
     assert (4e9, "USD") in money(baku) and baku.date.latest.year < 2016
     assert ("related", "kosachev-azerbaijan-arms-statement-2018") in _links(timeline, baku.id)
