@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import attrs
 import pytest
 
 from armstimeline import reference
@@ -162,13 +163,15 @@ def test_the_copy_check_can_fail():
 
 
 def test_dates_from_outside_the_sources_say_where_they_come_from(timeline):
-    """A date completed from the public record or by the editors names its origin: an
-    external source among the event's citations, or a note that says where it comes from."""
+    """A date from the public record cites the record: an external source among the
+    event's citations (issue 31: a note alone is not enough); one the editors inferred
+    says so in a note."""
     for event in timeline:
-        if event.date_basis in ("record", "editors"):
-            external = [c for c in event.sources
-                        if not timeline.sources[c.source].checked_locally]  # fmt: skip
-            assert external or (event.note and "record" in event.note), event.id
+        external = [c for c in event.sources if not timeline.sources[c.source].checked_locally]
+        if event.date_basis == "record":
+            assert external and event.note, event.id
+        if event.date_basis == "editors":
+            assert event.note, event.id
     assert sum(e.date_basis == "record" for e in timeline) >= 6
 
 
@@ -258,3 +261,92 @@ def test_the_missing_facts_are_events_linked_to_what_hinges_on_them(timeline):
     assert str(invasion.date) == "2022-02-24" and ("UKR", "target") in roles(invasion)
     for event in (sanctions, syria, *credits, baku, invasion):
         assert event.date_basis == "record"
+
+
+# -- the rules the dataset keeps (issue 31) ----------------------------------------------
+
+
+def roles_that_do_not_fit(event) -> list[str]:
+    """The roles of an event that the vocabulary's ``kind_roles`` does not allow for its kind."""
+    fit = reference.vocabulary()["kind_roles"][event.kind]
+    return [f"{a.country or a.name} as {a.role}" for a in event.actors if a.role not in fit]
+
+
+def test_the_vocabulary_says_which_roles_fit_every_kind():
+    fit = reference.vocabulary()["kind_roles"]
+    assert set(fit) == set(reference.kinds())
+    for kind, allowed in fit.items():
+        assert set(allowed) <= set(reference.roles()), kind
+        assert "third_party" in allowed, f"anyone may be named in a {kind}"
+    assert "supplier" not in fit["statement"] and "party" not in fit["delivery"]
+
+
+def test_every_event_gives_roles_that_fit_its_kind(timeline):
+    """Supplier and recipient for transfers; party, target or mediator for acts."""
+    misfits = {e.id: bad for e in timeline if (bad := roles_that_do_not_fit(e))}
+    assert misfits == {}
+
+
+def test_the_role_rule_can_fail(timeline):
+    statement = attrs.evolve(timeline["armenia-iskander-2016"], kind="statement")
+    assert roles_that_do_not_fit(statement) == ["RUS as supplier", "ARM as recipient"]
+
+
+_BOUNDED = re.compile(
+    r"\b(?P<word>more than|over|at least|about|around|approximately|nearly|almost|some|"
+    r"up to|fewer than|less than)\s+(?:US)?\$?(?:USD)?\s?(?P<number>\d[\d,]*(?:\.\d+)?)"
+    r"(?:\s*(?P<scale>million|billion|bn|mln))?",
+    re.IGNORECASE,
+)
+_BOUND_OF = {"more than": "at_least", "over": "at_least", "at least": "at_least",
+             "up to": "at_most", "fewer than": "at_most", "less than": "at_most"}  # fmt: skip
+_SCALE = {"million": 1e6, "mln": 1e6, "billion": 1e9, "bn": 1e9}
+
+
+def unbounded_figures(event) -> list[str]:
+    """Figures a quote bounds or estimates ("more than 30", "around $10 billion") that an
+    amount of the event records without that bound."""
+    wrong = []
+    for citation in event.sources:
+        for m in _BOUNDED.finditer(citation.quote):
+            scale = _SCALE.get((m.group("scale") or "").lower(), 1)
+            value = float(m.group("number").replace(",", "")) * scale
+            bound = _BOUND_OF.get(m.group("word").lower(), "about")
+            wrong += [f"{m.group(0)!r}: {a.what} has bound {a.bound}"
+                      for a in event.amounts if a.value == value and a.bound != bound]  # fmt: skip
+    return wrong
+
+
+def test_a_figure_a_quote_bounds_keeps_its_bound(timeline):
+    """An amount whose quote says "more than" is at_least; "about" or "around" is about."""
+    wrong = {e.id: bad for e in timeline if (bad := unbounded_figures(e))}
+    assert wrong == {}
+
+
+def test_the_bound_rule_can_fail(timeline):
+    contracts = timeline["rosoboronexport-contracts-2024"]
+    unbounded = attrs.evolve(
+        contracts, amounts=[attrs.evolve(a, bound=None) for a in contracts.amounts]
+    )
+    assert unbounded_figures(contracts) == []
+    assert len(unbounded_figures(unbounded)) == 1
+
+
+_WORKING_WORD = re.compile(r"\bseeds?\b", re.IGNORECASE)
+
+
+def test_readers_meet_sources_not_working_words(timeline):
+    """Titles, summaries and notes name the article or page, never "the seed"."""
+    for event in timeline:
+        for text in (event.title, event.summary, event.note or ""):
+            assert not _WORKING_WORD.search(text), event.id
+    for source in timeline.sources.values():
+        assert not _WORKING_WORD.search(f"{source.title} {source.note or ''}"), source.id
+
+
+def test_every_source_gives_its_author_date_and_address_or_says_why_not(timeline):
+    for source in timeline.sources.values():
+        note = (source.note or "").lower()
+        assert source.url or "address" in note, source.id
+        assert source.published or "undated" in note, source.id
+        assert source.author or "unsigned" in note or "no author" in note, source.id
