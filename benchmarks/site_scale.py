@@ -253,7 +253,7 @@ def timeline_page(db: Path) -> tuple[float, float, int]:
     proc = subprocess.Popen(
         serve_command(db, port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    url = f"http://127.0.0.1:{port}/{db.stem}/-/timeline"
+    url = f"http://127.0.0.1:{port}/timeline?origin=all"
     try:
         for _ in range(600):
             try:

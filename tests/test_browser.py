@@ -134,7 +134,7 @@ def test_front_page_reads_like_a_publication(site, tmp_path, width):
         assert "Dated, sourced events" in body
         assert "events" in page.locator("ul.figures").inner_text()
         page.get_by_role("link", name="The visual timeline").first.click()
-        page.wait_for_url("**/-/timeline")
+        page.wait_for_url("**/timeline")
         assert page.locator("svg.armstimeline-svg").count() == 1
         page.go_back()
         assert "build_info" not in page.content() and "facet_counts" not in page.content()
@@ -169,36 +169,42 @@ def test_event_page_reads_like_an_entry(site, tmp_path, width):
 
 
 @pytest.mark.parametrize("width", [1400, 390])
-def test_events_table_for_readers(site, tmp_path, width):
-    """The first screen shows events, not column descriptions: a reader's columns, lists as
-    chips that filter, titles that open the event; every column one click away."""
+def test_events_browser_for_readers(site, tmp_path, width):
+    """The first screen shows the search box and events, not column descriptions; names
+    that open the country's page; filters at the top as chips a click removes."""
     with browser_page() as page:
         page.set_viewport_size({"width": width, "height": 900})
-        page.goto(site + "/armstimeline/events")
-        first = page.locator(".armstimeline-reader tbody tr").first
+        page.goto(site + "/events")
+        first = page.locator("ol.events li.event").first
         assert first.is_visible()
-        assert first.bounding_box()["y"] < 1500, "the first event is near the top"
-        headers = page.locator(".armstimeline-reader thead th").all_inner_texts()
-        assert headers == ["Date", "Event", "Kind", "Countries", "Weapon systems"]
-        assert "[\"" not in page.locator(".armstimeline-reader").inner_text(), "no raw JSON"
-        assert not page.locator("dl.column-descriptions").is_visible()
+        assert first.bounding_box()["y"] < 600, "the first event is on the first screen"
+        assert "[\"" not in page.locator("ol.events").inner_text(), "no raw JSON"
+        assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
         shot = tmp_path / f"events-{width}.png"
         page.screenshot(path=str(shot), full_page=False)
         print(f"screenshot: {shot}")
-        page.locator(".armstimeline-reader a.chip", has_text="Türkiye").first.click()
-        page.wait_for_url("**_child=**")
-        titles = page.locator(".armstimeline-reader td.col-title").all_inner_texts()
+        page.locator("ol.events a", has_text="Türkiye").first.click()
+        page.wait_for_url("**/countries/TUR")
+        titles = page.locator("ol.events .event-title").all_inner_texts()
         assert titles and all("Myanmar" not in t for t in titles)
-        page.get_by_role("link", name="All columns").click()
-        page.wait_for_url("**_all=1")
-        page.locator("table.rows-and-columns thead th").first.wait_for()
-        assert page.locator("table.rows-and-columns thead th").count() > 20
+        page.locator("aside.facets a", has_text="deal").first.click()
+        page.wait_for_url("**kind=deal**")
+        chip = page.get_by_role("link", name="Remove filter Kind: deal")
+        assert chip.bounding_box()["y"] < page.locator("ol.events").bounding_box()["y"]
+        chip.click()
+        page.wait_for_url("**/countries/TUR")
+        page.goto(site + "/events")
+        page.get_by_label("Search the events").fill("Iskander")
+        page.get_by_role("button", name="Search").click()
+        page.wait_for_url("**q=Iskander**")
+        assert "Iskander" in page.locator("ol.events").inner_text()
 
 
 def test_timeline_has_filters_labels_and_a_way_back(site, tmp_path):
     with browser_page() as page:
         page.set_viewport_size({"width": 1400, "height": 900})
-        page.goto(site + "/armstimeline/-/timeline")
+        page.goto(site + "/armstimeline/-/timeline")  # the old address redirects
+        page.wait_for_url("**/timeline")
         form = page.get_by_role("form", name="Filter the timeline")
         form.get_by_label("Country").select_option("TUR")
         form.get_by_role("button", name="Show").click()
@@ -213,29 +219,36 @@ def test_timeline_has_filters_labels_and_a_way_back(site, tmp_path):
         shot = tmp_path / "timeline-turkey.png"
         page.screenshot(path=str(shot), full_page=True)
         print(f"screenshot: {shot}")
-        page.get_by_role("link", name="These events as a table").click()
-        page.wait_for_url("**/armstimeline/events?**")
-        assert page.locator(".armstimeline-reader tbody tr").count() == len(ids)
+        page.get_by_role("link", name="These events as a list").click()
+        page.wait_for_url("**/events?**")
+        assert page.locator("ol.events li.event").count() == len(ids)
 
 
 AXE_PAGES = {
     "front page": "/",
-    "events table": "/armstimeline/events",
-    "filtered events": "/armstimeline/events?kind=deal&_child=%7B%22table%22%3A%22actors%22%2C"
-    "%22column%22%3A%22country%22%2C%22value%22%3A%22TUR%22%7D",
-    "event page": "/armstimeline/events/bangladesh-arms-loan-2013",
-    "timeline": "/armstimeline/-/timeline?country=ARM",
+    "events": "/events",
+    "filtered events": "/events?kind=deal&country=Turkey",
+    "searched events": "/events?q=iskander&order=newest",
+    "event page": "/events/bangladesh-arms-loan-2013",
+    "countries": "/countries",
+    "a country": "/countries/TUR",
+    "systems": "/systems",
+    "a system": "/systems/Iskander",
+    "timeline": "/timeline",
+    "filtered timeline": "/timeline?country=ARM",
+    "a refusal": "/events?from=abc",
 }
 
 
+@pytest.mark.parametrize("width", [1400, 390])
 @pytest.mark.parametrize("name", list(AXE_PAGES))
-def test_no_serious_accessibility_violations(site, name):
+def test_no_serious_accessibility_violations(site, name, width):
     """axe-core, run in Chromium, finds no serious or critical violation on the pages a
-    reader uses."""
+    reader uses, on a laptop and on a phone."""
     from .browser import axe_script
 
     with browser_page() as page:
-        page.set_viewport_size({"width": 1400, "height": 900})
+        page.set_viewport_size({"width": width, "height": 900})
         page.goto(site + AXE_PAGES[name])
         page.add_script_tag(path=str(axe_script()))
         found = page.evaluate(

@@ -135,10 +135,16 @@ class TestSite:
 
     async def test_row_page_links_citations_and_relations(self, ds):
         """An event's page links to its citations and related events."""
-        response = await ds.client.get("/armstimeline/events/turkey-s400-purchase-2019")
+        moved = await ds.client.get("/armstimeline/events/turkey-s400-purchase-2019")
+        assert moved.status_code == 301  # the old address, in calendars and links
+        assert moved.headers["location"] == "/events/turkey-s400-purchase-2019"
+        response = await ds.client.get(moved.headers["location"])
         assert response.status_code == 200
         assert "<h2>Sources</h2>" in response.text and "<blockquote>" in response.text
-        assert '<a href="/armstimeline/events/turkey-f35-suspension-2019">' in response.text
+        assert '<a href="/events/turkey-f35-suspension-2019">' in response.text
+        assert "<title>Russia delivers the first S-400 systems to Turkey ·" in response.text
+        stored = await ds.client.get("/armstimeline/events/turkey-s400-purchase-2019.json")
+        assert stored.status_code == 200  # the row itself stays Datasette's
         other = await ds.client.get("/armstimeline/sources/wavell-room-arms-sales")
         assert other.status_code == 200 and "Links from other tables" in other.text
 

@@ -55,6 +55,21 @@ def test_labels_sit_beside_marks_and_never_run_off(timeline):
     assert any("Iskander" in (t.text or "") for t in labels)
 
 
+@pytest.mark.parametrize("width", [900, 1400])
+def test_labels_are_whole_words_of_the_title(timeline, width):
+    """A label is never cut mid-word ("Rosoboro"): it is the title or whole words from its
+    start, so what is seen is what a screen reader announces first."""
+    root = ET.fromstring(render_svg(timeline, lanes="country", width=width))
+    for mark in root.findall(".//svg:a[@class='mark']", NS):
+        text = mark.find("svg:text", NS)
+        if text is None:
+            continue
+        title = timeline.get(mark.get("data-id")).title
+        shown = text.text or ""
+        assert title.startswith(shown), (shown, title)
+        assert len(shown) == len(title) or title[len(shown)] in " ,;:-–—", (shown, title)
+
+
 def test_kinds_and_relations_do_not_share_colours():
     from armstimeline.export.svg import KIND_COLOURS, RELATION_STYLES
 

@@ -39,19 +39,19 @@ def read_events(
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return [], {}
-    conn.execute("create temp table if not exists _wanted (id text primary key)")
-    conn.execute("delete from _wanted")
-    conn.executemany("insert or ignore into _wanted values (?)", [(i,) for i in wanted])
+    # the ids travel as a parameter, not a temp table: a table left on a shared connection
+    # would be readable by the next query on it (on the site, another visitor's SQL)
+    given = {"ids": json.dumps(wanted)}
 
     def children(sql: str) -> dict[str, list[tuple[Any, ...]]]:
         out: dict[str, list[tuple[Any, ...]]] = {}
-        for row in conn.execute(sql):
+        for row in conn.execute(sql, given):
             out.setdefault(row[0], []).append(row[1:])
         return out
 
     # 'in (select ...)' lets SQLite look each id up in the child table's index; a join with
-    # the temp table would scan a million-row child table in rowid order (270 ms a table)
-    join = "where t.event_id in (select id from _wanted)"
+    # the list would scan a million-row child table in rowid order (270 ms a table)
+    join = "where t.event_id in (select value from json_each(:ids))"
     actors = children(
         f"select t.event_id, type, country, name, role from actors t {join} order by t.rowid"
     )
@@ -73,12 +73,13 @@ def read_events(
         }
         for eid, row, designation, description, status, delivered, digest in conn.execute(
             "select t.event_id, row, designation, description, status, delivered, digest "
-            f"from registers t {join}"
+            f"from registers t {join}",
+            given,
         )
     }  # fmt: skip
     rels = children(
         "select from_event, type, to_event from relations t "
-        "where t.from_event in (select id from _wanted) order by t.rowid"
+        "where t.from_event in (select value from json_each(:ids)) order by t.rowid"
     )
     events = [
         event_from_dict(
@@ -112,14 +113,17 @@ def read_events(
         )
         for eid, title, date, kind, summary, note, basis in conn.execute(
             "select e.id, title, date, kind, summary, note, date_basis from events e "
-            "where e.id in (select id from _wanted) order by e.sort_order"
+            "where e.id in (select value from json_each(:ids)) order by e.sort_order",
+            given,
         )
     ]
     sources = {
         r[0]: Source(id=r[0], title=r[1], publisher=r[2], url=r[3], file=r[4])
         for r in conn.execute(
             "select id, title, publisher, url, file from sources where id in "
-            "(select source_id from citations where event_id in (select id from _wanted))"
+            "(select source_id from citations where event_id in "
+            "(select value from json_each(:ids)))",
+            given,
         )
     }
     return events, sources

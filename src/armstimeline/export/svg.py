@@ -121,11 +121,14 @@ def _lane(event: Event, key: LaneKey, focus: str | None) -> str:
 
 def _label(event: Event, chars: int = LABEL_CHARS) -> str:
     """The title, cut at a word boundary to fit ``chars``: a prefix of the mark's
-    accessible name, so what is seen is what a screen reader announces first."""
+    accessible name, so what is seen is what a screen reader announces first; empty when
+    not even its first word fits."""
     if len(event.title) <= chars:
         return event.title
-    cut = event.title[:chars].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:-–—")
+    head = event.title[: chars + 1]  # a space just past the room still ends a whole word
+    if " " not in head:
+        return ""  # one word cut mid-way ("Rosoboro") reads as another word: no label
+    return head.rsplit(" ", 1)[0].rstrip(",;:-–—")
 
 
 def _lane_label(name: str, key: LaneKey) -> str:

@@ -40,7 +40,7 @@ from armstimeline.site.timelimit import WatchedDatabase
 
 __all__ = [
     "CountingDatabase", "MemberSets", "fresh_view", "member_sets", "pair_counts",
-    "view_counts", "viewing",
+    "read_member_sets", "view_counts", "viewing",
 ]  # fmt: skip
 
 # the table view this task is answering: (request, database, table), set by ``viewing``
@@ -126,21 +126,23 @@ async def member_sets(ds: Any, database: str) -> MemberSets | None:
     if db.is_mutable:
         return None  # read afresh on every request, they would cost more than they save
 
-    def read(conn: Any) -> MemberSets | None:
-        found = conn.execute(
-            "select 1 from sqlite_master where type = 'table' and name = 'facet_members'"
-        ).fetchone()
-        if not found:
-            return None
-        sets: dict[str, dict[Any, FrozenBitMap]] = {}
-        for facet, value, blob in conn.execute("select facet, value, members from facet_members"):
-            sets.setdefault(facet, {})[value] = FrozenBitMap.deserialize(blob)
-        return MemberSets(sets)
-
     async def ask() -> MemberSets | None:
-        return await db.execute_fn(read)
+        return await db.execute_fn(read_member_sets)
 
     return await remembered(ds, database, ("member sets",), ask)
+
+
+def read_member_sets(conn: Any) -> MemberSets | None:
+    """Every stored bitmap on this connection; None when the build stored none."""
+    found = conn.execute(
+        "select 1 from sqlite_master where type = 'table' and name = 'facet_members'"
+    ).fetchone()
+    if not found:
+        return None
+    sets: dict[str, dict[Any, FrozenBitMap]] = {}
+    for facet, value, blob in conn.execute("select facet, value, members from facet_members"):
+        sets.setdefault(facet, {})[value] = FrozenBitMap.deserialize(blob)
+    return MemberSets(sets)
 
 
 def viewing(request: Any, database: str, table: str) -> None:

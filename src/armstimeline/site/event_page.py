@@ -7,13 +7,13 @@ calendar and the CSV say the same things. Sections with nothing in them are left
 from __future__ import annotations
 
 import json
+import urllib.parse
 from typing import Any
 
 from armstimeline.database import read_events
 from armstimeline.dates import Precision
 from armstimeline.datewords import describe, qualifier_words
 from armstimeline.model import Amount, Event
-from armstimeline.site.facets import through_url
 from armstimeline.timeline import Timeline
 
 __all__ = ["event_page_context", "format_amount", "precision_sentence"]
@@ -113,8 +113,8 @@ def _register_candidates(conn: Any, event_id: str) -> list[str]:
     return [r[0] for r in conn.execute(_CANDIDATES, params)]
 
 
-def _linked(table: str, event: Event) -> dict[str, str]:
-    return {"title": event.title, "date": describe(event.date), "url": f"{table}/{event.id}"}
+def _linked(events: str, event: Event) -> dict[str, str]:
+    return {"title": event.title, "date": describe(event.date), "url": f"{events}/{event.id}"}
 
 
 def _register_line(event: Event) -> str:
@@ -162,6 +162,8 @@ async def event_page_context(datasette: Any, database: str, event_id: str) -> di
         return events, bibliography
 
     table = datasette.urls.table(database, "events")
+    path = datasette.urls.path
+    reader = path("/events")  # the reader's pages, not Datasette's table
     events, bibliography = await db.execute_fn(read)
     timeline = Timeline(events)
     event = timeline.get(event_id)
@@ -169,8 +171,8 @@ async def event_page_context(datasette: Any, database: str, event_id: str) -> di
         return {}
     register_rows = [
         {
-            "order": _linked(table, row.order),
-            "delivery": _linked(table, row.delivery) if row.delivery else None,
+            "order": _linked(reader, row.order),
+            "delivery": _linked(reader, row.delivery) if row.delivery else None,
         }
         for row in timeline.register_matches(event)
     ]
@@ -181,17 +183,18 @@ async def event_page_context(datasette: Any, database: str, event_id: str) -> di
         "when": precision_sentence(event),
         "basis": _BASIS.get(event.date_basis, ""),
         "kind": event.kind.replace("_", " "),
-        "kind_url": f"{table}?kind={event.kind}",
+        "kind_url": f"{reader}?kind={event.kind}",
         "actors": [
             {
                 "name": a.label,
                 "code": a.country if a.type == "state" else None,
+                "url": path(f"/countries/{a.country}") if a.country else None,
                 "role": a.role.replace("_", " "),
             }
             for a in event.actors
         ],
         "systems": [
-            {"name": s, "url": through_url(table, "event_systems", "system", s)}
+            {"name": s, "url": path("/systems/" + urllib.parse.quote(s, safe=""))}
             for s in event.systems
         ],
         "amounts": [{"figure": format_amount(a), "what": a.what} for a in event.amounts],
@@ -208,7 +211,7 @@ async def event_page_context(datasette: Any, database: str, event_id: str) -> di
             {
                 "relation": name.replace("_", " "),
                 "title": other.title,
-                "url": f"{table}/{other.id}",
+                "url": f"{reader}/{other.id}",
                 "date": describe(other.date),
             }
             for name, other in timeline.related(event)
@@ -218,6 +221,7 @@ async def event_page_context(datasette: Any, database: str, event_id: str) -> di
         ),
         "ics_url": f"{datasette.urls.table(database, 'events', format='ics')}?id={event.id}",
         "json_url": f"{table}/{event.id}.json",
-        "permalink": f"{table}/{event.id}",
-        "timeline_url": datasette.urls.database(database) + "/-/timeline",
+        "permalink": f"{reader}/{event.id}",
+        "row_url": f"{table}/{event.id}",
+        "timeline_url": path("/timeline"),
     }

@@ -42,12 +42,13 @@ async def _context(datasette: Any, name: str, db: Any) -> dict[str, Any]:
         "select id, title, date, kind from events order by sort_order desc limit ?", [RECENT]
     )
     table = datasette.urls.table
+    path = datasette.urls.path
     queries = datasette.metadata("queries", database=name) or {}
     if "events" not in counts:  # a database not built by armstimeline: count once
         counts["events"] = (await db.execute("select count(*) from events")).first()[0]
     recent_events = [
         {
-            "url": table(name, "events") + "/" + row["id"],
+            "url": path("/events/" + row["id"]),
             "title": row["title"],
             "date": describe(parse_date(row["date"])),
             "kind": row["kind"].replace("_", " "),
@@ -64,11 +65,10 @@ async def _context(datasette: Any, name: str, db: Any) -> dict[str, Any]:
         "sparkline": year_sparkline(years),
         "recent": recent_events,
         "links": {
-            "timeline": datasette.urls.database(name) + "/-/timeline",
-            "events": table(name, "events"),
-            "countries": table(name, "countries"),
-            "systems": table(name, "systems"),
-            "kinds": table(name, "kinds"),
+            "timeline": path("/timeline"),
+            "events": path("/events"),
+            "countries": path("/countries"),
+            "systems": path("/systems"),
             "sources": table(name, "sources"),
         },
         "queries": [

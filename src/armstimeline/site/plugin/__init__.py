@@ -1,6 +1,17 @@
 """The project's Datasette plugin, registered through the ``datasette`` entry point.
 
-Only hook implementations live here; each hands over to the module that does the work:
+Only hook implementations live here; each hands over to the module that does the work.
+
+The reader's pages (``register_routes``):
+
+- ``pages``: the events browser, an event, a country, a weapon system, their lists;
+- ``timeline_page``: the visual timeline of the same choices;
+- ``choices``: the pages' parameters, checked and resolved as the command line does;
+- ``selection``: the events they select, counted and listed from the stored bitmaps;
+- ``redirects``: old addresses (Datasette's row page, ``/-/timeline``) to the new ones;
+- ``adapter``: the one place an API differs between the Datasette versions supported.
+
+Datasette's own views, through its hooks:
 
 - ``facets``: a ``child`` facet counting through indexed child tables, and a ``stored``
   facet reading the counts the build stored;
@@ -9,44 +20,43 @@ Only hook implementations live here; each hands over to the module that does the
 - ``childfilter``: the ``_child`` filter those facets link to (old ``_through`` links are
   read as ``_child``: Datasette's own mixes up its parameters with column filters');
 - ``ics``: the ``.ics`` output renderer, with every row a view matches;
-- ``timeline_page``: the visual timeline, ``/<database>/-/timeline``, taking the table's
-  filters, linked from the table's actions menu;
+- ``cells``, ``links``: events-table cells and event ids in query results as links;
 - ``sqllimits``: what one SQL call may cost, on every connection;
 - ``errorpage``: error pages without Datasette's costly traceback dump;
 - ``sqlthreads``: threads running SQL yield to the thread rendering pages;
 - ``timelimit``: the SQL time limit kept by a watchdog, not a handler taking the GIL;
-- ``links``: event ids in query results link to their pages;
 - ``examples``: canned queries open on an example;
 - ``popup``: map popups may only link to http(s) pages;
+- ``front``: the front page's figures (Datasette's ``index.html``, overridden);
 - ``serve``: running Datasette on a built database (used by ``armstimeline serve``).
 """
 
 from __future__ import annotations
 
 import sqlite3
-import urllib.parse
 from typing import Any
 
 from datasette import hookimpl
 from datasette.facets import Facet
 
+from armstimeline.site import pages
 from armstimeline.site.access import ACCESS_SCRIPT
 from armstimeline.site.bitmaps import CountingDatabase, fresh_view, viewing
-from armstimeline.site.cells import event_cell, plain_heading
+from armstimeline.site.cells import event_cell
 from armstimeline.site.childfilter import child_filters, legacy_through
 from armstimeline.site.errorpage import error_response, replace_default_handler
-from armstimeline.site.event_page import event_page_context
 from armstimeline.site.examples import with_examples
 from armstimeline.site.facets import ChildFacet, StoredFacet
 from armstimeline.site.front import front_page_context
 from armstimeline.site.ics import can_render_ics, render_ics
 from armstimeline.site.links import event_link
 from armstimeline.site.popup import POPUP_GUARD
+from armstimeline.site.redirects import moved_pages, old_timeline
 from armstimeline.site.searchfilter import replace_builtin_filters
 from armstimeline.site.sqllimits import bound_connection
 from armstimeline.site.sqlthreads import lower_sql_thread
 from armstimeline.site.timelimit import watch_databases
-from armstimeline.site.timeline_page import TIMELINE_TABLES, table_query, timeline_page
+from armstimeline.site.timeline_page import timeline_page
 
 __all__: list[str] = []  # hook implementations only
 
@@ -90,21 +100,34 @@ def render_cell(
 
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
-    return [(r"^/(?P<database>[^/]+)/-/timeline$", timeline_page)]
+    return [
+        (r"^/events$", pages.events_page),
+        (r"^/events/(?P<id>[^/]+)$", pages.event_page),
+        (r"^/countries$", pages.countries_page),
+        (r"^/countries/(?P<country>[^/]+)$", pages.country_page),
+        (r"^/systems$", pages.systems_page),
+        (r"^/systems/(?P<system>[^/]+)$", pages.system_page),
+        (r"^/timeline$", timeline_page),
+        (r"^/-/timeline$", old_timeline),
+        (r"^/(?P<database>[^/]+)/-/timeline$", old_timeline),
+    ]
 
 
 @hookimpl
 def table_actions(datasette: Any, database: str, table: str, request: Any) -> list[dict[str, str]]:
-    if table not in TIMELINE_TABLES:
+    if table not in ("events", "timeline"):
         return []
-    query = urllib.parse.urlencode(table_query(request)) if request else ""
+    # the old address, which turns the table's filters into the timeline's and redirects
+    query = request.query_string if request else ""
     href = datasette.urls.database(database) + "/-/timeline" + (f"?{query}" if query else "")
     return [{"href": href, "label": "Show as a visual timeline"}]
 
 
 @hookimpl
 def asgi_wrapper(datasette: Any) -> Any:
-    return lambda app: with_examples(datasette, legacy_through(fresh_view(app)))
+    return lambda app: moved_pages(
+        datasette, with_examples(datasette, legacy_through(fresh_view(app)))
+    )
 
 
 @hookimpl
@@ -124,23 +147,12 @@ def extra_css_urls(datasette: Any) -> list[str]:
 
 
 @hookimpl
-def extra_template_vars(
-    view_name: str, database: str | None, table: str | None, request: Any, datasette: Any
-) -> Any:
-    """The front page's figures and links (``front``); an event's entry (``event_page``)."""
-    if view_name == "index":
+def extra_template_vars(view_name: str, datasette: Any) -> Any:
+    """The front page's figures and links (``front``)."""
+    if view_name != "index":
+        return {}
 
-        async def front() -> dict[str, Any]:
-            return {"front": await front_page_context(datasette)}
+    async def front() -> dict[str, Any]:
+        return {"front": await front_page_context(datasette)}
 
-        return front
-    if view_name == "table" and table == "events":
-        return {"plain_heading": plain_heading(request)}
-    if view_name == "row" and table == "events" and database and request is not None:
-        event_id = request.url_vars.get("pks", "")
-
-        async def entry() -> dict[str, Any]:
-            return {"entry": await event_page_context(datasette, database, event_id)}
-
-        return entry
-    return {}
+    return front

@@ -1,0 +1,45 @@
+"""The site's adapter (``site.adapter``): each place it meets an API that differs between
+the Datasette versions the site supports, pinned to what Datasette itself does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from datasette.app import Datasette
+
+from armstimeline.database import build
+from armstimeline.site.adapter import can_view
+from armstimeline.site.serve import load_metadata
+
+from .conftest import EVENTS, ROOT, SEEDS
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture(scope="module")
+def db_path(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("adapter") / "armstimeline.db"
+    build(EVENTS, SEEDS, path)
+    return path
+
+
+def private_site(db_path: Path) -> Datasette:
+    """The events table visible to the actor "editor" only (Datasette's ``allow`` block)."""
+    metadata = load_metadata(db_path, ROOT / "metadata.yml")
+    metadata["databases"]["armstimeline"]["tables"]["events"]["allow"] = {"id": "editor"}
+    return Datasette(immutables=[str(db_path)], metadata=metadata)
+
+
+async def test_can_view_agrees_with_datasettes_own_table_page(db_path):
+    ds = private_site(db_path)
+    await ds.invoke_startup()
+    assert await can_view(ds, None, "armstimeline", "events") is False
+    assert await can_view(ds, {"id": "editor"}, "armstimeline", "events") is True
+    assert await can_view(ds, None, "armstimeline", "sources") is True
+    # Datasette's own page says the same, and so do the reader's pages
+    assert (await ds.client.get("/armstimeline/events")).status_code == 403
+    assert (await ds.client.get("/events")).status_code == 403
+    cookies = {"ds_actor": ds.sign({"a": {"id": "editor"}}, "actor")}
+    assert (await ds.client.get("/armstimeline/events", cookies=cookies)).status_code == 200
+    assert (await ds.client.get("/events", cookies=cookies)).status_code == 200
