@@ -149,11 +149,26 @@ def local_texts() -> list[str]:
     return [p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")]
 
 
+def quoted_texts(timeline) -> list[str]:
+    """Every quote the dataset cites, external sources included: their full text is not
+    stored here, but what we quote from them is, and a summary must not copy it."""
+    return [c.quote for e in timeline for c in e.sources]
+
+
 def test_summaries_are_in_our_own_words(timeline):
-    """No summary shares 8 or more consecutive words with a source (quotes are for that)."""
-    texts = local_texts()
+    """No summary shares 8 or more consecutive words with a local source or with any
+    quote from an external one (quotes are for that; issue 31 found one the local check
+    missed)."""
+    texts = local_texts() + quoted_texts(timeline)
     copied = {e.id: runs[:1] for e in timeline if (runs := copied_runs(e.summary, texts))}
     assert copied == {}
+
+
+def test_the_copy_check_reads_external_quotes(timeline):
+    """The Moscow Times' words, which only a quote holds, count as a source's text."""
+    summary = "An aide appeared to confirm that proposals had been made."
+    assert copied_runs(summary, quoted_texts(timeline))
+    assert not copied_runs(summary, local_texts())
 
 
 def test_the_copy_check_can_fail():
@@ -187,7 +202,7 @@ def test_the_record_where_the_seeds_overreach(timeline):
     loan = timeline["bangladesh-arms-loan-2013"]
     assert str(wells.date) == "2012-04-26" and wells.date_basis == "record"
     assert wells.date.latest < loan.date.earliest, "the contracts came before the loan"
-    assert (wells.id in {b.id for _, b in timeline.quid_pro_quo()}), "the seed's framing kept"
+    assert wells.id in {b.id for _, b in timeline.quid_pro_quo()}, "the seed's framing kept"
     tartus = timeline["tartus-latakia-naval-facilities-2005"]
     assert "seeks" in tartus.title and "1971" in (tartus.note or "")
     assert str(timeline["turkey-s400-contract-2017"].date) == "2017"
@@ -292,6 +307,53 @@ def test_the_role_rule_can_fail(timeline):
     assert roles_that_do_not_fit(statement) == ["RUS as supplier", "ARM as recipient"]
 
 
+TRANSFERS = {"deal", "negotiation", "loan", "delivery", "debt_relief", "resource_rights"}
+
+
+def missing_side(event) -> str | None:
+    """For a transfer, the side it does not name: a supplier, or a recipient or buyer
+    (a negotiation with no one to negotiate with is interest, not talks; issue 31)."""
+    if event.kind not in TRANSFERS:
+        return None
+    present = {a.role for a in event.actors}
+    if "supplier" not in present:
+        return "supplier"
+    if not present & {"recipient", "buyer"}:
+        return "recipient or buyer"
+    return None
+
+
+def test_every_transfer_names_both_sides(timeline):
+    missing = {e.id: side for e in timeline if (side := missing_side(e))}
+    assert missing == {}
+
+
+def test_the_both_sides_rule_can_fail(timeline):
+    seeks = timeline["azerbaijan-seeks-rocket-launchers-missiles-2017-2018"]
+    alone = attrs.evolve(seeks, actors=[a for a in seeks.actors if a.role != "supplier"])
+    assert missing_side(alone) == "supplier"
+    assert missing_side(attrs.evolve(alone, kind="political")) is None
+
+
+def test_the_fact_check_of_issue_31(timeline):
+    """The reviewer's findings stay fixed: claims no quote supports are gone, a link the
+    sources do not make is gone, and a kept kind says why."""
+    wells = timeline["gazprom-bangladesh-gas-wells-2013"]
+    assert wells.kind == "resource_rights" and "no kind for a paid service" in (wells.note or "")
+    shown = timeline["armenia-russian-arms-from-credit-2016"]
+    assert "bought on" not in shown.title and "does not say which" in shown.summary
+    assert "Iskander" in (timeline["armenia-russian-arms-credit-2015"].note or "")
+    assert "included S-300" not in timeline["azerbaijan-russian-arms-contracts-2010-2013"].summary
+    rosneft = "rosneft-sanctions-countermeasures-2014"
+    assert {other for _, other in _links(timeline, rosneft)} == {"western-sanctions-russia-2014"}
+    assert "first time in decades" not in timeline["hamedan-air-base-2016"].summary
+    assert "changed the market" not in timeline["russia-invades-ukraine-2022"].summary
+    shares = timeline["myanmar-arms-import-shares-2021"]
+    assert "unstated period" in shares.title and "not the period measured" in shares.summary
+    caracas = timeline["russian-military-flights-caracas-2019"]
+    assert str(caracas.date) == "2019-03-23" and caracas.date_basis == "record"
+
+
 _BOUNDED = re.compile(
     r"\b(?P<word>more than|over|at least|about|around|approximately|nearly|almost|some|"
     r"up to|fewer than|less than)\s+(?:US)?\$?(?:USD)?\s?(?P<number>\d[\d,]*(?:\.\d+)?)"
@@ -344,9 +406,26 @@ def test_readers_meet_sources_not_working_words(timeline):
         assert not _WORKING_WORD.search(f"{source.title} {source.note or ''}"), source.id
 
 
+NO_ADDRESS = "No public address was found: "
+
+
+def lacks_address(source) -> bool:
+    """A source with no ``url`` whose note does not say so in the agreed words
+    (``NO_ADDRESS``, then the reason); any other mention of an address is not enough."""
+    return not source.url and NO_ADDRESS not in (source.note or "")
+
+
+def test_the_address_rule_can_fail(timeline):
+    page = timeline.sources["globalsecurity-foreign-relations"]
+    assert not lacks_address(page)
+    vague = attrs.evolve(page, note="Its address was not kept with the copy.")
+    assert lacks_address(vague)
+    assert not lacks_address(attrs.evolve(vague, url="https://example.org/page"))
+
+
 def test_every_source_gives_its_author_date_and_address_or_says_why_not(timeline):
     for source in timeline.sources.values():
         note = (source.note or "").lower()
-        assert source.url or "address" in note, source.id
+        assert not lacks_address(source), source.id
         assert source.published or "undated" in note, source.id
         assert source.author or "unsigned" in note or "no author" in note, source.id
