@@ -7,6 +7,7 @@ of the worst queries are measured by ``benchmarks/load.py --attack``.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 from urllib.parse import urlencode
@@ -28,8 +29,12 @@ NEEDLE = "replace(hex(zeroblob(131000)), '0', 'a') || 'b'"  # 262,000 a's then b
 def ds(tmp_path_factory) -> Datasette:
     path: Path = tmp_path_factory.mktemp("limits") / "armstimeline.db"
     build(EVENTS, SEEDS, path)
-    return Datasette(immutables=[str(path)], settings=SETTINGS,
+    site = Datasette(immutables=[str(path)], settings=SETTINGS,
                      metadata=load_metadata(path, ROOT / "metadata.yml"))  # fmt: skip
+    # as `serve` does before its first request: the plugin's startup hook serves the
+    # file through the site's own database class, whose connections carry every bound
+    asyncio.run(site.invoke_startup())
+    return site
 
 
 async def one(ds: Datasette, sql: str) -> dict:

@@ -1,17 +1,26 @@
 """The Datasette ``.ics`` output renderer: any events view or canned query as a calendar.
 
-A calendar must hold every event its view matches, not the page a reader happened to
-see: the renderer runs the view's own SQL again (with its parameters) without the page
-size, up to ``MAX_ICS_EVENTS`` events, and refuses with a sentence past that. It reads
+A calendar of a table view must hold every event the view matches, not the page a reader
+happened to see: the renderer runs the view's own SQL again (with its parameters) without
+the page size, up to ``MAX_ICS_EVENTS`` events, and refuses with a sentence past that. A
+calendar of an SQL query (canned or a visitor's) holds what the query returns, its own
+``LIMIT`` included. It reads
 the event ids (an ``id`` column of the events table or the timeline view, or an
 ``event_id``-like column elsewhere), rebuilds those events from the database and writes
 them with the same code as ``armstimeline export --format ics``: the same precision
 rules and the same stable UIDs on every request.
+
+A calendar of thousands of events takes seconds of Python to write: it is read on a SQL
+thread and written on a thread of its own, never on the event loop that renders every
+other reader's page, and one at a time per process (``CALENDAR_LANE``); a download that
+would wait past ``CALENDAR_WAIT_SECONDS`` is answered 503 with a sentence and Retry-After.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
+import weakref
 from typing import Any
 
 from datasette import Response
@@ -22,6 +31,13 @@ from armstimeline.database import read_events
 __all__ = ["MAX_ICS_EVENTS", "can_render_ics", "render_ics"]
 
 MAX_ICS_EVENTS = 10_000
+CALENDAR_LANE = 1
+CALENDAR_WAIT_SECONDS = 10.0
+CALENDAR_BUSY = (
+    "The server is writing other visitors' calendars; download this one again in a few "
+    "seconds."
+)
+_LANES: weakref.WeakKeyDictionary[Any, asyncio.Semaphore] = weakref.WeakKeyDictionary()
 EVENT_TABLES = {"events", "timeline"}
 _PAGE_LIMIT = re.compile(r"\s+limit\s+\d+(?:\s+offset\s+\d+)?\s*;?\s*$", re.IGNORECASE)
 
@@ -40,10 +56,13 @@ def can_render_ics(columns: list[str], table: str | None = None) -> bool:
     return _id_column(list(columns), table) is not None
 
 
-def _all_rows_sql(sql: str, column: str) -> str:
-    """The view's query without its page limit, reading only the id column, capped one
-    past the calendar's limit so an oversized view is noticed."""
-    body = _PAGE_LIMIT.sub("", sql.strip().rstrip(";"))
+def _all_rows_sql(sql: str, column: str, table: str | None) -> str:
+    """The view's query, reading only the id column, capped one past the calendar's limit
+    so an oversized view is noticed: a table view's without the page limit Datasette
+    gave it, a query's as written (its own LIMIT holds)."""
+    body = sql.strip().rstrip(";")
+    if table is not None:
+        body = _PAGE_LIMIT.sub("", body)
     return (
         f"select [{column}] from ({body}) where [{column}] is not null "
         f"limit {MAX_ICS_EVENTS + 1}"
@@ -66,7 +85,7 @@ async def render_ics(
     params = ((data or {}).get("query") or {}).get("params") or {}
     db = datasette.get_database(database)
     try:
-        result = await db.execute(_all_rows_sql(sql, column), params, truncate=False)
+        result = await db.execute(_all_rows_sql(sql, column, table), params, truncate=False)
     except QueryInterrupted:
         return Response.text(
             "This view takes too long to read in full for a calendar; narrow its filters.",
@@ -79,7 +98,6 @@ async def render_ics(
             "holds; narrow its filters (a country, a kind, a date range) and download again.",
             status=413,
         )
-    events, sources = await db.execute_fn(lambda conn: read_events(conn, ids))
     name = f"armstimeline: {query_name or table or database}"
     base = datasette.absolute_url(request, datasette.urls.table(database, "events")).rsplit(
         "/events", 1
@@ -88,7 +106,16 @@ async def render_ics(
     # and only a calendar download needs it
     from armstimeline.export.ics import ics_bytes
 
-    body = ics_bytes(events, sources, name=name, base_url=base)
+    lane = _LANES.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(CALENDAR_LANE))
+    try:
+        await asyncio.wait_for(lane.acquire(), CALENDAR_WAIT_SECONDS)
+    except TimeoutError:
+        return Response.text(CALENDAR_BUSY, status=503, headers={"retry-after": "5"})
+    try:
+        events, sources = await db.execute_fn(lambda conn: read_events(conn, ids))
+        body = await asyncio.to_thread(ics_bytes, events, sources, name=name, base_url=base)
+    finally:
+        lane.release()
     return Response(
         body,
         content_type="text/calendar; charset=utf-8",

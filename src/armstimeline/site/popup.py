@@ -1,4 +1,10 @@
-"""A guard for map popups: they may only link to http(s) pages."""
+"""Guards for map popups: they may only link to http(s) pages, and show names as text.
+
+The map plugin builds a table's or a query's popups (it escapes their text; this guard
+removes their non-http(s) links). An event page's map is drawn by the site's own
+``static/eventmap.js``, which puts each place name into its popup as a text node, never
+as HTML: a name such as ``<img src=x onerror=…>`` shows as written.
+"""
 
 from __future__ import annotations
 

@@ -42,8 +42,8 @@ MAX_SQL_BYTES = 64 * 1024  # the text of one query (a URL's ?sql=)
 # value: 1,000 (SQLite's default) took half a second on a 512 KiB value, 200 a tenth.
 MAX_PATTERN_BYTES = 200
 # The columns of one result row (and of a table or index): each may hold a value of
-# MAX_VALUE_BYTES, so this bounds what one row can hold (50 MiB). The widest table has 27.
-MAX_COLUMNS = 100
+# MAX_VALUE_BYTES, so this bounds what one row can hold (32 MiB). The widest table has 27.
+MAX_COLUMNS = 64
 # Past this product of the two lengths instr()/replace() search in Python (linear time).
 LONG_SEARCH = 1_000_000
 _LIMITS = {
@@ -67,6 +67,9 @@ class _Helper:
     def __init__(self, limits: dict[int, int]) -> None:
         self._local = threading.local()
         self._limits = limits
+        # handed back for a result past the cap, so that SQLite itself refuses it with
+        # "string or blob too big" (an exception would read "user-defined function raised")
+        self.too_big = " " * (limits[sqlite3.SQLITE_LIMIT_LENGTH] + 1)
 
     def one(self, sql: str, args: tuple[Any, ...]) -> Any:
         conn = getattr(self._local, "conn", None)
@@ -75,7 +78,10 @@ class _Helper:
             for category, value in self._limits.items():
                 conn.setlimit(category, value)
             self._local.conn = conn
-        return conn.execute(sql, args).fetchone()[0]
+        try:
+            return conn.execute(sql, args).fetchone()[0]
+        except sqlite3.DataError:
+            return self.too_big
 
     def size(self, value: Any) -> int:
         """The largest number SQLite could read from ``value`` for a width or precision."""

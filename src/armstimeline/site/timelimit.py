@@ -24,6 +24,8 @@ from typing import Any
 
 from datasette.database import Database
 
+from armstimeline.site.budget import BudgetCursor
+
 __all__ = ["POLL_SECONDS", "WatchedConnection", "WatchedDatabase", "watch_databases"]
 
 POLL_SECONDS = 0.01  # a 1 s limit is kept to within 10 ms
@@ -79,7 +81,12 @@ _WATCHDOG = _Watchdog()
 
 
 class WatchedConnection(sqlite3.Connection):
-    """A connection whose progress handler is polled by the watchdog (see module)."""
+    """A connection whose progress handler is polled by the watchdog (see module), and
+    whose pages of rows are held to ``budget.MAX_RESULT_BYTES``."""
+
+    def cursor(self, factory: Any = BudgetCursor) -> Any:
+        """Cursors that count what a page of rows holds (``budget``)."""
+        return super().cursor(factory)
 
     def set_progress_handler(self, progress_handler: Any, n: int) -> None:
         if progress_handler is None:

@@ -28,6 +28,8 @@ Datasette's own views, through its hooks:
 - ``examples``: canned queries open on an example;
 - ``popup``: map popups may only link to http(s) pages;
 - ``front``: the front page's figures (Datasette's ``index.html``, overridden);
+- ``sqllane``, ``csvcells``, ``headers``: visitors' SQL queued in a lane of its own, the
+  formula rule on CSV downloads, hardening headers (one ``asgi_wrapper``);
 - ``serve``: running Datasette on a built database (used by ``armstimeline serve``).
 """
 
@@ -44,21 +46,26 @@ from armstimeline.site.access import ACCESS_SCRIPT
 from armstimeline.site.bitmaps import CountingDatabase, fresh_view, viewing
 from armstimeline.site.cells import event_cell
 from armstimeline.site.childfilter import child_filters, legacy_through
+from armstimeline.site.csvcells import neutral_csv
 from armstimeline.site.errorpage import error_response, replace_default_handler
 from armstimeline.site.examples import with_examples
 from armstimeline.site.facets import ChildFacet, StoredFacet
 from armstimeline.site.front import front_page_context
+from armstimeline.site.headers import with_headers
 from armstimeline.site.ics import can_render_ics, render_ics
 from armstimeline.site.links import event_link
 from armstimeline.site.popup import POPUP_GUARD
 from armstimeline.site.redirects import moved_pages, old_timeline
 from armstimeline.site.searchfilter import replace_builtin_filters
+from armstimeline.site.sqllane import sql_lane
 from armstimeline.site.sqllimits import bound_connection
 from armstimeline.site.sqlthreads import lower_sql_thread
 from armstimeline.site.timelimit import watch_databases
 from armstimeline.site.timeline_page import timeline_page
 
 __all__: list[str] = []  # hook implementations only
+
+BODY_SCRIPT = POPUP_GUARD + ACCESS_SCRIPT  # on every page
 
 
 @hookimpl
@@ -125,9 +132,11 @@ def table_actions(datasette: Any, database: str, table: str, request: Any) -> li
 
 @hookimpl
 def asgi_wrapper(datasette: Any) -> Any:
-    return lambda app: moved_pages(
-        datasette, with_examples(datasette, legacy_through(fresh_view(app)))
-    )
+    def wrap(app: Any) -> Any:
+        app = moved_pages(datasette, with_examples(datasette, legacy_through(fresh_view(app))))
+        return with_headers(datasette, neutral_csv(sql_lane(app)))
+
+    return wrap
 
 
 @hookimpl
@@ -138,7 +147,7 @@ def filters_from_request(request: Any, database: str, table: str, datasette: Any
 
 @hookimpl
 def extra_body_script() -> str:
-    return POPUP_GUARD + ACCESS_SCRIPT
+    return BODY_SCRIPT
 
 
 @hookimpl

@@ -1,0 +1,183 @@
+"""The site against a hostile visitor (issue 30): what one query's results may hold, the
+lane for visitors' SQL, calendars of queries and off the event loop, formula-neutral CSV,
+hardening headers. Each test asserts what is returned, never a time."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import threading
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from datasette.app import Datasette
+
+from armstimeline.database import build
+from armstimeline.site import budget, headers, sqllane
+from armstimeline.site.serve import SETTINGS, load_metadata
+
+from .conftest import EVENTS, ROOT, SEEDS
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture(scope="module")
+def ds(tmp_path_factory) -> Datasette:
+    path: Path = tmp_path_factory.mktemp("guards") / "armstimeline.db"
+    build(EVENTS, SEEDS, path)
+    site = Datasette(immutables=[str(path)], settings=SETTINGS,
+                     metadata=load_metadata(path, ROOT / "metadata.yml"))  # fmt: skip
+    # as `serve` does before its first request: the plugin's startup hook serves the
+    # file through the site's own database class, whose connections carry every bound
+    asyncio.run(site.invoke_startup())
+    return site
+
+
+def sql_url(sql: str, ext: str = ".json", **extra: str) -> str:
+    return f"/armstimeline{ext}?" + urlencode({"sql": sql, **extra})
+
+
+ROWS = "with recursive n(i) as (select 1 union all select i + 1 from n limit {n}) "
+
+
+class TestResultBudget:
+    async def test_a_page_of_rows_past_the_budget_is_refused_with_a_sentence(self, ds):
+        """40 rows of 500 KB pass every other cap (1,000 rows, 512 KiB a value)."""
+        sql = ROWS.format(n=40) + "select i, zeroblob(500000) as big from n"
+        for ext in (".json", ""):
+            response = await ds.client.get(sql_url(sql, ext))
+            assert response.status_code == 400, ext
+            assert "more than 16 MiB, more than one page may" in response.text, ext
+        # Datasette answers the CSV of a failed query with an empty 200
+        assert len((await ds.client.get(sql_url(sql, ".csv"))).content) < 10
+
+    async def test_pages_within_the_budget_are_whole(self, ds):
+        sql = ROWS.format(n=1000) + "select i, hex(zeroblob(4000)) as big from n"
+        data = (await ds.client.get(sql_url(sql, _shape="array"))).json()
+        assert len(data) == 1000 and all(len(r["big"]) == 8000 for r in data)
+        assert budget.MAX_RESULT_BYTES > 1000 * 8000
+
+    async def test_the_site_reads_all_its_own_rows(self, ds):
+        """The budget counts Datasette's pages (fetchmany), not the site's own reads."""
+        db = ds.get_database("armstimeline")
+        big = ROWS.format(n=40) + "select zeroblob(500000) from n"
+        rows = await db.execute_fn(lambda conn: conn.execute(big).fetchall())
+        assert len(rows) == 40
+
+
+async def _call(app, path: str, query: str = "") -> tuple[int, bytes]:
+    sent: list[dict] = []
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": path,
+             "query_string": query.encode(), "headers": []}  # fmt: skip
+    await app(scope, None, send)
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return sent[0]["status"], body
+
+
+class TestSqlLane:
+    async def test_a_busy_lane_answers_with_a_sentence_and_readers_pass(self, monkeypatch):
+        monkeypatch.setattr(sqllane, "LANE_WAIT_SECONDS", 0.01)
+        release = asyncio.Event()
+
+        async def app(scope, receive, send):
+            if "sql" in scope["query_string"].decode():
+                await release.wait()
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b"ok"})
+
+        lane = sqllane.sql_lane(app)
+        first = asyncio.create_task(_call(lane, "/armstimeline", "sql=select+1"))
+        await asyncio.sleep(0)
+        busy = await _call(lane, "/armstimeline.json", "sql=select+2")
+        assert busy[0] == 503 and sqllane.BUSY.encode() in busy[1]
+        where = await _call(lane, "/armstimeline/events", "_where=1")
+        assert where[0] == 503
+        for path, query in [("/armstimeline/events", "kind=deal"),
+                            ("/armstimeline/country_timeline", "country=TUR")]:  # fmt: skip
+            assert await _call(lane, path, query) == (200, b"ok")
+        release.set()
+        assert await first == (200, b"ok")
+        assert await _call(lane, "/armstimeline", "sql=select+3") == (200, b"ok")
+
+
+class TestCalendars:
+    async def test_a_query_calendar_holds_what_the_query_returns(self, ds):
+        query = "select id as event_id from events order by id limit "
+        for sql, n in [(query + "2", 2), (query + "3 offset 1", 3)]:
+            response = await ds.client.get(sql_url(sql, ".ics"))
+            assert response.status_code == 200
+            assert response.text.count("BEGIN:VEVENT") == n, sql
+
+    async def test_a_table_calendar_holds_every_event_the_view_matches(self, ds):
+        response = await ds.client.get("/armstimeline/events.ics?_size=2")
+        db = ds.get_database("armstimeline")
+        total = (await db.execute("select count(*) from events")).rows[0][0]
+        assert response.text.count("BEGIN:VEVENT") == total > 2
+
+    async def test_a_calendar_is_written_off_the_event_loop(self, ds, monkeypatch):
+        from armstimeline.export import ics
+
+        threads: list[threading.Thread] = []
+        original = ics.ics_bytes
+
+        def spy(*args, **kwargs):
+            threads.append(threading.current_thread())
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(ics, "ics_bytes", spy)
+        response = await ds.client.get("/armstimeline/events.ics")
+        assert response.status_code == 200 and threads
+        assert threads[0] is not threading.current_thread()
+
+
+def cells(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+class TestCsvFormulaRule:
+    SQL = """select '=HYPERLINK("http://x", "y")' as a, '@SUM(A1)' as b, '-2' as c,
+             'plain' as d, '''=already' as e, 3 as "=head" """
+
+    @pytest.mark.parametrize("extra", [{}, {"_dl": "1"}, {"_stream": "1"}])
+    async def test_query_csv_cells_follow_the_cli_rule(self, ds, extra):
+        response = await ds.client.get(sql_url(self.SQL, ".csv", **extra))
+        assert response.status_code == 200
+        assert cells(response.text) == [
+            ["a", "b", "c", "d", "e", "'=head"],
+            ["'=HYPERLINK(\"http://x\", \"y\")", "'@SUM(A1)", "-2", "plain", "''=already", "3"],
+        ]
+
+    async def test_table_csv_is_datasettes_where_nothing_starts_a_formula(self, ds):
+        response = await ds.client.get("/armstimeline/kinds.csv?_dl=1")
+        rows = cells(response.text)
+        assert rows[0][0] == "id" and len(rows) > 5
+        assert response.headers["content-disposition"].startswith("attachment")
+
+
+class TestHeaders:
+    async def test_reader_pages_allow_only_the_sites_own_inline_scripts(self, ds):
+        from armstimeline.site.plugin import BODY_SCRIPT
+
+        for path in ["/", "/armstimeline/events/bangladesh-arms-loan-2013",
+                     "/armstimeline/-/timeline"]:  # fmt: skip
+            response = await ds.client.get(path)
+            policy = response.headers["content-security-policy"]
+            script_src = policy.split(";")[0]
+            assert "'unsafe-inline'" not in script_src, path
+            assert headers.script_hash(BODY_SCRIPT) in script_src, path
+            assert "frame-ancestors 'none'" in policy
+            assert response.headers["x-content-type-options"] == "nosniff"
+
+    async def test_datasettes_views_get_the_strictest_policy_they_work_under(self, ds):
+        for path in ["/armstimeline", "/armstimeline/events", sql_url("select 1", "")]:
+            response = await ds.client.get(path)
+            assert response.headers["content-security-policy"] == headers.DATASETTE
+            assert response.headers["x-frame-options"] == "DENY"
+        error = await ds.client.get("/armstimeline/no-such-table")
+        assert error.headers["x-content-type-options"] == "nosniff"
