@@ -79,14 +79,16 @@ def running_site(db: Path, events: Path, seeds: Path, metadata: Path) -> Iterato
 
 
 @contextmanager
-def browser_page() -> Iterator[object]:
+def browser_page(*, bypass_csp: bool = False) -> Iterator[object]:
+    """A Chromium page; ``bypass_csp`` for a test that injects a script of its own (axe),
+    which the site's Content-Security-Policy would block."""
     from playwright.sync_api import sync_playwright
 
     executable = chromium_path()
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page = browser.new_page(viewport={"width": 1280, "height": 900}, bypass_csp=bypass_csp)
             page.set_default_timeout(15000)
             yield page
         finally:

@@ -181,3 +181,33 @@ class TestHeaders:
             assert response.headers["x-frame-options"] == "DENY"
         error = await ds.client.get("/armstimeline/no-such-table")
         assert error.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.fixture(scope="module")
+def register_site(tmp_path_factory) -> Datasette:
+    """A site whose one event came from a register with a direction override in its title."""
+    from .conftest import GOOD_EVENT
+
+    root: Path = tmp_path_factory.mktemp("register-site")
+    (root / "events").mkdir()
+    text = GOOD_EVENT.format(id="imported").replace(
+        "title: Armenia obtains", "title: Armenia\u202e obtains"
+    ) + "register: {row: arm-rus-2016-iskander, designation: Iskander, description: SRBM}\n"
+    (root / "events" / "imported.yml").write_text(text, "utf-8")
+    path = root / "armstimeline.db"
+    build(root / "events", SEEDS, path)
+    site = Datasette(immutables=[str(path)], settings=SETTINGS,
+                     metadata=load_metadata(path, ROOT / "metadata.yml"))  # fmt: skip
+    asyncio.run(site.invoke_startup())
+    return site
+
+
+async def test_a_registers_invisible_characters_show_as_marks(register_site):
+    """Kept as written in the data, shown as a visible mark on every page."""
+    for path in ["/armstimeline/events", "/armstimeline/events/imported",
+                 "/armstimeline?" + urlencode({"sql": "select title from events"})]:  # fmt: skip
+        page = (await register_site.client.get(path)).text
+        assert "Armenia⟨U+202E⟩ obtains" in page, path
+        assert "\u202e" not in page, path
+    data = (await register_site.client.get("/armstimeline/events.json?_shape=array")).json()
+    assert data[0]["title"] == "Armenia\u202e obtains Russian Iskander missile systems"

@@ -78,6 +78,7 @@ def parse_event(
     keys = r.mapping(node, "", EVENT_KEYS) if r.check_node(node, "") else None
     if keys is None:
         return None, r.problems
+    r.curated = "register" not in keys  # a register's text is kept as written
 
     def req(key: str, read: Callable[[yaml.Node, str], T | None]) -> T | None:
         return read(keys[key], key) if key in keys and not is_empty(keys[key]) else None

@@ -72,8 +72,8 @@ def parse_sources(
                     texts[sid or ""] = SourceText(text)
         if sid is None or title is None:
             continue
-        url = r.optional_string(keys.get("url"), f"{field}.url")
-        if file is None and url is None and "file" not in keys:
+        url = r.url(keys.get("url"), f"{field}.url")
+        if file is None and url is None and "file" not in keys and "url" not in keys:
             r.problem(
                 item, f"{field}.url",
                 "an external source (no local file) needs the url where its quotes can be read",

@@ -28,6 +28,7 @@ Datasette's own views, through its hooks:
 - ``examples``: canned queries open on an example;
 - ``popup``: map popups may only link to http(s) pages;
 - ``front``: the front page's figures (Datasette's ``index.html``, overridden);
+- ``invisible``: direction overrides and zero-width characters shown as visible marks;
 - ``sqllane``, ``csvcells``, ``headers``: visitors' SQL queued in a lane of its own, the
   formula rule on CSV downloads, hardening headers (one ``asgi_wrapper``);
 - ``serve``: running Datasette on a built database (used by ``armstimeline serve``).
@@ -52,6 +53,7 @@ from armstimeline.site.examples import with_examples
 from armstimeline.site.facets import ChildFacet, StoredFacet
 from armstimeline.site.front import front_page_context
 from armstimeline.site.headers import with_headers
+from armstimeline.site.invisible import mark_invisible
 from armstimeline.site.ics import can_render_ics, render_ics
 from armstimeline.site.links import event_link
 from armstimeline.site.popup import POPUP_GUARD
@@ -73,6 +75,11 @@ def startup(datasette: Any) -> None:
     replace_default_handler()
     replace_builtin_filters()
     watch_databases(datasette, CountingDatabase)
+
+
+@hookimpl
+def prepare_jinja2_environment(env: Any) -> None:
+    mark_invisible(env)
 
 
 @hookimpl
