@@ -53,8 +53,8 @@ from armstimeline.site.examples import with_examples
 from armstimeline.site.facets import ChildFacet, StoredFacet
 from armstimeline.site.front import front_page_context
 from armstimeline.site.headers import with_headers
-from armstimeline.site.invisible import mark_invisible
 from armstimeline.site.ics import can_render_ics, render_ics
+from armstimeline.site.invisible import mark_invisible
 from armstimeline.site.links import event_link
 from armstimeline.site.popup import POPUP_GUARD
 from armstimeline.site.redirects import moved_pages, old_timeline
