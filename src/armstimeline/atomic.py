@@ -18,9 +18,19 @@ from pathlib import Path
 
 from armstimeline.errors import ArmstimelineError
 
-__all__ = ["exclusive", "remove_stale_temporaries", "replacing", "write_atomic", "write_many"]
+__all__ = [
+    "exclusive",
+    "remove_orphaned_temporaries",
+    "remove_stale_temporaries",
+    "replacing",
+    "write_atomic",
+    "write_many",
+]
 
 LOCK_WAIT_SECONDS = 600.0
+# a temporary file whose name carries no writer (an older version's) is an orphan once
+# it has not changed for this long
+ORPHAN_AGE_SECONDS = 600.0
 
 
 @contextlib.contextmanager
@@ -40,8 +50,10 @@ def replacing(
     resolved = target.resolve()  # a symbolic link's target is what gets replaced
     try:
         resolved.parent.mkdir(parents=True, exist_ok=True)
+        # the writer's process id in the name: a later writer can tell an orphan (its
+        # writer was killed) from a file being written (``remove_orphaned_temporaries``)
         fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{resolved.name}.", suffix=".tmp", dir=resolved.parent
+            prefix=f".{resolved.name}.{os.getpid()}.", suffix=".tmp", dir=resolved.parent
         )
         os.close(fd)
     except OSError as exc:
@@ -119,10 +131,47 @@ def remove_stale_temporaries(target: Path) -> list[Path]:
     return removed
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True
+
+
+def remove_orphaned_temporaries(target: Path) -> list[Path]:
+    """Remove the temporary files of ``target`` whose writer is gone (killed mid-write).
+
+    Unlike ``remove_stale_temporaries`` this needs no lock: a file named after a process
+    still running is left to it (see ``replacing``).
+    """
+    resolved = target.resolve()
+    removed = []
+    prefix = f".{resolved.name}."
+    for path in resolved.parent.glob(f"{glob.escape(prefix)}*.tmp"):
+        writer = path.name[len(prefix) :].split(".", 1)[0]
+        try:
+            if writer.isdigit():
+                orphan = not _alive(int(writer))
+            else:
+                orphan = time.time() - path.stat().st_mtime > ORPHAN_AGE_SECONDS
+            if orphan:
+                path.unlink()
+                removed.append(path)
+        except FileNotFoundError:
+            continue
+    return removed
+
+
 def write_atomic(
     target: Path, data: bytes, error: type[ArmstimelineError] = ArmstimelineError
 ) -> None:
-    """Write ``data`` to ``target`` through ``replacing``."""
+    """Write ``data`` to ``target`` through ``replacing``, first removing what writers
+    of it killed earlier left beside it."""
+    with contextlib.suppress(OSError):
+        remove_orphaned_temporaries(target)
     with replacing(target, "Could not write", error) as tmp:
         tmp.write_bytes(data)
 

@@ -97,7 +97,8 @@ def new_event_file(
             quote or "TODO: a short verbatim quote from that source", ensure_ascii=False
         ),
     )
-    path.write_text(text, encoding="utf-8")
+    data = text.encode("utf-8")  # before the file exists: text that cannot be written leaves none
+    path.write_bytes(data)
     return path
 
 
