@@ -2,6 +2,7 @@
 
     python benchmarks/load.py --clients 8 --seconds 20
     python benchmarks/load.py --clients 32 --seconds 60 --heavy 1   # issue 20's target
+    python benchmarks/load.py --clients 32 --seconds 60 --heavy 1 --attack 4 --workers 2
 
 Builds the database (from --events, default the bundled events), starts the server on a
 free 127.0.0.1 port, and has each client request, in turn, the events table, a facet
@@ -9,7 +10,9 @@ view, a full-text search, an event's page, an .ics download, the visual timeline
 canned query, until the time or the request budget runs out. It prints requests served,
 errors (any status but 200), latency percentiles, and whether the database file is
 byte-for-byte unchanged afterwards. Exits 1 on any error or change. Traffic goes only to
-127.0.0.1 and stops by itself.
+127.0.0.1 and stops by itself. ``--attack N`` makes N clients send, in turn, the worst
+requests found against the site (issue 30, ``ATTACKS``); ``--db FILE`` serves a copy of a
+database already built (a 20,000-event one from ``generate.py``) instead of building one.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -29,6 +33,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -64,6 +69,40 @@ HEAVY_SQL = [
     "select count(*) from events a, events b, events c, events d, events e",
     "select length(printf('%.*c', 1000000000, 'x'))",
 ]
+
+
+LONG = "replace(hex(zeroblob(262000)), '0', 'a')"  # 524,000 a's: within the value cap
+NEEDLE = "replace(hex(zeroblob(131000)), '0', 'a') || 'b'"
+ROWS = "with recursive n(i) as (select 1 union all select i + 1 from n limit {n}) "
+# The worst requests found against the site (issue 30), sent in turn by --attack clients:
+# single SQL steps that ran for seconds (printf widths in every form, instr/replace and
+# LIKE of long values), the most memory one query may hold (rows of 500 KB up to the
+# 16 MiB budget, one row of 64 such values), the largest calendar a query may ask for, a
+# full page of the events table and the whole table streamed as CSV. Their answers (200,
+# 400 at a limit, 503 from a busy lane) are counted apart from the readers'.
+ATTACK_SQL = [
+    "select length(printf('%.*c', '1000000000', 'x'))",
+    "select length(printf('%.*c', 1e9, 'x'))",
+    "select length(format('%*c', x'31303030303030303030', 'x'))",
+    f"select instr({LONG}, {NEEDLE})",
+    f"select length(replace({LONG} || 'b', {NEEDLE}, 'c'))",
+    f"select {LONG} like '%' || substr({LONG}, 1, 198) || 'b%'",
+    ROWS.format(n=31) + "select i, zeroblob(500000) as big from n",
+    ROWS.format(n=1000) + "select i, zeroblob(500000) as big from n",
+    "select " + ", ".join(f"zeroblob(524000) as c{i}" for i in range(64)),
+]
+
+
+def attack_paths(db: str) -> list[str]:
+    def sql(query: str, ext: str = ".json") -> str:
+        return f"/{db}{ext}?" + urllib.parse.urlencode({"sql": query})
+
+    return [
+        *(sql(q) for q in ATTACK_SQL),
+        sql("select id as event_id from events limit 10000", ".ics"),
+        f"/{db}/events?_size=max",
+        f"/{db}/events.csv?_stream=1&_size=max",
+    ]
 
 
 def _peak_rss_mb(pid: int) -> float | None:
@@ -112,11 +151,14 @@ def run(args: argparse.Namespace) -> dict:
     db = work / "armstimeline.db"
     events = args.events or ROOT / "events"
     sources = args.sources or ROOT / "seeds"
-    subprocess.run(
-        [sys.executable, "-m", "armstimeline", "build", "--events", str(events),
-         "--sources", str(sources), "--db", str(db)],
-        check=True, capture_output=True,
-    )  # fmt: skip
+    if args.db is not None:
+        shutil.copyfile(args.db, db)
+    else:
+        subprocess.run(
+            [sys.executable, "-m", "armstimeline", "build", "--events", str(events),
+             "--sources", str(sources), "--db", str(db)],
+            check=True, capture_output=True,
+        )  # fmt: skip
     before = hashlib.sha256(db.read_bytes()).hexdigest()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -139,11 +181,14 @@ def run(args: argparse.Namespace) -> dict:
         heavy_urls = [
             f"{base}/{db.stem}.json?" + urllib.parse.urlencode({"sql": sql}) for sql in HEAVY_SQL
         ]
+        attack_urls = [base + p for p in attack_paths(db.stem)]
+        attacks: dict[str, int] = {}
 
-        def heavy_client(offset: int) -> None:
+        def heavy_client(offset: int, chosen: list[str] = heavy_urls,
+                         answers: dict[str, int] = heavy) -> None:  # fmt: skip
             i = offset
             while time.monotonic() < deadline:
-                url = heavy_urls[i % len(heavy_urls)]
+                url = chosen[i % len(chosen)]
                 i += 1
                 try:
                     with urllib.request.urlopen(url, timeout=30) as response:
@@ -154,7 +199,7 @@ def run(args: argparse.Namespace) -> dict:
                 except OSError as exc:
                     status = type(exc).__name__
                 with lock:
-                    heavy[status] = heavy.get(status, 0) + 1
+                    answers[status] = answers.get(status, 0) + 1
 
         table_latencies: list[float] = []
 
@@ -185,10 +230,15 @@ def run(args: argparse.Namespace) -> dict:
                     if not ok:
                         errors.append(f"{status} {url}")
 
-        threads = [
-            threading.Thread(target=heavy_client if n < args.heavy else client, args=(n,))
-            for n in range(args.clients)
-        ]
+        def attack_client(offset: int) -> None:
+            heavy_client(offset, attack_urls, attacks)
+
+        def role(n: int) -> Any:
+            if n < args.heavy:
+                return heavy_client
+            return attack_client if n < args.heavy + args.attack else client
+
+        threads = [threading.Thread(target=role(n), args=(n,)) for n in range(args.clients)]
         t_start = time.monotonic()
         for t in threads:
             t.start()
@@ -221,6 +271,9 @@ def run(args: argparse.Namespace) -> dict:
         "table_page_p99_ms": round(pct(0.99, tables), 1),
         "heavy_clients": args.heavy,
         "heavy_answers": dict(sorted(heavy.items())),
+        "attack_clients": args.attack,
+        "attack_answers": dict(sorted(attacks.items())),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "server_peak_rss_mb": peak_mb,
         "first_answer_s": round(started, 2),
         "database_unchanged": before == after,
@@ -238,14 +291,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 4),
                         help="server processes (armstimeline serve --workers); default one "
                              "per core, up to 4, as the README advises for many readers")
+    parser.add_argument(
+        "--attack", type=int, default=0, help="clients that send the worst requests found"
+    )
+    parser.add_argument("--db", type=Path, default=None, help="serve a copy of this database")
     parser.add_argument("--events", type=Path, default=None)
     parser.add_argument("--sources", type=Path, default=None)
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args(argv)
     if args.clients < 1 or args.clients > 64 or args.seconds <= 0 or args.seconds > 600:
         parser.error("use 1-64 clients for at most 600 seconds")
-    if not 0 <= args.heavy < args.clients:
-        parser.error("--heavy must leave at least one reading client")
+    if not args.heavy >= 0 or args.attack < 0 or args.heavy + args.attack >= args.clients:
+        parser.error("--heavy and --attack must leave at least one reading client")
     report = run(args)
     if args.json:
         print(json.dumps(report, indent=2))

@@ -120,6 +120,22 @@ class TestCalendars:
         total = (await db.execute("select count(*) from events")).rows[0][0]
         assert response.text.count("BEGIN:VEVENT") == total > 2
 
+    async def test_a_large_calendar_waits_its_turn_or_is_refused_with_a_sentence(
+        self, ds, monkeypatch
+    ):
+        from armstimeline.site import ics
+
+        monkeypatch.setattr(ics, "SMALL_CALENDAR", 2)
+        monkeypatch.setattr(ics, "CALENDAR_WAIT_SECONDS", 0.01)
+        small = await ds.client.get(sql_url("select id as event_id from events limit 2", ".ics"))
+        monkeypatch.setitem(ics.CALENDAR_LANES, asyncio.get_running_loop(), asyncio.Semaphore(0))
+        assert small.status_code == 200
+        busy = await ds.client.get("/armstimeline/events.ics")
+        assert busy.status_code == 503 and busy.text == ics.CALENDAR_BUSY
+        assert busy.headers["retry-after"] == "5"
+        again = await ds.client.get(sql_url("select id as event_id from events limit 2", ".ics"))
+        assert again.status_code == 200  # a small calendar does not queue
+
     async def test_a_calendar_is_written_off_the_event_loop(self, ds, monkeypatch):
         from armstimeline.export import ics
 

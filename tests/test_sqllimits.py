@@ -46,14 +46,14 @@ async def one(ds: Datasette, sql: str) -> dict:
 def formatted(monkeypatch) -> list[tuple]:
     """The printf calls that reach SQLite's own printf."""
     calls: list[tuple] = []
-    original = sqllimits._Helper.one
+    original = sqllimits.SqliteCall.one
 
     def spy(self, sql, args):
         if "printf" in sql:
             calls.append(args)
         return original(self, sql, args)
 
-    monkeypatch.setattr(sqllimits._Helper, "one", spy)
+    monkeypatch.setattr(sqllimits.SqliteCall, "one", spy)
     return calls
 
 
@@ -97,13 +97,13 @@ class TestLongSearches:
         """SQLite's instr compares the needle at every position (over a second for these
         two); the site's finds the same answer in linear time."""
         seen: list[str] = []
-        original = sqllimits._Helper.one
+        original = sqllimits.SqliteCall.one
 
         def spy(self, sql, args):
             seen.append(sql)
             return original(self, sql, args)
 
-        monkeypatch.setattr(sqllimits._Helper, "one", spy)
+        monkeypatch.setattr(sqllimits.SqliteCall, "one", spy)
         data = await one(ds, f"select instr({LONG}, {NEEDLE}), instr({LONG} || 'b', {NEEDLE}),"
                              f" instr(cast({LONG} as blob), cast('aab' as blob))")  # fmt: skip
         assert data["rows"] == [[0, 524000 - 262000 + 1, 0]]

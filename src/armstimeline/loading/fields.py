@@ -18,20 +18,16 @@ from armstimeline import reference
 from armstimeline.dates import DateError, EventDate, parse_date
 from armstimeline.errors import Problem, show_value
 from armstimeline.loading.quotes import MAX_QUOTE
+from armstimeline.loading.safetext import hidden_problem, url_problem
 from armstimeline.loading.yamlsafe import MAX_NESTING, describe, is_empty
 from armstimeline.model import ID_PATTERN, Amount, Citation, Place, Relation
 
-__all__ = ["SPOOFING", "FieldReader"]
+__all__ = ["FieldReader"]
 
 T = TypeVar("T")
 _NUMBER = re.compile(r"[+-]?(?:\d[\d_]*)?(?:\.\d+)?(?:[eE][+-]?\d+)?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# Characters that change how text around them reads without being seen: bidirectional
-# embeddings, overrides, isolates and marks, and zero-width characters. In a title or a
-# name they can make "evil.exe" read "exe.live" (text-direction spoofing).
-SPOOFING = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _NAME_FIELDS = frozenset({"title", "name"})
-_SCHEMES = ("http://", "https://")
 _CORE_TAGS = {
     f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map", "int", "float", "bool", "null")
 }
@@ -134,14 +130,9 @@ class FieldReader:
             self.problem(node, field, "is empty; write the value or remove the key")
             return None
         last = field.rpartition(".")[2].partition("[")[0]
-        hidden = SPOOFING.search(text) if self.curated and last in _NAME_FIELDS else None
+        hidden = hidden_problem(text) if self.curated and last in _NAME_FIELDS else None
         if hidden:
-            code = f"U+{ord(hidden.group()):04X}"
-            self.problem(
-                node, field,
-                f"{show_value(text)} contains an invisible character ({code}) that changes "
-                "how the text reads (a direction override or a zero-width character); remove it",
-            )  # fmt: skip
+            self.problem(node, field, hidden)
             return None
         if field.rpartition(".")[2] in _PROSE_FIELDS and _PLACEHOLDER.match(text):
             self.problem(
@@ -158,20 +149,12 @@ class FieldReader:
         return self.string(node, field, multiline=True)
 
     def url(self, node: yaml.Node | None, field: str) -> str | None:
-        """An optional web address: http or https only (a ``javascript:`` or ``data:``
-        address would run or show anything when a reader follows it)."""
+        """An optional web address, http(s) only (``safetext.url_problem``)."""
         text = self.optional_string(node, field)
-        if text is None:
-            return None
-        scheme = text.lower().startswith(_SCHEMES) and len(text) > len("https://")
-        if not scheme or any(c.isspace() for c in text):
-            self.problem(
-                node, field,
-                f"{show_value(text)} is not a web address; write one starting with "
-                "https:// (or http://), with no spaces",
-            )  # fmt: skip
-            return None
-        return text
+        problem = url_problem(text) if text is not None else None
+        if problem:
+            self.problem(node, field, problem)
+        return None if problem else text
 
     def number(self, node: yaml.Node, field: str, low: float, high: float) -> float | None:
         text = self.string(node, field)

@@ -12,8 +12,10 @@ rules and the same stable UIDs on every request.
 
 A calendar of thousands of events takes seconds of Python to write: it is read on a SQL
 thread and written on a thread of its own, never on the event loop that renders every
-other reader's page, and one at a time per process (``CALENDAR_LANE``); a download that
-would wait past ``CALENDAR_WAIT_SECONDS`` is answered 503 with a sentence and Retry-After.
+other reader's page; past ``SMALL_CALENDAR`` events (a few tenths of a second), one at a
+time per process (``CALENDAR_LANE``), so a small calendar never waits behind a large
+one; a large download that would wait past ``CALENDAR_WAIT_SECONDS`` is answered 503 with
+a sentence and Retry-After.
 """
 
 from __future__ import annotations
@@ -28,16 +30,18 @@ from datasette.database import QueryInterrupted
 
 from armstimeline.database import read_events
 
-__all__ = ["MAX_ICS_EVENTS", "can_render_ics", "render_ics"]
+__all__ = ["CALENDAR_LANES", "MAX_ICS_EVENTS", "can_render_ics", "render_ics"]
 
 MAX_ICS_EVENTS = 10_000
 CALENDAR_LANE = 1
+SMALL_CALENDAR = 1_000
 CALENDAR_WAIT_SECONDS = 10.0
 CALENDAR_BUSY = (
     "The server is writing other visitors' calendars; download this one again in a few "
     "seconds."
 )
-_LANES: weakref.WeakKeyDictionary[Any, asyncio.Semaphore] = weakref.WeakKeyDictionary()
+# the large calendars' lane of each event loop (one per serving process)
+CALENDAR_LANES: weakref.WeakKeyDictionary[Any, asyncio.Semaphore] = weakref.WeakKeyDictionary()
 EVENT_TABLES = {"events", "timeline"}
 _PAGE_LIMIT = re.compile(r"\s+limit\s+\d+(?:\s+offset\s+\d+)?\s*;?\s*$", re.IGNORECASE)
 
@@ -106,16 +110,19 @@ async def render_ics(
     # and only a calendar download needs it
     from armstimeline.export.ics import ics_bytes
 
-    lane = _LANES.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(CALENDAR_LANE))
-    try:
-        await asyncio.wait_for(lane.acquire(), CALENDAR_WAIT_SECONDS)
-    except TimeoutError:
-        return Response.text(CALENDAR_BUSY, status=503, headers={"retry-after": "5"})
+    lane = None
+    if len(ids) > SMALL_CALENDAR:
+        lane = CALENDAR_LANES.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(CALENDAR_LANE))
+        try:
+            await asyncio.wait_for(lane.acquire(), CALENDAR_WAIT_SECONDS)
+        except TimeoutError:
+            return Response.text(CALENDAR_BUSY, status=503, headers={"retry-after": "5"})
     try:
         events, sources = await db.execute_fn(lambda conn: read_events(conn, ids))
         body = await asyncio.to_thread(ics_bytes, events, sources, name=name, base_url=base)
     finally:
-        lane.release()
+        if lane is not None:
+            lane.release()
     return Response(
         body,
         content_type="text/calendar; charset=utf-8",

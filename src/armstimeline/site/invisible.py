@@ -1,7 +1,7 @@
 """Invisible characters shown as visible marks on every page the site renders.
 
 Curated titles and names may not hold characters that change how text reads without
-being seen (direction overrides, zero-width characters: ``loading.fields.SPOOFING``), but
+being seen (direction overrides, zero-width characters: ``loading.safetext.SPOOFING``), but
 a register's rows are kept as written and may. A page shows each such character as a
 mark naming it (``⟨U+202E⟩``), so "Iskander‮ed" cannot pass for another text. The JSON
 and CSV keep the value as written. Done once for every template through Jinja's
@@ -15,7 +15,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from armstimeline.loading.fields import SPOOFING
+from armstimeline.loading.safetext import SPOOFING
 
 __all__ = ["mark_invisible", "visible"]
 

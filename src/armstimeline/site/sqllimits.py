@@ -29,6 +29,7 @@ __all__ = [
     "MAX_PATTERN_BYTES",
     "MAX_SQL_BYTES",
     "MAX_VALUE_BYTES",
+    "SqliteCall",
     "bound_connection",
 ]
 
@@ -60,7 +61,7 @@ _LIMITS = {
 _SPEC = re.compile(r"%([-+ 0#!,]*)(\*|\d*)(?:\.(\*|\d*))?(l{0,2})(.?)", re.DOTALL)
 
 
-class _Helper:
+class SqliteCall:
     """A private in-memory connection with the same limits, so the functions taken over
     here still format, search and convert exactly as SQLite does."""
 
@@ -101,7 +102,7 @@ class _Helper:
         return str(self.one("select cast(? as text)", (value,)))
 
 
-def _too_wide(helper: _Helper, fmt: str, args: tuple[Any, ...], cap: int) -> bool:
+def _too_wide(helper: SqliteCall, fmt: str, args: tuple[Any, ...], cap: int) -> bool:
     """Whether any width or precision of ``fmt`` (written, or a ``*`` taking the next
     argument) is past ``cap``."""
     position = 0
@@ -126,7 +127,7 @@ def _length(value: Any) -> int:
 
 
 def _functions(limits: dict[int, int]) -> dict[str, Any]:
-    helper = _Helper(limits)
+    helper = SqliteCall(limits)
     cap = limits[sqlite3.SQLITE_LIMIT_LENGTH]
 
     def printf(fmt: Any, *args: Any) -> Any:
