@@ -112,7 +112,8 @@ async def render_ics(
 
     lane = None
     if len(ids) > SMALL_CALENDAR:
-        lane = CALENDAR_LANES.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(CALENDAR_LANE))
+        loop = asyncio.get_running_loop()
+        lane = CALENDAR_LANES.setdefault(loop, asyncio.Semaphore(CALENDAR_LANE))
         try:
             await asyncio.wait_for(lane.acquire(), CALENDAR_WAIT_SECONDS)
         except TimeoutError:
