@@ -16,8 +16,10 @@ from typing import Any
 
 __all__ = ["MAX_RESULT_BYTES", "BudgetCursor", "row_bytes"]
 
-# 16 MiB: every column of 1,000 events of a 20,000-event database is about 2 MiB.
-MAX_RESULT_BYTES = 16 * 1024 * 1024
+# 4 MiB: every column of 1,000 events of a 20,000-event database is 0.7 MiB. A response
+# may be six times the values it holds (JSON writes a control character as \u0000), and
+# rendering holds it two or three times over: about 100 MB for the worst page of rows.
+MAX_RESULT_BYTES = 4 * 1024 * 1024
 TOO_MUCH = (
     "This query's results hold more than {mib} MiB, more than one page may: select fewer "
     "or shorter columns (substr(), length()) or fewer rows."
