@@ -43,7 +43,7 @@ def watch_policy(page) -> list[str]:
 def test_a_place_name_is_text_in_the_map_popup(site):
     with browser_page() as page:
         violations = watch_policy(page)
-        page.goto(f"{site}/armstimeline/events/{EVENT}")
+        page.goto(f"{site}/events/{EVENT}")
         marker = page.locator("#armstimeline-map .leaflet-marker-icon").first
         marker.wait_for(timeout=10_000)
         marker.click()
@@ -57,7 +57,7 @@ def test_a_place_name_is_text_in_the_map_popup(site):
 
 @pytest.mark.parametrize(
     "path",
-    ["/", f"/armstimeline/events/{EVENT}", "/armstimeline/-/timeline", "/armstimeline/events",
+    ["/", "/events", f"/events/{EVENT}", "/countries/BGD", "/timeline", "/armstimeline/events",
      "/armstimeline?" + urllib.parse.urlencode(
          {"sql": "select 40.18 as latitude, 44.5 as longitude, 'x' as name"})],
 )  # fmt: skip

@@ -24,8 +24,9 @@ from armstimeline.cli import cli
 
 from .conftest import EVENTS, SEEDS
 
-SMALL = ["azerbaijan-russian-arms-share-2013-2017", "china-myanmar-coup-statement-2021",
-         "montenegro-coup-attempt-2016"]  # three events with no relations to others
+# three events with no relations to others: a folder that validates on its own
+SMALL = [p.stem for p in sorted(EVENTS.glob("*.yml"))
+         if "relations:" not in p.read_text("utf-8")][:3]  # fmt: skip
 
 
 def run(args: list[str]) -> tuple[int, str]:

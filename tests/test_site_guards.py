@@ -180,8 +180,8 @@ class TestHeaders:
     async def test_reader_pages_allow_only_the_sites_own_inline_scripts(self, ds):
         from armstimeline.site.plugin import BODY_SCRIPT
 
-        for path in ["/", "/armstimeline/events/bangladesh-arms-loan-2013",
-                     "/armstimeline/-/timeline"]:  # fmt: skip
+        for path in ["/", "/events", "/events/bangladesh-arms-loan-2013", "/countries/TUR",
+                     "/systems", "/timeline"]:  # fmt: skip
             response = await ds.client.get(path)
             policy = response.headers["content-security-policy"]
             script_src = policy.split(";")[0]
@@ -220,7 +220,7 @@ def register_site(tmp_path_factory) -> Datasette:
 
 async def test_a_registers_invisible_characters_show_as_marks(register_site):
     """Kept as written in the data, shown as a visible mark on every page."""
-    for path in ["/armstimeline/events", "/armstimeline/events/imported",
+    for path in ["/armstimeline/events", "/events/imported", "/events?origin=register",
                  "/armstimeline?" + urlencode({"sql": "select title from events"})]:  # fmt: skip
         page = (await register_site.client.get(path)).text
         assert "Armenia⟨U+202E⟩ obtains" in page, path

@@ -1,13 +1,14 @@
 """Hardening headers on every response: a Content-Security-Policy, ``nosniff``, no framing.
 
-Two policies. The reader pages this project renders (the front page, an event's page, the
-visual timeline) run no inline script but those Datasette's base template and the
-installed plugins' ``extra_body_script`` hooks write, each allowed by its SHA-256 hash
-(``STRICT``), worked out as Datasette does: by calling the hooks. Text from an event file
-that reached such a page unescaped could not run, neither as a ``<script>`` nor as an
-``onerror=`` attribute. Datasette's own table and query views write inline scripts that change
-with the page (the map's columns, the facet switch), so they get the strictest policy
-they still work under (``DATASETTE``): inline scripts allowed, everything else as strict.
+Two policies. The reader pages this project renders (the front page, the events browser,
+an event's page, the country and system pages, the visual timeline) run no inline script
+but those Datasette's base template and the installed plugins' ``extra_body_script``
+hooks write, each allowed by its SHA-256 hash (``STRICT``), worked out as Datasette does:
+by calling the hooks. Text from an event file that reached such a page unescaped could
+not run, neither as a ``<script>`` nor as an ``onerror=`` attribute. Datasette's own
+table and query views write inline scripts that change with the page (the map's columns,
+the facet switch), so they get the strictest policy they still work under
+(``DATASETTE``): inline scripts allowed, everything else as strict.
 Both forbid plugins, other origins' scripts, ``<base>``, forms posting elsewhere, and
 framing by any page (``frame-ancestors 'none'``); map tiles come from OpenStreetMap.
 """
@@ -32,8 +33,8 @@ _COMMON = (
 )
 STRICT = "script-src 'self' {hashes}; " + _COMMON
 DATASETTE = "script-src 'self' 'unsafe-inline'; " + _COMMON
-# the reader pages: the front page, an event's page, the visual timeline
-_READER = re.compile(r"^/(?:[^/]+/events/[^/.]+|[^/]+/-/timeline)?$")
+# the reader pages (the plugin's routes and the front page)
+_READER = re.compile(r"^/(?:(?:events|countries|systems)(?:/[^/]+)?|timeline)?$")
 _SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 # Datasette's base template includes this one inline script on every page
 _DATASETTE_SCRIPTS = ("_close_open_menus.html",)
@@ -63,19 +64,17 @@ def _template_scripts(datasette: Any) -> list[str]:
     return found
 
 
-async def _body_scripts(datasette: Any, path: str) -> list[str]:
-    """What the plugins' ``extra_body_script`` hooks add to a reader page at ``path``,
-    as Datasette's base template writes them (a dict's ``script``, anything else as is)."""
+async def _body_scripts(datasette: Any) -> list[str]:
+    """What the plugins' ``extra_body_script`` hooks add to a reader page (no database,
+    table or columns of Datasette's), as Datasette's base template writes them (a dict's
+    ``script``, anything else as is)."""
     from datasette.plugins import pm
     from datasette.utils import await_me_maybe
 
-    parts = path.strip("/").split("/")
-    database = parts[0] if parts[0] else None
-    table = parts[1] if len(parts) == 3 and parts[1] != "-" else None
     found = []
-    for view_name in ("index", "row", None):
+    for view_name in ("index", None):
         for hook in pm.hook.extra_body_script(
-            template="base.html", database=database, table=table, columns=None,
+            template="base.html", database=None, table=None, columns=None,
             view_name=view_name, request=None, datasette=datasette,
         ):  # fmt: skip
             script = await await_me_maybe(hook)
@@ -96,7 +95,7 @@ def with_headers(datasette: Any, app: App) -> App:
         if is_reader_page(path):
             if not template:
                 template.extend(_template_scripts(datasette))
-            chosen = policy([*template, *await _body_scripts(datasette, path)]).encode()
+            chosen = policy([*template, *await _body_scripts(datasette)]).encode()
 
         async def adding(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
