@@ -15,7 +15,9 @@ thread and written on a thread of its own, never on the event loop that renders 
 other reader's page; past ``SMALL_CALENDAR`` events (a few tenths of a second), one at a
 time per process (``CALENDAR_LANE``), so a small calendar never waits behind a large
 one; a large download that would wait past ``CALENDAR_WAIT_SECONDS`` is answered 503 with
-a sentence and Retry-After.
+a sentence and Retry-After. A calendar of an immutable database never changes, and
+subscribed calendars ask again and again: each serving process keeps the latest ones
+written, up to ``CALENDAR_CACHE_BYTES``, keyed by the events they hold.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from __future__ import annotations
 import asyncio
 import re
 import weakref
+from collections import OrderedDict
+from collections.abc import Hashable
 from typing import Any
 
 from datasette import Response
@@ -34,6 +38,7 @@ __all__ = ["CALENDAR_LANES", "MAX_ICS_EVENTS", "can_render_ics", "render_ics"]
 
 MAX_ICS_EVENTS = 10_000
 CALENDAR_LANE = 1
+CALENDAR_CACHE_BYTES = 32 * 1024 * 1024
 SMALL_CALENDAR = 1_000
 CALENDAR_WAIT_SECONDS = 10.0
 CALENDAR_BUSY = (
@@ -44,6 +49,31 @@ CALENDAR_BUSY = (
 CALENDAR_LANES: weakref.WeakKeyDictionary[Any, asyncio.Semaphore] = weakref.WeakKeyDictionary()
 EVENT_TABLES = {"events", "timeline"}
 _PAGE_LIMIT = re.compile(r"\s+limit\s+\d+(?:\s+offset\s+\d+)?\s*;?\s*$", re.IGNORECASE)
+
+
+class _Written:
+    """The calendars written lately, up to ``CALENDAR_CACHE_BYTES`` (oldest out first)."""
+
+    def __init__(self) -> None:
+        self.kept: OrderedDict[Hashable, bytes] = OrderedDict()
+        self.size = 0
+
+    def get(self, key: Hashable) -> bytes | None:
+        body = self.kept.get(key)
+        if body is not None:
+            self.kept.move_to_end(key)
+        return body
+
+    def put(self, key: Hashable, body: bytes) -> None:
+        if len(body) > CALENDAR_CACHE_BYTES or key in self.kept:
+            return
+        self.kept[key] = body
+        self.size += len(body)
+        while self.size > CALENDAR_CACHE_BYTES:
+            self.size -= len(self.kept.popitem(last=False)[1])
+
+
+_WRITTEN: weakref.WeakKeyDictionary[Any, _Written] = weakref.WeakKeyDictionary()
 
 
 def _id_column(columns: list[str], table: str | None) -> str | None:
@@ -110,6 +140,11 @@ async def render_ics(
     # and only a calendar download needs it
     from armstimeline.export.ics import ics_bytes
 
+    written = _WRITTEN.setdefault(datasette, _Written())
+    key = (database, name, base, tuple(ids))
+    body = written.get(key) if not db.is_mutable else None
+    if body is not None:
+        return _calendar_response(body, table or query_name)
     lane = None
     if len(ids) > SMALL_CALENDAR:
         loop = asyncio.get_running_loop()
@@ -124,10 +159,14 @@ async def render_ics(
     finally:
         if lane is not None:
             lane.release()
+    if not db.is_mutable:
+        written.put(key, body)
+    return _calendar_response(body, table or query_name)
+
+
+def _calendar_response(body: bytes, name: str | None) -> Response:
     return Response(
         body,
         content_type="text/calendar; charset=utf-8",
-        headers={
-            "content-disposition": f'inline; filename="{table or query_name or "events"}.ics"'
-        },
+        headers={"content-disposition": f'inline; filename="{name or "events"}.ics"'},
     )
