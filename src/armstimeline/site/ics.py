@@ -112,25 +112,24 @@ async def render_ics(
     sql: str | None = None,
     data: dict[str, Any] | None = None,
     query_name: str | None = None,
-) -> Response:
+) -> Any:
     column = _id_column(list(columns), table)
     if column is None or not sql:
-        return Response.text("This view has no event ids to put in a calendar.", status=400)
+        return _refusal("This view has no event ids to put in a calendar.", 400)
     params = ((data or {}).get("query") or {}).get("params") or {}
     db = datasette.get_database(database)
     try:
         result = await db.execute(_all_rows_sql(sql, column, table), params, truncate=False)
     except QueryInterrupted:
-        return Response.text(
-            "This view takes too long to read in full for a calendar; narrow its filters.",
-            status=400,
+        return _refusal(
+            "This view takes too long to read in full for a calendar; narrow its filters.", 400
         )
     ids = list(dict.fromkeys(row[0] for row in result.rows))
     if len(ids) > MAX_ICS_EVENTS:
-        return Response.text(
+        return _refusal(
             f"This view matches more than {MAX_ICS_EVENTS:,} events, more than one calendar "
             "holds; narrow its filters (a country, a kind, a date range) and download again.",
-            status=413,
+            413,
         )
     name = f"armstimeline: {query_name or table or database}"
     base = datasette.absolute_url(request, datasette.urls.table(database, "events")).rsplit(
@@ -152,7 +151,7 @@ async def render_ics(
         try:
             await asyncio.wait_for(lane.acquire(), CALENDAR_WAIT_SECONDS)
         except TimeoutError:
-            return Response.text(CALENDAR_BUSY, status=503, headers={"retry-after": "5"})
+            return _refusal(CALENDAR_BUSY, 503, {"retry-after": "5"})
     try:
         events, sources = await db.execute_fn(lambda conn: read_events(conn, ids))
         body = await asyncio.to_thread(ics_bytes, events, sources, name=name, base_url=base)
@@ -162,6 +161,13 @@ async def render_ics(
     if not db.is_mutable:
         written.put(key, body)
     return _calendar_response(body, table or query_name)
+
+
+def _refusal(sentence: str, status: int, headers: dict[str, str] | None = None) -> Any:
+    """A refusal as the renderer's dict: Datasette keeps a dict's status, where it sets a
+    query view's on a returned ``Response`` to 200."""
+    return {"body": sentence, "status_code": status, "headers": headers or {},
+            "content_type": "text/plain; charset=utf-8"}  # fmt: skip
 
 
 def _calendar_response(body: bytes, name: str | None) -> Response:
