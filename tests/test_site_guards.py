@@ -232,3 +232,18 @@ async def test_a_registers_invisible_characters_show_as_marks(register_site):
         assert "\u202e" not in page, path
     data = (await register_site.client.get("/armstimeline/events.json?_shape=array")).json()
     assert data[0]["title"] == "Armenia\u202e obtains Russian Iskander missile systems"
+
+
+async def test_an_html_table_page_holds_at_most_html_page_rows(ds):
+    """``?_size=max`` in HTML renders 200 rows on the event loop, not 1,000; the JSON
+    keeps them all (259 countries)."""
+    from armstimeline.site.pagesize import HTML_PAGE_ROWS
+
+    data = (await ds.client.get("/armstimeline/countries.json?_size=max&_shape=array")).json()
+    assert len(data) > HTML_PAGE_ROWS
+    for size in ("max", "1000", "201"):
+        page = (await ds.client.get(f"/armstimeline/countries?_size={size}")).text
+        assert page.count("<tr") - 1 == HTML_PAGE_ROWS, size  # less the heading row
+        assert "_next=" in page
+    small = (await ds.client.get("/armstimeline/countries?_size=7")).text
+    assert small.count("<tr") - 1 == 7

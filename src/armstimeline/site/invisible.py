@@ -27,7 +27,8 @@ def _mark(match: Any) -> str:
 def visible(value: Any) -> Any:
     """``value`` with each invisible character as a mark; anything else as it is (HTML
     the site built stays HTML: the marks are text, safe inside tags and attributes)."""
-    if isinstance(value, str) and SPOOFING.search(value):
+    # isascii() first: most values are ASCII, and it is far cheaper than the search
+    if isinstance(value, str) and not value.isascii() and SPOOFING.search(value):
         marked = SPOOFING.sub(_mark, value)
         return Markup(marked) if isinstance(value, Markup) else marked
     return value
