@@ -391,6 +391,18 @@ class TestSmallSiteDefects:
         library = {(a.id, b.id) for a, b in TIMELINE.quid_pro_quo()}
         assert library == pairs
 
+    async def test_the_quid_pro_quo_calendar_holds_both_sides(self, ds):
+        import icalendar
+
+        response = await ds.client.get("/armstimeline/quid_pro_quo_events.ics")
+        assert response.status_code == 200
+        uids = {str(item["UID"]).split("@")[0]
+                for item in icalendar.Calendar.from_ical(response.content).walk("VEVENT")}
+        sides = {e.id for pair in TIMELINE.quid_pro_quo() for e in pair}
+        assert uids == sides
+        assert {"tartus-latakia-naval-facilities-2005", "hamedan-air-base-2016",
+                "gazprom-bangladesh-gas-wells-2013"} <= uids  # traded for, not only given
+
 
 @pytest.mark.asyncio
 class TestOneCallIsBounded:
