@@ -9,12 +9,9 @@ such as a full-text search, the rowids of the view's rows, found once), and each
 count is the size of its intersection with the view: microseconds a value, whatever the
 view matches.
 
-The view's row count comes from the same bitmap: Datasette counts a filtered view with
-``select count(*)``, which for a value most of a million events have is a second of index
-probes, and for a search runs the full-text query once more. ``CountingDatabase`` answers
-that one statement of a table view (known by ``viewing``, which the plugin's
-``filters_from_request`` hook calls) with the size of the view's bitmap, finding the
-view's events with the count's own ``from … where …`` when no stored bitmap answers.
+The view's row count is Datasette's own (``select count(*)``); at a million events it may
+take a second, which is Datasette's business: the reader's pages count from the bitmaps
+themselves (``selection``).
 
 A view is answered this way only for the events table of an immutable database built with
 the bitmaps; otherwise the facets count live (``facetcount``), as they did. Counts are the
@@ -25,28 +22,20 @@ row count Datasette shows beside them.
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import json
 from typing import Any
 
-from datasette.database import QueryInterrupted, Results
 from datasette.utils import escape_fts, escape_sqlite
 from pyroaring import BitMap, FrozenBitMap
 
 from armstimeline.site.childfilter import CHILD_KEY
 from armstimeline.site.facetcount import Rows, top
 from armstimeline.site.memo import remembered
-from armstimeline.site.timelimit import WatchedDatabase
 
 __all__ = [
-    "CountingDatabase", "MemberSets", "fresh_view", "member_sets", "pair_counts",
-    "read_member_sets", "view_counts", "viewing",
+    "MemberSets", "member_sets", "read_member_sets", "view_counts",
 ]  # fmt: skip
 
-# the table view this task is answering: (request, database, table), set by ``viewing``
-_VIEWING: contextvars.ContextVar[tuple[Any, str, str] | None] = contextvars.ContextVar(
-    "armstimeline_viewing", default=None
-)
 _SCOPE_KEY = "armstimeline.view_members"
 # finding a view's events by listing its rows may take the facet time limit this many
 # times (40,000 rowids of a search at a million events take 150 ms); past it, the facets
@@ -145,47 +134,6 @@ def read_member_sets(conn: Any) -> MemberSets | None:
     return MemberSets(sets)
 
 
-def viewing(request: Any, database: str, table: str) -> None:
-    """Note that this task answers ``request`` for a table view (see ``CountingDatabase``)."""
-    _VIEWING.set((request, database, table))
-
-
-def fresh_view(app: Any) -> Any:
-    """An ASGI wrapper: each request starts with no table view noted (a connection kept
-    alive answers its requests in one task, and a custom query is not a table view)."""
-
-    async def wrapped(scope: dict[str, Any], receive: Any, send: Any) -> None:
-        token = _VIEWING.set(None)
-        try:
-            await app(scope, receive, send)
-        finally:
-            _VIEWING.reset(token)
-
-    return wrapped
-
-
-class CountingDatabase(WatchedDatabase):
-    """A watched database that answers a table view's ``select count(*)`` from the view's
-    bitmap when it can (see the module's docstring); any other statement runs as ever."""
-
-    async def execute(self, sql: str, params: Any = None, *args: Any, **kwargs: Any) -> Any:
-        current = _VIEWING.get()
-        if current is not None:
-            request, database, table = current
-            prefix = f"select count(*) from {escape_sqlite(table)} "
-            # Datasette's count of a table view is exactly "select count(*) from <table>
-            # [where …] "; a grouped count is some other statement, left to SQLite
-            counting = sql.startswith(prefix) and " group by " not in sql.lower()
-            if database == self.name and table == "events" and counting:
-                listing = "select rowid " + sql[len("select count(*) ") :]
-                try:
-                    found = await _shared_view(self.ds, database, request, listing, params)
-                except QueryInterrupted:
-                    found = None  # too many rows to list: count them as Datasette does
-                if found is not None:
-                    return Results([(len(found[1]),)], False, [("count(*)",)])
-        return await super().execute(sql, params, *args, **kwargs)
-
 
 async def view_counts(facet: Any) -> tuple[MemberSets, BitMap] | None:
     """The stored bitmaps and the bitmap of the events a facet's view shows, or None when
@@ -202,22 +150,6 @@ async def view_counts(facet: Any) -> tuple[MemberSets, BitMap] | None:
     listing = f"select rowid from {table} where {key} in (select {key} from ({facet.sql}))"
     return await _shared_view(facet.ds, facet.database, facet.request, listing, facet.params)
 
-
-async def pair_counts(
-    ds: Any, database: str, request: Any, listing: str, params: Any, first: str, second: str
-) -> dict[tuple[Any, Any], int] | None:
-    """Events of a table view per pair of values of two stored facets ("events.year",
-    "events.kind"): what the visual timeline draws past a few thousand events, which SQL
-    groups in seconds at a million. ``request`` asks for the events table view (a
-    ``Request.fake`` will do), ``listing`` selects its rowids, for filters the bitmaps
-    cannot answer. None when the database has no bitmaps; raises QueryInterrupted when
-    the view's rows take too long to list."""
-    sets = await member_sets(ds, database)
-    if sets is None:
-        return None
-    found = await _shared_view(ds, database, request, listing, params)
-    # with the bitmaps there, no answer means no filter: every event is in the view
-    return sets.pairs(found[1] if found is not None else None, first, second)
 
 
 async def _shared_view(
@@ -288,18 +220,15 @@ def _chosen_sets(request: Any, sets: MemberSets) -> tuple[list[FrozenBitMap], bo
 
 
 async def _searched(ds: Any, database: str, table: str, request: Any) -> BitMap | None:
-    """The rowids a plain ``_search`` matches, from the full-text index alone (as
-    Datasette's search filter words its query: the metadata's full-text table or the one
-    SQLite names, escaped unless the search mode is raw), or None when the metadata keys
-    the index otherwise than by rowid."""
-    meta = ds.table_metadata(database, table)
-    if meta.get("fts_pk", "rowid") != "rowid":
+    """The rowids a plain ``_search`` matches, from the build's full-text index alone
+    (``<table>_fts``, keyed by rowid; escaped as Datasette escapes it unless the search
+    mode is raw), or None when there is no such index."""
+    fts = f"{table}_fts"
+    if not await ds.get_database(database).table_exists(fts):
         return None
-    fts = meta.get("fts_table") or await ds.get_database(database).fts_table(table)
     text = request.args.get("_search", "")
-    mode = request.args.get("_searchmode") or ("raw" if meta.get("searchmode") == "raw" else "")
-    query = text if mode == "raw" else escape_fts(text)
-    if not fts or not query.strip():
+    query = text if request.args.get("_searchmode") == "raw" else escape_fts(text)
+    if not query.strip():
         return None
     found = await ds.execute(
         database,

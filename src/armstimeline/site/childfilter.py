@@ -17,7 +17,9 @@ from typing import Any
 
 from datasette.filters import FilterArguments
 from datasette.utils import escape_sqlite
-from datasette.utils.asgi import BadRequest
+from datasette.utils.asgi import BadRequest, Forbidden
+
+from armstimeline.site.adapter import can_view
 
 __all__ = ["CHILD_KEY", "COMMON_SHARE", "child_filters", "legacy_through"]
 
@@ -47,10 +49,8 @@ def child_filters(request: Any, database: str, table: str, datasette: Any) -> An
                     if fk["other_table"] == table]  # fmt: skip
             if not keys or column not in await db.table_columns(child):
                 raise BadRequest(f"{child}.{column} is not a column of a table that lists {table}")
-            await datasette.ensure_permissions(
-                request.actor,
-                [("view-table", (database, child)), ("view-database", database), "view-instance"],
-            )
+            if not await can_view(datasette, request.actor, database, child):
+                raise Forbidden(f"You may not view {child}.")
             name = f"armstimeline_child{i}"
             pk, fk = escape_sqlite(keys[0]["other_column"]), escape_sqlite(keys[0]["column"])
             child_sql = escape_sqlite(child)

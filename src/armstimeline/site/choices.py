@@ -151,6 +151,11 @@ def read_choices(
     ``BadChoice`` with every problem at once. ``systems`` and ``tags`` are the values the
     stored events use (an imported row keeps a designation the catalog lacks)."""
     problems: list[str] = []
+    controls = sorted({k for k, values in args.items() if k in _KNOWN
+                       for v in values if any(ord(ch) < 32 or ch == "\x7f" for ch in v)})
+    if controls:  # no name, year or word has them; SQLite's full-text query rejects them
+        problems.append(f"{', '.join(repr(k) for k in controls)} cannot hold control characters")
+        args = {k: v for k, v in args.items() if k not in controls}
     unknown = sorted(k for k in args if k not in _KNOWN and not k.startswith("_"))
     if unknown:
         problems.append(

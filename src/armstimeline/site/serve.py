@@ -153,7 +153,6 @@ def app_from_environment() -> Any:
 
     from datasette.app import Datasette
 
-    from armstimeline.site.bitmaps import CountingDatabase
     from armstimeline.site.timelimit import watch_databases
 
     config = json.loads(os.environ[_CONFIG_VARIABLE])
@@ -168,5 +167,5 @@ def app_from_environment() -> Any:
         secret=config["secret"],
     )
     # before app(): its first request opens connections
-    watch_databases(datasette, CountingDatabase)
+    watch_databases(datasette)
     return datasette.app()

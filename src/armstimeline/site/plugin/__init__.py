@@ -15,8 +15,7 @@ Datasette's own views, through its hooks:
 
 - ``facets``: a ``child`` facet counting through indexed child tables, and a ``stored``
   facet reading the counts the build stored;
-- ``bitmaps``: a filtered view's facets and row count from the build's bitmaps;
-- ``searchfilter``: Datasette's search filter, worded so a common term's page comes at once;
+- ``bitmaps``: a filtered view's facet counts from the build's bitmaps;
 - ``childfilter``: the ``_child`` filter those facets link to (old ``_through`` links are
   read as ``_child``: Datasette's own mixes up its parameters with column filters');
 - ``ics``: the ``.ics`` output renderer, with every row a view matches;
@@ -45,7 +44,6 @@ from datasette.facets import Facet
 
 from armstimeline.site import pages
 from armstimeline.site.access import ACCESS_SCRIPT
-from armstimeline.site.bitmaps import CountingDatabase, fresh_view, viewing
 from armstimeline.site.cells import event_cell
 from armstimeline.site.childfilter import child_filters, legacy_through
 from armstimeline.site.csvcells import neutral_csv
@@ -60,7 +58,6 @@ from armstimeline.site.links import event_link
 from armstimeline.site.pagesize import html_page_size
 from armstimeline.site.popup import POPUP_GUARD
 from armstimeline.site.redirects import moved_pages, old_timeline
-from armstimeline.site.searchfilter import replace_builtin_filters
 from armstimeline.site.sqllane import sql_lane
 from armstimeline.site.sqllimits import bound_connection
 from armstimeline.site.sqlthreads import lower_sql_thread
@@ -75,8 +72,7 @@ BODY_SCRIPT = POPUP_GUARD + ACCESS_SCRIPT  # on every page
 @hookimpl
 def startup(datasette: Any) -> None:
     replace_default_handler()
-    replace_builtin_filters()
-    watch_databases(datasette, CountingDatabase)
+    watch_databases(datasette)
 
 
 @hookimpl
@@ -142,7 +138,7 @@ def table_actions(datasette: Any, database: str, table: str, request: Any) -> li
 @hookimpl
 def asgi_wrapper(datasette: Any) -> Any:
     def wrap(app: Any) -> Any:
-        app = moved_pages(datasette, with_examples(datasette, legacy_through(fresh_view(app))))
+        app = moved_pages(datasette, with_examples(datasette, legacy_through(app)))
         return with_headers(datasette, neutral_csv(sql_lane(html_page_size(app))))
 
     return wrap
@@ -150,7 +146,6 @@ def asgi_wrapper(datasette: Any) -> Any:
 
 @hookimpl
 def filters_from_request(request: Any, database: str, table: str, datasette: Any) -> Any:
-    viewing(request, database, table)  # its count may be answered from the bitmaps
     return child_filters(request, database, table, datasette)
 
 
