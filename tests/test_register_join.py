@@ -15,7 +15,7 @@ from armstimeline.cli import cli
 from armstimeline.database import build
 from armstimeline.importing import import_sipri
 from armstimeline.loading import validate
-from armstimeline.site.serve import load_metadata
+from armstimeline.site.serve import site_options
 from armstimeline.timeline import load
 from tests.conftest import EVENTS, ROOT, SEEDS
 from tests.sipri_fixture import ROWS_1, register
@@ -90,7 +90,7 @@ def test_a_curated_event_links_to_imported_ones_with_any_relation(project, tmp_p
 async def test_the_site_shows_the_rows_and_marks_imported_events(project, tmp_path):
     db = tmp_path / "armstimeline.db"
     build(project / "events", project / "seeds", db)
-    ds = Datasette(immutables=[str(db)], metadata=load_metadata(db, ROOT / "metadata.yml"),
+    ds = Datasette(immutables=[str(db)], **site_options(db, ROOT / "metadata.yml"),
                    settings={"suggest_facets": False})  # fmt: skip
     page = (await ds.client.get("/events/armenia-iskander-2016")).text
     assert "In SIPRI&#39;s register" in page or "In SIPRI's register" in page
@@ -118,7 +118,7 @@ async def test_a_dense_timeline_is_drawn_as_counts_and_says_so(project, tmp_path
     monkeypatch.setattr(timeline_page, "DENSE", 20)
     db = tmp_path / "armstimeline.db"
     build(project / "events", project / "seeds", db)
-    ds = Datasette(immutables=[str(db)], metadata=load_metadata(db, ROOT / "metadata.yml"),
+    ds = Datasette(immutables=[str(db)], **site_options(db, ROOT / "metadata.yml"),
                    settings={"suggest_facets": False})  # fmt: skip
     total = len(list((project / "events").glob("*.yml")))
     page = (await ds.client.get("/timeline?origin=all")).text
@@ -188,7 +188,7 @@ async def test_dense_timeline_counts_from_bitmaps_equal_sql(project, tmp_path, m
     monkeypatch.setattr(timeline_page, "DENSE", 3)
     db = tmp_path / "armstimeline.db"
     build(project / "events", project / "seeds", db)
-    ds = Datasette(immutables=[str(db)], metadata=load_metadata(db, ROOT / "metadata.yml"),
+    ds = Datasette(immutables=[str(db)], **site_options(db, ROOT / "metadata.yml"),
                    settings={"suggest_facets": False})  # fmt: skip
     given = dict(query)
     timeline = load(project / "events", project / "seeds").filter(
@@ -220,7 +220,7 @@ async def test_a_timeline_too_slow_to_count_says_so(project, tmp_path, monkeypat
 
     db = tmp_path / "armstimeline.db"
     build(project / "events", project / "seeds", db)
-    ds = Datasette(immutables=[str(db)], metadata=load_metadata(db, ROOT / "metadata.yml"),
+    ds = Datasette(immutables=[str(db)], **site_options(db, ROOT / "metadata.yml"),
                    settings={"suggest_facets": False})  # fmt: skip
     response = await ds.client.get("/armstimeline/-/timeline?" + urlencode({"_where": "1"}))
     assert response.status_code == 400 and "has no equivalent on the timeline" in response.text

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from armstimeline.cli import cli
 from armstimeline.database import build
 from armstimeline.search import fts_query, matching
-from armstimeline.site.serve import load_metadata
+from armstimeline.site.serve import site_options
 from armstimeline.timeline import load
 
 from .conftest import EVENTS, ROOT, SEEDS
@@ -29,7 +29,7 @@ WORDS = sorted(
 def ds(tmp_path_factory) -> Datasette:
     path = tmp_path_factory.mktemp("search") / "armstimeline.db"
     build(EVENTS, SEEDS, path)
-    return Datasette(immutables=[str(path)], metadata=load_metadata(path, ROOT / "metadata.yml"))
+    return Datasette(immutables=[str(path)], **site_options(path, ROOT / "metadata.yml"))
 
 
 async def site_ids(ds: Datasette, text: str) -> set[str]:

@@ -12,7 +12,7 @@ import pytest
 from datasette.app import Datasette
 
 from armstimeline.database import build
-from armstimeline.site.serve import load_metadata
+from armstimeline.site.serve import site_options
 from armstimeline.timeline import load as load_timeline
 
 from .conftest import EVENTS, ROOT, SEEDS
@@ -31,7 +31,7 @@ def db_path(tmp_path_factory) -> Path:
 def ds(db_path) -> Datasette:
     return Datasette(
         immutables=[str(db_path)],
-        metadata=load_metadata(db_path, ROOT / "metadata.yml"),
+        **site_options(db_path, ROOT / "metadata.yml"),
         settings={"suggest_facets": False},
     )
 
@@ -229,7 +229,7 @@ def test_serve_uses_recorded_counts(db_path, tmp_path):
 def _site(path: Path) -> Datasette:
     return Datasette(
         immutables=[str(path)],
-        metadata=load_metadata(path, ROOT / "metadata.yml"),
+        **site_options(path, ROOT / "metadata.yml"),
         settings={"suggest_facets": False},
     )
 

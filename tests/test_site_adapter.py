@@ -9,7 +9,7 @@ import pytest
 from datasette.app import Datasette
 
 from armstimeline.database import build
-from armstimeline.site.adapter import can_view
+from armstimeline.site.adapter import can_view, datasette_options
 from armstimeline.site.serve import load_metadata
 
 from .conftest import EVENTS, ROOT, SEEDS
@@ -28,7 +28,7 @@ def private_site(db_path: Path) -> Datasette:
     """The events table visible to the actor "editor" only (Datasette's ``allow`` block)."""
     metadata = load_metadata(db_path, ROOT / "metadata.yml")
     metadata["databases"]["armstimeline"]["tables"]["events"]["allow"] = {"id": "editor"}
-    return Datasette(immutables=[str(db_path)], metadata=metadata)
+    return Datasette(immutables=[str(db_path)], **datasette_options(metadata))
 
 
 async def test_can_view_agrees_with_datasettes_own_table_page(db_path):

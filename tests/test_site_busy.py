@@ -24,7 +24,7 @@ from datasette.plugins import pm
 
 from armstimeline.database import build
 from armstimeline.site import memo
-from armstimeline.site.serve import SETTINGS, load_metadata
+from armstimeline.site.serve import SETTINGS, site_options
 from armstimeline.site.sqlthreads import SQL_NICENESS
 from armstimeline.site.timelimit import WatchedConnection, WatchedDatabase, watch_databases
 
@@ -43,7 +43,7 @@ def db_path(tmp_path_factory) -> Path:
 def site(db_path: Path, **settings) -> Datasette:
     return Datasette(
         immutables=[str(db_path)],
-        metadata=load_metadata(db_path, ROOT / "metadata.yml"),
+        **site_options(db_path, ROOT / "metadata.yml"),
         settings={**SETTINGS, **settings},
     )
 

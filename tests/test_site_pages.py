@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from armstimeline.database import build
 from armstimeline.importing import import_sipri
-from armstimeline.site.serve import load_metadata
+from armstimeline.site.serve import site_options
 from armstimeline.timeline import load as load_timeline
 
 from .conftest import EVENTS, ROOT, SEEDS
@@ -33,7 +33,7 @@ def site(db: Path, name: str | None = None) -> Datasette:
         other = db.parent / name
         shutil.copyfile(db, other)
         db = other
-    return Datasette(immutables=[str(db)], metadata=load_metadata(db, ROOT / "metadata.yml"),
+    return Datasette(immutables=[str(db)], **site_options(db, ROOT / "metadata.yml"),
                      settings={"suggest_facets": False})  # fmt: skip
 
 

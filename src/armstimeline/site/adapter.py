@@ -5,13 +5,20 @@ pinned by a test in ``tests/test_site_adapter.py`` that fails when Datasette cha
 
 - ``can_view``: Datasette 0.65 checks permissions with ``check_visibility`` (a list of
   actions, most specific first); 1.0 with ``allowed(action=…, resource=…)``.
+- ``datasette_options``: 0.65 reads everything from metadata; 1.0 reads the tables'
+  settings (facets, sort, full-text search, labels), canned queries and plugins' settings
+  from its configuration (``config=`` and ``--config``), and only descriptions from
+  metadata. ``metadata.yml`` is written once, as 0.65 reads it, and split for 1.0.
+- ``canned_queries``: 0.65 gives a database's canned queries through ``metadata()``; 1.0
+  keeps them in its configuration (``datasette.config``).
 """
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
-__all__ = ["can_view"]
+__all__ = ["CONFIG_KEYS", "can_view", "canned_queries", "datasette_options", "takes_config"]
 
 
 async def can_view(datasette: Any, actor: Any, database: str, table: str) -> bool:
@@ -33,3 +40,52 @@ async def can_view(datasette: Any, actor: Any, database: str, table: str) -> boo
                      "view-instance"],
     )  # fmt: skip
     return bool(visible)
+
+
+# What Datasette 1.0 reads from its configuration rather than metadata, at each level
+CONFIG_KEYS = {
+    "instance": frozenset({"plugins", "settings", "allow", "allow_sql", "permissions"}),
+    "database": frozenset({"queries", "allow", "allow_sql", "permissions", "plugins"}),
+    "table": frozenset({
+        "label_column", "sort", "sort_desc", "size", "facets", "facet_size", "fts_table",
+        "fts_pk", "searchmode", "sortable_columns", "hidden", "units", "allow", "plugins",
+    }),
+}  # fmt: skip
+
+
+def takes_config() -> bool:
+    """Whether this Datasette takes a configuration beside its metadata (1.0 does)."""
+    from datasette.app import Datasette
+
+    return "config" in inspect.signature(Datasette.__init__).parameters
+
+
+def _split(data: dict[str, Any], keys: frozenset[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    described = {k: v for k, v in data.items() if k not in keys}
+    configured = {k: v for k, v in data.items() if k in keys}
+    return described, configured
+
+
+def datasette_options(data: dict[str, Any]) -> dict[str, Any]:
+    """The keyword arguments that give a ``Datasette`` this metadata (see the module)."""
+    if not takes_config():
+        return {"metadata": data}
+    metadata, config = _split(data, CONFIG_KEYS["instance"])
+    for name, database in (data.get("databases") or {}).items():
+        described, configured = _split(database, CONFIG_KEYS["database"])
+        tables_meta, tables_config = {}, {}
+        for table, settings in (database.get("tables") or {}).items():
+            tables_meta[table], tables_config[table] = _split(settings, CONFIG_KEYS["table"])
+        described["tables"] = tables_meta
+        configured["tables"] = tables_config
+        metadata.setdefault("databases", {})[name] = described
+        config.setdefault("databases", {})[name] = configured
+    return {"metadata": metadata, "config": config}
+
+
+def canned_queries(datasette: Any, database: str) -> dict[str, Any]:
+    """A database's canned queries as configured: name to its settings (title, sql, …)."""
+    config = getattr(datasette, "config", None)
+    if takes_config() and isinstance(config, dict):
+        return dict(((config.get("databases") or {}).get(database) or {}).get("queries") or {})
+    return dict(datasette.metadata("queries", database=database) or {})

@@ -72,13 +72,8 @@ def error_response(datasette: Any, request: Any, exception: BaseException) -> An
             add_cors_headers(headers)
         if path.split("?")[0].endswith(".json"):
             return Response.json(info, status=status, headers=headers)
-        template = datasette.jinja_env.select_template([f"{status}.html", "error.html"])
-        context = dict(
-            info,
-            urls=datasette.urls,
-            app_css_hash=datasette.app_css_hash(),
-            menu_links=lambda: [],
-        )
-        return Response.html(await template.render_async(context), status=status, headers=headers)
+        page = await datasette.render_template([f"{status}.html", "error.html"], info,
+                                               request=request)  # fmt: skip
+        return Response.html(page, status=status, headers=headers)
 
     return inner

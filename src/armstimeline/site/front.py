@@ -11,6 +11,7 @@ from typing import Any
 
 from armstimeline.dates import parse_date
 from armstimeline.datewords import describe
+from armstimeline.site.adapter import canned_queries
 
 __all__ = ["front_page_context", "year_sparkline"]
 
@@ -43,7 +44,7 @@ async def _context(datasette: Any, name: str, db: Any) -> dict[str, Any]:
     )
     table = datasette.urls.table
     path = datasette.urls.path
-    queries = datasette.metadata("queries", database=name) or {}
+    queries = canned_queries(datasette, name)
     if "events" not in counts:  # a database not built by armstimeline: count once
         counts["events"] = (await db.execute("select count(*) from events")).first()[0]
     recent_events = [

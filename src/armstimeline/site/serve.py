@@ -14,8 +14,9 @@ from armstimeline.database import build, is_current
 from armstimeline.database.connect import read_only
 from armstimeline.errors import BuildError
 from armstimeline.reference import trusted_yaml
+from armstimeline.site.adapter import datasette_options
 
-__all__ = ["datasette_args", "load_metadata", "serve_database"]
+__all__ = ["datasette_args", "load_metadata", "serve_database", "site_options"]
 
 
 def load_metadata(db_path: Path, metadata: Path | None = None) -> dict[str, Any]:
@@ -26,6 +27,11 @@ def load_metadata(db_path: Path, metadata: Path | None = None) -> dict[str, Any]
     if databases and db_path.stem not in databases:
         data["databases"] = {db_path.stem: next(iter(databases.values()))}
     return data
+
+
+def site_options(db_path: Path, metadata: Path | None = None) -> dict[str, Any]:
+    """``Datasette(**site_options(db))``: metadata.yml as this Datasette version reads it."""
+    return datasette_options(load_metadata(db_path, metadata))
 
 
 def inspect_data(db_path: Path) -> dict[str, Any] | None:
@@ -50,10 +56,14 @@ def inspect_data(db_path: Path) -> dict[str, Any] | None:
 
 
 def datasette_args(
-    db_path: Path, metadata_json: Path, host: str, port: int, inspect_json: Path | None = None
+    db_path: Path, metadata_json: Path, host: str, port: int, inspect_json: Path | None = None,
+    config_json: Path | None = None,
 ) -> list[str]:
-    """The `datasette serve` arguments: immutable file, metadata, bounded defaults."""
+    """The `datasette serve` arguments: immutable file, metadata (and, for Datasette 1.0,
+    its configuration), bounded defaults."""
     extra = ["--inspect-file", str(inspect_json)] if inspect_json else []
+    if config_json is not None:
+        extra += ["--config", str(config_json)]
     return [
         "serve",
         "--immutable",
@@ -94,8 +104,14 @@ def serve_database(
     elif not db_path.is_file():
         raise BuildError(f"{db_path} does not exist; run `armstimeline build` first.")
     with tempfile.TemporaryDirectory(prefix="armstimeline-") as tmp:
+        full = load_metadata(db_path, metadata)
+        options = datasette_options(full)  # split into metadata and configuration for 1.0
         meta = Path(tmp) / "metadata.json"
-        meta.write_text(json.dumps(load_metadata(db_path, metadata)), encoding="utf-8")
+        meta.write_text(json.dumps(options["metadata"]), encoding="utf-8")
+        config_json = None
+        if "config" in options:
+            config_json = Path(tmp) / "config.json"
+            config_json.write_text(json.dumps(options["config"]), encoding="utf-8")
         inspect = inspect_data(db_path)
         inspect_json = None
         if inspect is not None:
@@ -103,13 +119,15 @@ def serve_database(
             inspect_json.write_text(json.dumps(inspect), encoding="utf-8")
         if workers > 1:
             echo(f"Serving {db_path} read-only at http://{host}:{port}/ ({workers} processes)")
-            _serve_processes(db_path, meta, inspect_json, host, port, workers)
+            whole = Path(tmp) / "whole-metadata.json"
+            whole.write_text(json.dumps(full), encoding="utf-8")
+            _serve_processes(db_path, whole, inspect_json, host, port, workers)
             return
         from datasette.cli import cli as datasette_cli
 
         echo(f"Serving {db_path} read-only at http://{host}:{port}/")
         datasette_cli.main(
-            args=datasette_args(db_path, meta, host, port, inspect_json),
+            args=datasette_args(db_path, meta, host, port, inspect_json, config_json),
             prog_name="datasette",
             standalone_mode=True,
         )
@@ -161,7 +179,7 @@ def app_from_environment() -> Any:
     )
     datasette = Datasette(
         immutables=[config["db"]],
-        metadata=json.loads(Path(config["metadata"]).read_text("utf-8")),
+        **datasette_options(json.loads(Path(config["metadata"]).read_text("utf-8"))),
         inspect_data=inspect,
         settings=SETTINGS,
         secret=config["secret"],
