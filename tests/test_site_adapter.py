@@ -9,8 +9,8 @@ import pytest
 from datasette.app import Datasette
 
 from armstimeline.database import build
-from armstimeline.site.adapter import can_view, datasette_options
-from armstimeline.site.serve import load_metadata
+from armstimeline.site.adapter import can_view, canned_queries, datasette_options
+from armstimeline.site.serve import load_metadata, site_options
 
 from .conftest import EVENTS, ROOT, SEEDS
 
@@ -43,3 +43,22 @@ async def test_can_view_agrees_with_datasettes_own_table_page(db_path):
     cookies = {"ds_actor": ds.sign({"a": {"id": "editor"}}, "actor")}
     assert (await ds.client.get("/armstimeline/events", cookies=cookies)).status_code == 200
     assert (await ds.client.get("/events", cookies=cookies)).status_code == 200
+
+
+async def test_metadata_reaches_datasette_as_its_version_reads_it(db_path):
+    """``datasette_options``: the canned queries, a table's facets, sort and labels, the
+    plugins' settings and the descriptions all take effect, on 0.65 (metadata) and on 1.0
+    (configuration beside metadata)."""
+    ds = Datasette(immutables=[str(db_path)], **site_options(db_path, ROOT / "metadata.yml"))
+    await ds.invoke_startup()
+    queries = canned_queries(ds, "armstimeline")
+    assert queries["country_timeline"]["title"] == "A country's timeline"
+    found = await ds.client.get("/armstimeline/country_timeline.json?country=MMR&_shape=array",
+                                follow_redirects=True)  # fmt: skip
+    assert found.status_code == 200 and "myanmar-coup-2021" in found.text
+    page = await ds.client.get("/armstimeline/events")
+    assert page.status_code == 200
+    assert 'data-column="countries"' in page.text  # a configured child facet
+    assert "One row per event" in page.text  # the table's description (metadata)
+    bare = await ds.client.get("/armstimeline/between_countries")  # the plugin's settings
+    assert bare.status_code == 302 and "country_a=RUS" in bare.headers["location"]

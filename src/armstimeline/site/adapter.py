@@ -15,7 +15,6 @@ pinned by a test in ``tests/test_site_adapter.py`` that fails when Datasette cha
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 __all__ = ["CONFIG_KEYS", "can_view", "canned_queries", "datasette_options", "takes_config"]
@@ -54,10 +53,11 @@ CONFIG_KEYS = {
 
 
 def takes_config() -> bool:
-    """Whether this Datasette takes a configuration beside its metadata (1.0 does)."""
-    from datasette.app import Datasette
+    """Whether this Datasette takes a configuration beside its metadata (1.0 does; its
+    version says so: the constructor's signature may be wrapped, by test tools among others)."""
+    import datasette
 
-    return "config" in inspect.signature(Datasette.__init__).parameters
+    return int(str(datasette.__version__).split(".", 1)[0]) >= 1
 
 
 def _split(data: dict[str, Any], keys: frozenset[str]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -72,8 +72,9 @@ def is_filtered(request: Any) -> bool:
 class ChildFacet(Facet):
     """Facet an events view by a column of a child table that points back to it.
 
-    Configured in metadata as ``{"child": {"table": "actors", "column": "country"}}``
-    or requested as ``?_facet_child=actors.country``. Counts distinct events, so an
+    Configured as ``{"child": "actors.country as countries"}`` (a string: Datasette 1.0's
+    table page cannot order facets whose configuration is a mapping) or requested as
+    ``?_facet_child=actors.country``. Counts distinct events, so an
     event with two roles for one country counts once.
     """
 
@@ -86,9 +87,10 @@ class ChildFacet(Facet):
         out = []
         for item in self.get_configs():
             config = item["config"]
-            if "simple" in config:
-                table, _, column = config["simple"].partition(".")
-                config = {"table": table, "column": column}
+            if "simple" in config:  # "actors.country as countries", or "actors.country"
+                spec, _, name = config["simple"].partition(" as ")
+                table, _, column = spec.strip().partition(".")
+                config = {"table": table, "column": column, "name": name.strip() or column}
             out.append((item["source"], config))
         return out
 
