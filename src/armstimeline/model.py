@@ -79,7 +79,7 @@ class Actor:
     type: str = attrs.field(default="state", validator=_in("actor_types"))
 
     def __attrs_post_init__(self) -> None:
-        named = self.type in ("organisation", "group")
+        named = self.type in ("organisation", "group", "unmapped")
         if (self.name is not None) != named:
             raise ValueError(f"a {self.type} actor {'needs' if named else 'has no'} name")
         if self.type == "state" and self.country is None:
@@ -202,9 +202,15 @@ class RegisterEntry:
     description: str
     status: str | None = None
     delivered: tuple[int, ...] = attrs.field(default=(), converter=_tuple)
-    # the importer's fingerprint of the row and of what it was read with (catalog, names,
-    # edition): a re-import skips a row whose fingerprint its file already holds
+    # the importer's fingerprint of the row (event files written by the importer of
+    # releases before registers were read directly; kept so those files still load)
     digest: str | None = None
+    # the editions of the register the row appears in (their dates, oldest first) and what
+    # SIPRI changed between them ("Number delivered: 12 -> 14")
+    editions: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    changes: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    # the edition (date) that no longer lists the row; such an event is left out of lists
+    withdrawn_in: str | None = None
 
 
 @attrs.frozen
@@ -275,6 +281,18 @@ class Source:
     file: str | None = None
     note: str | None = None
     encoding: str | None = None
+    # a register (SIPRI's trade register): its events are derived from its rows. Files of
+    # one ``register`` are its editions (``edition``: an ISO date, newest is current); the
+    # scope it covers (supplier and recipient names; empty: everyone); the delivery years
+    # a download was limited to ("2014/2023"); the file recording how its rows match the
+    # previous edition's; and the lines ``--skip-bad-rows`` left out
+    register: str | None = None
+    edition: str | None = None
+    suppliers: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    recipients: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    delivery_years: str | None = None
+    matches: str | None = None
+    skipped: tuple[int, ...] = attrs.field(default=(), converter=_tuple)
 
     @property
     def checked_locally(self) -> bool:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from pathlib import Path
 
 from armstimeline import reference
@@ -12,6 +10,7 @@ from armstimeline.dates import parse_date
 from armstimeline.errors import DateError, UsageError, did_you_mean, relpath
 from armstimeline.loading import quote_in_text, source_registry
 from armstimeline.model import ID_PATTERN
+from armstimeline.slugs import slugify
 
 __all__ = ["new_event_file", "slugify"]
 
@@ -32,17 +31,6 @@ sources:
 tags: []
 relations: []                # e.g. {{type: caused, target: another-event-id}}
 """
-
-
-_APOSTROPHES = re.compile(r"(?<=\w)['’ʼ](?=\w)")
-
-
-def slugify(text: str) -> str:
-    """'Russia's S-400 for Türkiye' -> 'russias-s-400-for-turkiye': an apostrophe inside a
-    word joins it, accents are dropped, anything else separates words."""
-    text = _APOSTROPHES.sub("", text)
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].strip("-")
 
 
 def new_event_file(

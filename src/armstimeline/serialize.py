@@ -60,12 +60,16 @@ def register_dict(reg: RegisterEntry) -> dict[str, Any]:
         **({"status": reg.status} if reg.status else {}),
         **({"delivered": list(reg.delivered)} if reg.delivered else {}),
         **({"digest": reg.digest} if reg.digest else {}),
+        **({"editions": list(reg.editions)} if reg.editions else {}),
+        **({"changes": list(reg.changes)} if reg.changes else {}),
+        **({"withdrawn_in": reg.withdrawn_in} if reg.withdrawn_in else {}),
     }
 
 
 def actor_to_dict(actor: Actor) -> dict[str, Any]:
     """An actor as its file writes it: ``{country, role}``, ``{organisation, country?,
-    role}``, ``{group, country?, role}`` or ``{unknown: true, role}``."""
+    role}``, ``{group, country?, role}``, ``{unknown: true, role}`` or, for a register's
+    name armstimeline cannot map, ``{unmapped: NAME, role}``."""
     if actor.type == "state":
         return {"country": actor.country, "role": actor.role}
     if actor.type == "unknown":
@@ -79,7 +83,7 @@ def actor_to_dict(actor: Actor) -> dict[str, Any]:
 
 def actor_from_dict(data: dict[str, Any]) -> Actor:
     """The inverse of ``actor_to_dict``."""
-    for kind in ("organisation", "group"):
+    for kind in ("organisation", "group", "unmapped"):
         if kind in data:
             return Actor(data.get("country"), data["role"], name=data[kind], type=kind)
     if data.get("unknown"):

@@ -1,4 +1,4 @@
-"""``armstimeline import``: registers of arms transfers into event files."""
+"""``armstimeline import``: registering registers of arms transfers."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ __all__ = ["import_group"]
     "import", epilog="Example: armstimeline import sipri trade-register.csv --supplier Russia"
 )
 def import_group() -> None:
-    """Import a register of arms transfers as sourced event files."""
+    """Register a register of arms transfers as the project's data."""
 
 
 @import_group.command(
@@ -25,56 +25,92 @@ def import_group() -> None:
 )
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--supplier", "suppliers", multiple=True,
-              help="Keep rows with this supplier (a SIPRI name, country name or code); repeatable.")
+              help="Cover rows with this supplier (a SIPRI name, country name or code); "
+              "repeatable. Default: what the download covers.")
 @click.option("--recipient", "recipients", multiple=True,
-              help="Keep rows with this recipient; repeatable.")
+              help="Cover rows with this recipient; repeatable.")
+@click.option("--edition", default=None, metavar="YYYY-MM-DD",
+              help="The edition's date, for a file whose 'Data generated' stamp was removed.")
 @click.option("--events", "events_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("events"), show_default=True, help="Folder to write event files into.")
+              default=Path("events"), show_default=True,
+              help="The project's events folder (its seeds folder holds the registry).")
 @click.option("--sources", "sources_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Sources folder to register the file in. Default: the seeds "
               "folder beside the events folder.")
+@click.option("--skip-bad-rows", is_flag=True,
+              help="Register the rows that read and list every line left out, instead of "
+              "refusing the file.")
 @click.option("--dry-run", is_flag=True,
-              help="Print what would be added, changed and gone; write nothing.")
+              help="Print what registering would add, revise and withdraw; write nothing.")
 @run_library
 def sipri_command(
     file: Path,
     suppliers: tuple[str, ...],
     recipients: tuple[str, ...],
+    edition: str | None,
     events_dir: Path,
     sources_dir: Path | None,
+    skip_bad_rows: bool,
     dry_run: bool,
 ) -> None:
-    """Import FILE, a SIPRI Arms Transfers Database trade register (CSV as downloaded).
+    """Register FILE, a SIPRI Arms Transfers Database trade register (CSV as downloaded).
 
-    Each row becomes an order event and, when anything was delivered, a delivery event
-    linked to it, quoting the row verbatim; the file is registered as a source. Running
-    it again on the same file writes nothing; a newer edition updates revised rows, adds
-    new ones and lists the rows no longer in it (their files are kept).
+    The file is checked and copied byte for byte into the sources folder with its
+    edition and scope; no event file is written. Loading, validating, building and
+    exporting derive each row's order event and, once delivered, its delivery event,
+    quoting the row. A newer edition of the same register becomes the current one within
+    the scope both cover: rows it revises keep their ids, rows it no longer lists are
+    withdrawn. Running it again on the same file changes nothing.
     """
     from armstimeline.importing import import_sipri
 
     report = import_sipri(file, events_dir, sources_dir, suppliers=suppliers,
-                          recipients=recipients, dry_run=dry_run)  # fmt: skip
+                          recipients=recipients, edition=edition, skip_bad_rows=skip_bad_rows,
+                          dry_run=dry_run)  # fmt: skip
     reg = report.register
-    stamp = reg.generated_text or "no 'Data generated' stamp"
+    stamp = reg.generated_text or f"edition {report.edition}"
     click.echo(f"Read {len(reg.rows)} rows of a SIPRI trade register ({stamp}; {reg.encoding}).")
+    for problem in report.skipped:
+        click.echo(f"skipped: {problem}", err=True)
     if report.selected != len(reg.rows):
-        click.echo(f"{report.selected} rows match the filters.")
-    verb = "Would write" if report.dry_run else "Wrote"
+        click.echo(f"{report.selected} rows are within the scope registered.")
+    if not report.source_added:
+        click.echo(f"This file is already registered as source '{report.source_id}'; "
+                   "nothing changed.")  # fmt: skip
+        return
     click.echo(
-        f"{len(report.added)} events added, {len(report.changed)} changed, "
-        f"{len(report.recited)} now citing this edition, {report.unchanged} unchanged, "
-        f"{len(report.gone)} gone from this edition (kept)."
+        f"{len(report.added)} rows added, {len(report.revised)} revised, {report.unchanged} "
+        f"unchanged, {len(report.withdrawn)} withdrawn (kept for their pages, left out of "
+        f"lists); {report.events} events."
     )
-    for event_id in report.added if report.dry_run else ():
-        click.echo(f"  added    {event_id}")
-    for event_id, fields in report.changed:
-        click.echo(f"  changed  {event_id}: {', '.join(fields)}")
-    for event_id in report.gone:
-        click.echo(f"  gone     {event_id} (not in this edition; delete the file if it should go)")
-    if report.source_added:
-        source = f"{'would register' if dry_run else 'registered'} the file as source"
-    else:
-        source = "the file is already registered as source"
-    files = len(report.added) + len(report.changed) + len(report.recited)
-    click.echo(f"{verb} {files} event files; {source} '{report.source_id}'.")
+    for event_id, rule, changes in report.revised:
+        click.echo(f"  {rule:<20} {event_id}: {'; '.join(changes)}")
+    for event_id in report.withdrawn:
+        click.echo(f"  withdrawn            {event_id}")
+    for sentence in report.ambiguous:
+        click.echo(f"  ambiguous            {sentence}")
+    for warning in report.unmapped:
+        click.echo(f"warning: {warning}", err=True)
+    verb = "Would register" if report.dry_run else "Registered"
+    click.echo(f"{verb} the file as source '{report.source_id}' (edition {report.edition}).")
+
+
+@import_group.command(
+    "drop-files", epilog="Example: armstimeline import drop-files --events events --dry-run"
+)
+@click.option("--events", "events_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("events"), show_default=True, help="The project's events folder.")
+@click.option("--dry-run", is_flag=True, help="List the files; remove nothing.")
+@run_library
+def drop_files_command(events_dir: Path, dry_run: bool) -> None:
+    """Remove the per-row event files that imports of earlier releases wrote.
+
+    Registers are now read directly; those files (each with a `register:` block, which
+    only an import writes) would count every row twice. Curated files are never touched.
+    Then run `armstimeline import sipri FILE` again to register the register itself.
+    """
+    from armstimeline.importing import drop_legacy_files
+
+    dropped = drop_legacy_files(events_dir, dry_run=dry_run)
+    verb = "Would remove" if dry_run else "Removed"
+    click.echo(f"{verb} {len(dropped)} event files an earlier import wrote in {events_dir}.")

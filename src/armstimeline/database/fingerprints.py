@@ -11,6 +11,7 @@ from armstimeline import reference
 from armstimeline.database.connect import read_only
 from armstimeline.database.schema import SCHEMA_VERSION
 from armstimeline.loading import EVENT_SUFFIXES, Stamp, file_stamp, project_systems_file
+from armstimeline.registers import NAMES_FILE
 
 __all__ = [
     "NOT_A_FILE",
@@ -77,12 +78,16 @@ def sources_fingerprint(sources_dir: Path, events_dir: Path | None = None) -> st
             if path.is_file():
                 digest.update(f"{path.name}\n".encode())
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
-    for name in ("vocabulary.yml", "countries.yml", "country_names.yml", "systems.yml"):
+    for name in ("vocabulary.yml", "countries.yml", "country_names.yml", "systems.yml",
+                 "sipri_names.yml"):  # fmt: skip
         digest.update(reference.data_bytes(name))
     if events_dir is not None:
         project = project_systems_file(events_dir)
         if project.is_file():
             digest.update(b"project systems\n" + project.read_bytes())
+        names = Path(events_dir).parent / NAMES_FILE  # how register names map to actors
+        if names.is_file():
+            digest.update(b"project names\n" + names.read_bytes())
     return digest.hexdigest()
 
 

@@ -90,7 +90,10 @@ def update(
     touched = sorted(
         n for n, h in hashes.items() if n in known and h[0] == known[n][0] and h != known[n]
     )
-    return _apply(events_dir, sources_dir, db_path, hashes, files, changed, removed, touched, stamp)
+    return _apply(
+        events_dir, sources_dir, db_path, hashes, files, changed, removed, touched, stamp,
+        int(info.get("register_events", "0")),
+    )  # fmt: skip
 
 
 def _unchanged(db_path: Path, fingerprint: str) -> BuildReport:
@@ -112,6 +115,7 @@ def _apply(
     removed: list[str],
     touched: list[str],
     stamp: str,
+    derived: int,
 ) -> BuildReport:
     sources, texts, problems = parse_sources(sources_dir)
     catalog, catalog_problems = project_systems(events_dir)
@@ -177,11 +181,11 @@ def _apply(
             # to commit), so only the file's structure needs checking here
             check_database(conn, keys=False)
             total = conn.execute("select count(*) from events").fetchone()[0]
-            if total != len(hashes):  # never publish fewer events than the folder holds
+            if total != len(hashes) + derived:  # never fewer events than the folder holds
                 raise BuildError(
                     f"The update of {db_path} would hold {total} events for {len(hashes)} "
-                    "event files; run `armstimeline build` again (it starts cold) or report "
-                    "this. The previous database is unchanged."
+                    f"event files and {derived} register events; run `armstimeline build` "
+                    "again (it starts cold) or report this. The previous database is unchanged."
                 )
     return BuildReport(
         path=db_path, events=total, tables={"changed": len(changed), "removed": len(removed)},

@@ -69,11 +69,13 @@ def read_events(
         eid: {
             "row": row, "designation": designation, "description": description,
             "status": status, "delivered": [int(y) for y in json.loads(delivered)],
-            "digest": digest,
+            "digest": digest, "editions": json.loads(editions),
+            "changes": json.loads(changes),
         }
-        for eid, row, designation, description, status, delivered, digest in conn.execute(
-            "select t.event_id, row, designation, description, status, delivered, digest "
-            f"from registers t {join}",
+        for eid, row, designation, description, status, delivered, digest, editions, changes
+        in conn.execute(
+            "select t.event_id, row, designation, description, status, delivered, digest, "
+            f"editions, changes from registers t {join}",
             given,
         )
     }  # fmt: skip

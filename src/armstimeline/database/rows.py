@@ -134,6 +134,7 @@ def event_rows(
             tables["registers"].append((
                 eid, register.row, register.designation, register.description, register.status,
                 as_json(tuple(str(y) for y in register.delivered)), register.digest,
+                as_json(register.editions), as_json(register.changes),
             ))  # fmt: skip
             if register.designation in event.systems:
                 designations.setdefault(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = ["EVENT_TABLES", "INDEXES", "SCHEMA", "SCHEMA_VERSION", "VIEWS"]
 
-SCHEMA_VERSION = "10"
+SCHEMA_VERSION = "11"
 
 SCHEMA = """
 create table build_info (key text primary key, value text not null);
@@ -71,11 +71,13 @@ create table registers (
     description text not null,
     status text,
     delivered text not null,  -- JSON array of delivery years
-    digest text
+    digest text,
+    editions text not null,  -- JSON array: the register editions (dates) listing the row
+    changes text not null  -- JSON array: what SIPRI changed, "Number delivered: 12 -> 14"
 );
 create table actors (
     event_id text not null references events(id),
-    type text not null,  -- state, organisation, group or unknown
+    type text not null,  -- state, organisation, group, unknown or unmapped
     country text references countries(code),  -- a state's code, or a group's country
     name text,  -- an organisation's or a group's name
     role text not null references roles(id)

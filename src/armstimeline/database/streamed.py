@@ -64,7 +64,9 @@ def stream(
                     designations.setdefault(row[0], row)
             files = []
             for file, parsed in batch:
-                stamp = hashes.pop(file.name)
+                stamp = hashes.pop(file.name, None)
+                if stamp is None:  # an event derived from a register: no file of its own
+                    continue
                 digest.add(file.name, stamp)
                 files.append((file.name, *recorded_stamp(stamp, read_at), parsed.event.id))
             rows["files"] = files
@@ -95,6 +97,7 @@ def stream(
             "fingerprint": fingerprint,
             "sources_fingerprint": sources_fp,
             "schema_version": SCHEMA_VERSION,
+            "register_events": str(reader.derived),
         }
         counts = finish(conn, info, collected)
     # the tables the build fills, as a build from memory reports them

@@ -1,36 +1,54 @@
-"""``import_sipri``: a SIPRI trade register into event files beside the curated ones.
+"""``import_sipri``: check a SIPRI trade register and register it as the project's data.
 
-Provenance as for every event: the register file is kept byte for byte in the sources
-folder and registered (edition, publisher, encoding, licence), and each event quotes its
-own row. Ids come from the row, so importing the same file again writes nothing, and a
-newer edition updates what SIPRI revised, adds what is new and reports — never deletes —
-what is gone. Curated files are never touched. Nothing is written when any row has a
-problem.
+No event file is written: the register file is kept byte for byte in the sources folder
+with its edition and scope, and loading derives its events from its rows (see
+``armstimeline.registers``). Registering a newer edition matches its rows to the rows they
+revise, once, and records the match beside it; the report says what SIPRI added, revised
+(with its column names), renamed and withdrawn. Unknown names are kept as written and
+listed. Nothing is written when the file has a problem, or with ``dry_run``.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Iterable
+import json
+from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 import attrs
 
-from armstimeline import atomic
 from armstimeline.errors import Problem, ValidationError, did_you_mean, relpath, show_value
-from armstimeline.importing.eventfiles import ExistingFiles, event_text, existing_files
-from armstimeline.importing.names import UnknownName, actor_for, fold
-from armstimeline.importing.register import Register, RegisterRow, read_register
-from armstimeline.importing.registry import register_source
-from armstimeline.importing.rows import row_events, row_keys
+from armstimeline.importing.legacy import legacy_files
+from armstimeline.importing.registry import (
+    SourcePlan,
+    locked,
+    registry_text,
+    replace_entry,
+    source_entry,
+)
 from armstimeline.loading import lookup_table, project_systems
-from armstimeline.model import Event
+from armstimeline.loading.sources import parse_sources
+from armstimeline.model import Source
+from armstimeline.registers import (
+    MATCHES_FORMAT,
+    Names,
+    Register,
+    RegisterRow,
+    content_ids,
+    current_rows,
+    in_scope,
+    match_rows,
+    names_match,
+    project_names,
+    read_editions,
+    read_register,
+    row_events,
+)
+from armstimeline.registers.reader import MAX_VALUE
 
-__all__ = ["FORMAT", "ImportReport", "import_sipri"]
+__all__ = ["REGISTER", "ImportReport", "import_sipri"]
 
-# The importer's output format: raise it when a change to the code changes what a row
-# becomes, so a re-import rewrites files its fingerprints would otherwise skip.
-FORMAT = "sipri-import 1"
+REGISTER = "sipri-trade-register"  # the register every SIPRI trade-register file is of
 
 
 @attrs.frozen
@@ -40,17 +58,17 @@ class ImportReport:
     register: Register
     source_id: str
     source_added: bool
-    selected: int
-    added: tuple[str, ...]
-    changed: tuple[tuple[str, tuple[str, ...]], ...]  # (id, fields SIPRI revised)
-    recited: tuple[str, ...]  # same content, now quoting this edition
+    edition: str
+    selected: int  # rows within the scope
+    events: int  # events the rows make
+    added: tuple[str, ...]  # ids of rows no earlier edition has
+    revised: tuple[tuple[str, str, tuple[str, ...]], ...]  # (id, rule, changes)
     unchanged: int
-    gone: tuple[str, ...]  # imported before, not in this edition (kept)
+    withdrawn: tuple[str, ...]  # ids of earlier rows this edition no longer lists
+    ambiguous: tuple[str, ...]
+    unmapped: tuple[Problem, ...]  # names kept as written
+    skipped: tuple[Problem, ...]  # rows --skip-bad-rows left out, with why
     dry_run: bool
-
-    @property
-    def written(self) -> int:
-        return 0 if self.dry_run else len(self.added) + len(self.changed) + len(self.recited)
 
 
 def import_sipri(
@@ -60,196 +78,274 @@ def import_sipri(
     *,
     suppliers: Iterable[str] = (),
     recipients: Iterable[str] = (),
+    edition: date | str | None = None,
+    skip_bad_rows: bool = False,
     dry_run: bool = False,
 ) -> ImportReport:
-    """Import the rows of a SIPRI trade register file as event files in ``events_dir``.
+    """Register ``path``, a SIPRI trade register file, as data of the project.
 
-    ``suppliers`` and ``recipients`` keep only rows with one of these suppliers or
-    recipients (SIPRI's names, country names or codes: "Russia", "RUS", "Soviet Union").
-    ``sources_dir`` defaults to the ``seeds`` folder beside the events folder (made when
-    missing). Raises ValidationError, naming each line, when the file is not a register
-    or a row cannot be read; nothing is written then.
+    ``suppliers`` and ``recipients`` limit the rows it covers (SIPRI's names, country
+    names or codes: "Russia", "RUS", "Soviet Union"). ``edition`` dates a file whose
+    "Data generated" stamp was removed. ``sources_dir`` defaults to the ``seeds`` folder
+    beside the events folder. Raises ValidationError, naming each line, when the file is
+    not a register, a row cannot be read (unless ``skip_bad_rows``), or the project holds
+    event files of the old per-row layout; nothing is written then.
     """
     events_dir = Path(events_dir)
-    sources_dir = Path(sources_dir) if sources_dir is not None else events_dir.parent / "seeds"
-    register, problems = read_register(path)
-    if register is None:
+    folder = Path(sources_dir) if sources_dir is not None else events_dir.parent / "seeds"
+    register, problems = read_register(path, skip_bad_rows=skip_bad_rows)
+    if register is None or (problems and not skip_bad_rows):
         raise ValidationError(problems)
-    keys = row_keys(register.rows)  # over every row, so filters never change a key
-    suppliers, recipients = list(suppliers), list(recipients)
-    chosen = _select(register, keys, suppliers, recipients)
-    plan = register_source(register, sources_dir)
+    old = legacy_files(events_dir)
+    if old:
+        raise ValidationError([Problem(
+            relpath(events_dir), None, "",
+            f"holds {len(old)} event files an earlier import wrote, one per register row "
+            f"(e.g. {old[0].name}); registers are now read directly, and those files would "
+            "count every row twice. Remove them first with `armstimeline import drop-files`",
+        )])  # fmt: skip
+    scope = _scope(register, list(suppliers), list(recipients))
+    dated = _edition(register, edition)
+    name = REGISTER
+    if register.delivery_years:  # counts only those years' deliveries: another register
+        name = f"{REGISTER}-{register.delivery_years[0]}-{register.delivery_years[1]}"
+    ids = content_ids(register.rows)
+    chosen = [
+        (i, row) for i, row in enumerate(register.rows)
+        if in_scope(row.supplier, row.recipient, *scope)
+    ]  # fmt: skip
     catalog, catalog_problems = project_systems(events_dir)
-    if catalog_problems:
-        raise ValidationError(catalog_problems)
-    systems = lookup_table(catalog)
-    existing = existing_files(events_dir)
-    context = _context(plan.source_id, systems)
-    events: list[Event] = []
-    kept: dict[str, int] = {}  # ids of rows whose files hold this very row, read alike
-    unknown: dict[tuple[str, str], tuple[list[int], str | None]] = {}
-    for row, key in chosen:
-        digest = hashlib.sha256(f"{context}\n{key}\n{row.text}".encode()).hexdigest()[:16]
-        ids = [f"sipri-{key}-order"] + ([f"sipri-{key}-delivery"] if row.years else [])
-        if all(existing.digest(i) == digest for i in ids):
-            kept.update(dict.fromkeys(ids, 1))
-            continue
-        try:
-            events.extend(row_events(row, key, plan.source_id, systems, digest))
-        except UnknownName as exc:
-            column = "Supplier" if exc.name == row.supplier else "Recipient"
-            unknown.setdefault((column, exc.name), ([], exc.suggestion))[0].append(row.line)
-    if unknown:
-        raise ValidationError(_unknown_problems(register, unknown))
-
-    def in_scope(supplier: str, recipient: str) -> bool:
-        return (not suppliers or any(_matches(supplier, v) for v in suppliers)) and (
-            not recipients or any(_matches(recipient, v) for v in recipients)
+    extra, name_problems = project_names(events_dir)
+    if catalog_problems or name_problems:
+        raise ValidationError([*catalog_problems, *name_problems])
+    with locked(folder) if not dry_run else _nothing():
+        sources = _sources(folder)
+        known = next(
+            (s for s in sources.values() if s.file and _same_bytes(folder / s.file, register)),
+            None,
         )
-
-    report, texts = _compare(events, existing, plan.source_id, kept, in_scope)
-    report = attrs.evolve(report, register=register, selected=len(chosen), dry_run=dry_run)
-    written = (*report.added, *(i for i, _ in report.changed), *report.recited)
-    curated = [i for i in written if existing.is_curated(i)]
-    if curated:
-        raise ValidationError(
-            [
-                Problem(
-                    relpath(events_dir / f"{i}.yml"),
-                    None,
-                    "id",
-                    "is a curated event file; an import never replaces one (rename it)",
-                )
-                for i in curated
-            ]
-        )
-    if dry_run:
-        return attrs.evolve(report, source_added=plan.needed)
-    events_dir.mkdir(parents=True, exist_ok=True)
-    plan.apply()
-    atomic.write_many(
-        ((existing.path(i, events_dir), texts[i]) for i in written),
-        ValidationError,
-    )
-    return attrs.evolve(report, source_added=plan.needed)
+        if known is not None and known.register is not None:
+            return _report(register, known.id, False, dated, chosen, {}, (), (), (), (),
+                           dry_run)  # fmt: skip
+        older = _current_before(sources, folder, name, dated, scope)
+        revisions = match_rows(older, [row for _, row in chosen])
+        inherited = {ids[chosen[m.new][0]]: m.old_id for m in revisions.matches}
+        final = {i: inherited.get(ids[i], ids[i]) for i, _ in chosen}
+        names = Names(extra)
+        systems = lookup_table(catalog)
+        events = _check_events(register, chosen, final, systems, names)
+        _check_ids(events_dir, register, final)
+        source_id = known.id if known is not None else _source_id(sources, dated, register)
+        report = _report(
+            register, source_id, True, dated, chosen, final,
+            tuple(ids[chosen[j][0]] for j in revisions.added),
+            tuple((m.old_id, m.rule, m.changes) for m in revisions.matches
+                  if m.rule != "unchanged"),
+            revisions.withdrawn, revisions.ambiguous, dry_run, events,
+            tuple(names.report(relpath(Path(path)))), tuple(problems),
+        )  # fmt: skip
+        if dry_run:
+            return report
+        _plan(folder, register, source_id, known, name, dated, scope, inherited, report).apply()
+        return report
 
 
-def _select(
-    register: Register, keys: list[str], suppliers: list[str], recipients: list[str]
-) -> list[tuple[RegisterRow, str]]:
-    """The rows whose supplier and recipient pass the filters, with their keys; a filter
-    value no row matches is an error (a typo would otherwise import nothing)."""
-    pairs = list(zip(register.rows, keys, strict=True))
-    problems = []
-    for label, wanted, side in (("supplier", suppliers, 0), ("recipient", recipients, 1)):
-        if not wanted:
-            continue
-        names = {row.supplier if side == 0 else row.recipient for row in register.rows}
-        matches = {value: {n for n in names if _matches(n, value)} for value in wanted}
-        for value, found in matches.items():
-            if not found:
-                hint = did_you_mean(value, sorted(n.rstrip("*") for n in names))
-                problems.append(
-                    Problem(
-                        relpath(register.path),
-                        None,
-                        f"--{label}",
-                        f"no {label} in this register is {show_value(value)}{hint}",
-                    )
-                )
-        allowed = set().union(*matches.values())
-        pairs = [(r, k) for r, k in pairs if (r.supplier if side == 0 else r.recipient) in allowed]
+def _nothing() -> _Null:
+    return _Null()
+
+
+class _Null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *args: object) -> None:
+        return None
+
+
+def _sources(folder: Path) -> dict[str, Source]:
+    if not (folder / "sources.yml").is_file():
+        return {}
+    sources, _, problems = parse_sources(folder, read_texts=False)
     if problems:
         raise ValidationError(problems)
-    return pairs
+    return sources
 
 
-def _matches(sipri_name: str, wanted: str) -> bool:
-    """Whether a filter value names this SIPRI name: the name itself (marks, case and
-    accents aside) or, for a state, any name or code of the same country."""
-    if fold(sipri_name.rstrip("*")) == fold(wanted.rstrip("*")):
-        return True
-    from armstimeline.reference import resolve_country
+def _same_bytes(path: Path, register: Register) -> bool:
+    import hashlib
 
-    code = resolve_country(wanted)
-    if code is None:
-        return False
     try:
-        actor = actor_for(sipri_name, "supplier")
-    except UnknownName:
+        return path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == register.sha256
+    except OSError:
         return False
-    return actor.type == "state" and actor.country == code
 
 
-def _unknown_problems(
-    register: Register, unknown: dict[tuple[str, str], tuple[list[int], str | None]]
-) -> list[Problem]:
+def _scope(
+    register: Register, suppliers: list[str], recipients: list[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The suppliers and recipients the file is registered for: the filters given, else
+    what the download says it covers; a filter value no row matches is an error (a typo
+    would otherwise register nothing)."""
     problems = []
-    for (column, name), (lines, hint) in sorted(unknown.items(), key=lambda kv: kv[1][0][0]):
-        more = f" (and {len(lines) - 1} more rows)" if len(lines) > 1 else ""
-        problems.append(
-            Problem(
-                relpath(register.path),
-                lines[0],
-                column,
-                f"{show_value(name)} is not a state, organisation or group armstimeline knows"
-                + (f" (did you mean '{hint}'?)" if hint else "")
-                + f"{more}; add it to armstimeline's refdata/sipri_names.yml",
-            )
-        )
-    return problems
+    for label, wanted, side in (("supplier", suppliers, 0), ("recipient", recipients, 1)):
+        names = {row.supplier if side == 0 else row.recipient for row in register.rows}
+        for value in wanted:
+            if not any(names_match(n, value) for n in names):
+                hint = did_you_mean(value, sorted(n.rstrip("*") for n in names))
+                problems.append(Problem(relpath(register.path), None, f"--{label}",
+                                        f"no {label} in this register is {show_value(value)}"
+                                        f"{hint}"))  # fmt: skip
+    if problems:
+        raise ValidationError(problems)
+    said = (register.suppliers, register.recipients)
+    return tuple(suppliers) or _said(said[0]), tuple(recipients) or _said(said[1])
 
 
-def _compare(
-    events: list[Event],
-    existing: ExistingFiles,
+def _said(text: str | None) -> tuple[str, ...]:
+    """A preamble's list of names ("Russia", "Russia, Soviet Union")."""
+    if not text:
+        return ()
+    return tuple(n.strip() for n in text.replace(" and ", ",").split(",") if n.strip())
+
+
+def _edition(register: Register, given: date | str | None) -> str:
+    if given is not None:
+        text = given.isoformat() if isinstance(given, date) else str(given)
+        try:
+            return date.fromisoformat(text).isoformat()
+        except ValueError:
+            raise ValidationError([Problem(relpath(register.path), None, "--edition",
+                                           f"{show_value(text)} is not a date, YYYY-MM-DD")]
+                                  ) from None  # fmt: skip
+    if register.generated is None:
+        raise ValidationError([Problem(
+            relpath(register.path), None, "",
+            "has no 'Data generated: …' stamp (its preamble was removed), so which edition "
+            "it is cannot be told; give its date with --edition YYYY-MM-DD",
+        )])  # fmt: skip
+    return register.generated.isoformat()
+
+
+def _current_before(
+    sources: dict[str, Source],
+    folder: Path,
+    name: str,
+    dated: str,
+    scope: tuple[tuple[str, ...], tuple[str, ...]],
+) -> list[tuple[RegisterRow, str]]:
+    """The current rows of editions up to ``dated`` that the new file's scope covers,
+    with their ids: what the new edition revises."""
+    by_register, problems = read_editions(sources, folder)
+    if problems:
+        raise ValidationError(problems)
+    editions = [e for e in by_register.get(name, []) if e.date <= dated]
+    return [
+        (row, key)
+        for _, row, key, by in current_rows(editions)
+        if by is None and in_scope(row.supplier, row.recipient, *scope)
+    ]
+
+
+def _check_events(
+    register: Register,
+    chosen: list[tuple[int, RegisterRow]],
+    final: dict[int, str],
+    systems: dict[str, str],
+    names: Names,
+) -> int:
+    """Make every row's events once, so a row the model refuses is reported by line."""
+    problems, made = [], 0
+    for i, row in chosen:
+        try:
+            made += len(row_events(row, final[i], "check", systems, names))
+        except (ValueError, TypeError) as exc:
+            problems.append(Problem(relpath(register.path), row.line, "row", str(exc)))
+    if problems:
+        raise ValidationError(problems)
+    return made
+
+
+def _check_ids(events_dir: Path, register: Register, final: dict[int, str]) -> None:
+    """No two rows share an id, and none takes a curated event's."""
+    seen: dict[str, int] = {}
+    problems = []
+    taken = {p.stem for p in events_dir.glob("sipri-*")} if events_dir.is_dir() else set()
+    for i, key in final.items():
+        row = register.rows[i]
+        if key in seen:
+            problems.append(Problem(relpath(register.path), row.line, "row",
+                                    f"has the id of line {register.rows[seen[key]].line}"))
+        seen[key] = i
+        for suffix in ("-order", "-delivery"):
+            if f"sipri-{key}{suffix}" in taken:
+                problems.append(Problem(relpath(register.path), row.line, "row",
+                                        f"makes the id 'sipri-{key}{suffix}', which a curated "
+                                        "event file uses; rename that file"))  # fmt: skip
+    if problems:
+        raise ValidationError(problems)
+
+
+def _source_id(sources: dict[str, Source], dated: str, register: Register) -> str:
+    base = f"{REGISTER}-{dated}"
+    return base if base not in sources else f"{base}-{register.sha256[:8]}"
+
+
+def _report(
+    register: Register,
     source_id: str,
-    kept: dict[str, int],
-    in_scope: Callable[[str, str], bool],
-) -> tuple[ImportReport, dict[str, bytes]]:
-    """Sort the events into added, changed (with the fields) and re-cited, with the bytes
-    of each file to write; ``kept`` are the ids of rows known unchanged without a look."""
-    added, changed, recited = [], [], []
-    texts: dict[str, bytes] = {}
-    unchanged = len(kept)
-    for event in events:
-        text = event_text(event)
-        old = existing.read(event.id)
-        if old == text:
-            unchanged += 1
-            continue
-        texts[event.id] = text.encode("utf-8")
-        if old is None:
-            added.append(event.id)
-            continue
-        fields = existing.changed_fields(event, text, source_id)
-        if fields:
-            changed.append((event.id, fields))
-        else:
-            recited.append(event.id)
-    produced = {e.id for e in events}.union(kept)
-    gone = [i for i in existing.imported(produced) if in_scope(*existing.row_names(i))]
-    report = ImportReport(
-        register=None,  # type: ignore[arg-type]  # the caller fills it in
-        source_id=source_id,
-        source_added=False,
-        selected=0,
-        added=tuple(added),
-        changed=tuple(changed),
-        recited=tuple(recited),
-        unchanged=unchanged,
-        gone=tuple(sorted(gone)),
-        dry_run=False,
-    )
-    return report, texts
+    added_source: bool,
+    dated: str,
+    chosen: list[tuple[int, RegisterRow]],
+    final: dict[int, str],
+    added: tuple[str, ...],
+    revised: tuple[tuple[str, str, tuple[str, ...]], ...],
+    withdrawn: tuple[str, ...],
+    ambiguous: tuple[str, ...],
+    dry_run: bool,
+    events: int = 0,
+    unmapped: tuple[Problem, ...] = (),
+    skipped: tuple[Problem, ...] = (),
+) -> ImportReport:
+    return ImportReport(
+        register=register, source_id=source_id, source_added=added_source, edition=dated,
+        selected=len(chosen), events=events, added=added, revised=revised,
+        unchanged=len(chosen) - len(added) - len(revised) if final else len(chosen),
+        withdrawn=withdrawn, ambiguous=ambiguous, unmapped=unmapped, skipped=skipped,
+        dry_run=dry_run,
+    )  # fmt: skip
 
 
-def _context(source_id: str, systems: dict[str, str]) -> str:
-    """What every row is read with: the edition, the catalog, the names, the importer."""
-    from armstimeline.reference import data_bytes
-
-    digest = hashlib.sha256(f"{FORMAT}\n{source_id}\n".encode())
-    digest.update(repr(sorted(systems.items())).encode())
-    for name in ("sipri_names.yml", "country_names.yml", "countries.yml"):
-        digest.update(data_bytes(name))
-    return digest.hexdigest()
+def _plan(
+    folder: Path,
+    register: Register,
+    source_id: str,
+    known: Source | None,
+    name: str,
+    dated: str,
+    scope: tuple[tuple[str, ...], tuple[str, ...]],
+    inherited: dict[str, str],
+    report: ImportReport,
+) -> SourcePlan:
+    file_name = known.file if known is not None and known.file else f"{source_id}.csv"
+    matches_name = f"{source_id}.matches.json"
+    entry = source_entry(
+        source_id, file_name, register, name=name, edition=dated, suppliers=scope[0],
+        recipients=scope[1], matches=matches_name,
+    )  # fmt: skip
+    text = registry_text(folder)
+    text = replace_entry(text, known.id, entry) if known is not None else text + entry
+    record = {
+        "format": MATCHES_FORMAT,
+        "register": name,
+        "edition": dated,
+        "inherited": dict(sorted((k, v) for k, v in inherited.items() if k != v)),
+        "changes": {key: list(what) for key, _, what in report.revised},
+        "rules": {key: rule for key, rule, _ in report.revised},
+        "withdrawn": list(report.withdrawn),
+        "ambiguous": list(report.ambiguous),
+    }
+    data = json.dumps(record, indent=1, ensure_ascii=False).encode("utf-8") + b"\n"
+    if len(data) > 64 * MAX_VALUE:  # never near: a record lists revisions, not rows
+        raise ValidationError([Problem(relpath(register.path), None, "", "revises too much")])
+    return SourcePlan(source_id, register, folder, file_name, matches_name, data,
+                      text.encode("utf-8"))  # fmt: skip

@@ -20,6 +20,8 @@ from armstimeline.loading.files import Progress, event_paths
 from armstimeline.loading.parallel import parse_many
 from armstimeline.loading.sources import parse_sources
 from armstimeline.loading.systems import lookup_table, project_systems
+from armstimeline.model import Event
+from armstimeline.registers import Names, project_names, register_events
 
 __all__ = ["FolderReader"]
 
@@ -29,6 +31,10 @@ class FolderReader:
 
     ``problems`` grows as files are read (a caller may stop writing once it is not
     empty); ``hashes``, when given, is filled with each file's stamp as it is read.
+    After the files come the events derived from the registered registers' current rows,
+    each with the register file as its path; ``warnings`` then names the register names
+    that could not be mapped, and ``withdrawn`` holds the events of withdrawn rows when
+    ``with_withdrawn`` asks for them.
     """
 
     def __init__(
@@ -37,8 +43,15 @@ class FolderReader:
         sources_dir: str | Path,
         progress: Progress | None = None,
         hashes: dict[str, Any] | None = None,
+        with_withdrawn: bool = False,
     ) -> None:
         events_dir = Path(events_dir)
+        self._sources_dir = Path(sources_dir)
+        self._events_dir = events_dir
+        self._with_withdrawn = with_withdrawn
+        self.warnings: list[Problem] = []
+        self.withdrawn: list[Event] = []
+        self.derived = 0  # events derived from registers
         self.sources, self._texts, self.problems = parse_sources(Path(sources_dir))
         self.catalog, catalog_problems = project_systems(events_dir)
         self.problems.extend(catalog_problems)
@@ -62,6 +75,30 @@ class FolderReader:
             problems.extend(links.add(event.id, item.path, item.id_line, relations_of(item),
                                       event.imported))  # fmt: skip
             problems.extend(citation_problems(item, self.sources, self._texts))
+            yield path, item
+        yield from self._derived()
+
+    def _derived(self) -> Iterator[tuple[Path, ParsedEvent]]:
+        """The registers' events: checked for ids and links like any event; their quote is
+        their own row, so there is nothing to look up."""
+        if not any(s.register for s in self.sources.values()):
+            return
+        extra, problems = project_names(self._events_dir)
+        self.problems.extend(problems)
+        made = register_events(
+            self.sources, self._sources_dir, lookup_table(self.catalog), Names(extra),
+            self._with_withdrawn,
+        )  # fmt: skip
+        self.problems.extend(made.problems)
+        self.warnings.extend(made.warnings)
+        self.withdrawn = made.withdrawn
+        links = self._links
+        for event in made.events:
+            source = self.sources[event.sources[0].source]
+            path = self._sources_dir / str(source.file)
+            item = ParsedEvent(event, relpath(path), 0, [], [(r, 0) for r in event.relations])
+            self.problems.extend(links.add(event.id, item.path, 0, relations_of(item), True))
+            self.derived += 1
             yield path, item
 
     def finish(self) -> list[Problem]:

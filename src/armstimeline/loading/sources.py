@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,8 @@ from armstimeline.loading.fields import FieldReader
 from armstimeline.loading.quotes import SourceText
 from armstimeline.loading.yamlsafe import MAX_LIST_BYTES, compose, is_empty
 from armstimeline.model import Source
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 __all__ = ["parse_sources", "source_registry"]
 
@@ -24,6 +27,13 @@ _SOURCE_KEYS = {
     "file": False,
     "note": False,
     "encoding": False,
+    "register": False,
+    "edition": False,
+    "suppliers": False,
+    "recipients": False,
+    "delivery_years": False,
+    "matches": False,
+    "skipped": False,
 }
 
 
@@ -91,8 +101,42 @@ def parse_sources(
             file=file,
             note=r.optional_string(keys.get("note"), f"{field}.note"),
             encoding=encoding,
+            **_register_fields(r, keys, field, folder),
         )
     return sources, texts, r.problems
+
+
+def _register_fields(
+    r: FieldReader, keys: dict[str, Any], field: str, folder: Path
+) -> dict[str, Any]:
+    """A register's own keys (see ``model.Source``); none for any other source."""
+    if "register" not in keys:
+        return {}
+    names = [
+        r.items(keys.get(side), f"{field}.{side}", r.string)
+        for side in ("suppliers", "recipients")
+    ]
+    matches = r.optional_string(keys.get("matches"), f"{field}.matches")
+    if matches is not None and ("/" in matches or not (folder / matches).is_file()):
+        r.problem(keys["matches"], f"{field}.matches",
+                  f"{show_value(matches)} is not a file in {relpath(folder)}")  # fmt: skip
+        matches = None
+    edition = r.optional_string(keys.get("edition"), f"{field}.edition")
+    if edition is not None and not _ISO_DAY.fullmatch(edition):
+        r.problem(keys["edition"], f"{field}.edition",
+                  f"{show_value(edition)} should be the edition's date, YYYY-MM-DD")
+        edition = None
+    return {
+        "register": r.slug(keys["register"], f"{field}.register", "register name"),
+        "edition": edition,
+        "suppliers": tuple(names[0]),
+        "recipients": tuple(names[1]),
+        "delivery_years": r.optional_string(keys.get("delivery_years"),
+                                            f"{field}.delivery_years"),
+        "matches": matches,
+        "skipped": tuple(int(n) for n in r.items(
+            keys.get("skipped"), f"{field}.skipped", lambda n, f: r.number(n, f, 1, 10**9))),
+    }  # fmt: skip
 
 
 def _read_text(

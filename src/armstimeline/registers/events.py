@@ -4,50 +4,70 @@ An order and its deliveries are two events linked by ``part_of``, so the timelin
 calendar and the CSV each show when it was ordered and when it was delivered with the
 date each has, at the precision each has: the order at its year (``2013?`` when SIPRI
 marks it uncertain), the deliveries at their first to last year ("2017/2019", with every
-year listed in the register block). An order with nothing delivered has no delivery
+year listed in the register entry). An order with nothing delivered has no delivery
 event; its summary says so, and a later edition that records a delivery adds one.
+
+Ids come from a row's content, never from its place in the file: readable words
+(recipient, supplier, year of order, designation) and a hash of every field, so two
+different rows never share an id and a row SIPRI moves within the file keeps its own.
+Rows identical in every field are numbered among themselves only.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-from armstimeline.dates import parse_date
-from armstimeline.importing.figures import money_in_comments
-from armstimeline.importing.names import actor_for
-from armstimeline.importing.register import RegisterRow
-from armstimeline.loading import MAX_QUOTE
+from armstimeline.dates import EventDate, parse_date
 from armstimeline.model import Amount, Citation, Event, RegisterEntry, Relation
-from armstimeline.scaffold import slugify
+from armstimeline.registers.figures import money_in_comments
+from armstimeline.registers.names import Names
+from armstimeline.registers.reader import RegisterRow
+from armstimeline.slugs import slugify
 
-__all__ = ["row_events", "row_keys"]
+__all__ = ["content_ids", "row_content", "row_events"]
 
-_PART = 24  # characters of each name in a row key, so ids stay under 100
+_PART = 24  # characters of each name in an id, so ids stay under 120
 
 
-def row_keys(rows: Iterable[RegisterRow]) -> list[str]:
-    """A stable key per row: recipient, supplier, year of order and designation; rows
-    alike in all four are numbered in file order (-2, -3)."""
-    keys, seen = [], dict[str, int]()
+def row_content(row: RegisterRow) -> tuple[Any, ...]:
+    """Every field of a row as read (not its raw text: white space SIPRI moves about, or a
+    line break inside Comments, is not a different row)."""
+    return (
+        row.recipient, row.supplier, row.year, row.year_uncertain, row.ordered,
+        row.ordered_uncertain, row.designation, row.description, row.delivered,
+        row.delivered_uncertain, row.years, row.status, row.comments, row.tiv_unit,
+        row.tiv_order, row.tiv_delivered,
+    )  # fmt: skip
+
+
+def content_ids(rows: Iterable[RegisterRow]) -> list[str]:
+    """Each row's own id: its words and the hash of its content; rows alike in every
+    field are numbered among themselves (-2, -3) in file order."""
+    out, seen = [], dict[str, int]()
     for row in rows:
-        parts = [
-            row.recipient.rstrip("*"),
-            row.supplier.rstrip("*"),
-            str(row.year),
-            row.designation,
-        ]
-        key = "-".join(_slug(p) for p in parts)
-        seen[key] = seen.get(key, 0) + 1
-        keys.append(key if seen[key] == 1 else f"{key}-{seen[key]}")
-    return keys
+        digest = hashlib.sha256(repr(row_content(row)).encode()).hexdigest()[:10]
+        words = "-".join(
+            _slug(p) for p in (row.recipient.rstrip("*"), row.supplier.rstrip("*"),
+                               str(row.year), row.designation)
+        )  # fmt: skip
+        base = f"{words}-{digest}"
+        seen[base] = seen.get(base, 0) + 1
+        out.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+    return out
 
 
 @functools.lru_cache(maxsize=65536)
 def _slug(text: str) -> str:
-    """One part of a row key (names and designations repeat: cached)."""
+    """One part of an id (names and designations repeat: cached)."""
     return slugify(text)[:_PART].strip("-") or "x"
+
+
+@functools.lru_cache(maxsize=4096)
+def _date(text: str) -> EventDate:
+    return parse_date(text)
 
 
 def _name(text: str) -> str:
@@ -60,13 +80,6 @@ def _count(number: int | None, uncertain: bool) -> str:
     return "" if number is None else f"{number}{'?' if uncertain else ''} "
 
 
-def _quote(row: RegisterRow) -> str:
-    """The row verbatim; a row longer than a quote may be is cut at a field boundary."""
-    if len(row.text) <= MAX_QUOTE:
-        return row.text
-    return row.text[:MAX_QUOTE].rsplit(",", 1)[0]
-
-
 def _years(years: tuple[int, ...]) -> str:
     listed = [str(y) for y in sorted(set(years))]
     return listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
@@ -77,16 +90,23 @@ def row_events(
     key: str,
     source_id: str,
     systems: dict[str, str],
-    digest: str | None = None,
+    names: Names,
+    history: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
 ) -> list[Event]:
-    """The order event and, when anything was delivered, the delivery event of a row."""
-    supplier = actor_for(row.supplier, "supplier")
-    recipient = actor_for(row.recipient, "recipient")
+    """The order event and, when anything was delivered, the delivery event of a row.
+
+    ``key`` is the row's id (its own, or the one it inherited from an earlier edition);
+    ``history`` the editions it appears in and what SIPRI changed in it."""
+    where = f"line {row.line}"
+    supplier = names.actor(row.supplier, "supplier", where)
+    recipient = names.actor(row.recipient, "recipient", where)
     system = systems.get(row.designation.casefold(), row.designation)
-    cite = Citation(source_id, _quote(row))
+    cite = Citation(source_id, row.text)
+    editions, changes = history
     entry = RegisterEntry(
-        key, row.designation, row.description, row.status, row.years, digest
-    )
+        key, row.designation, row.description, row.status, row.years,
+        editions=editions, changes=changes,
+    )  # fmt: skip
     what = f"{row.designation} ({row.description})"
     delivered = (
         f"SIPRI records {_count(row.delivered, row.delivered_uncertain)}delivered in "
@@ -110,7 +130,7 @@ def row_events(
         id=order_id,
         title=f"{_name(row.recipient)} orders {_count(row.ordered, row.ordered_uncertain)}"
         f"{what} from {_name(row.supplier)}",
-        date=parse_date(f"{row.year}{'?' if row.year_uncertain else ''}"),
+        date=_date(f"{row.year}{'?' if row.year_uncertain else ''}"),
         kind="deal",
         summary=f"SIPRI's trade register records an order by {_name(row.recipient)} for "
         f"{_count(row.ordered, row.ordered_uncertain)}{what} from {_name(row.supplier)} in "
@@ -126,7 +146,7 @@ def row_events(
         id=f"sipri-{key}-delivery",
         title=f"{_name(row.supplier)[:1].upper()}{_name(row.supplier)[1:]} delivers "
         f"{_count(row.delivered, row.delivered_uncertain)}{what} to {_name(row.recipient)}",
-        date=parse_date(str(first) if first == last else f"{first}/{last}"),
+        date=_date(str(first) if first == last else f"{first}/{last}"),
         kind="delivery",
         summary=f"Deliveries of the {what} that {_name(row.recipient)} ordered from "
         f"{_name(row.supplier)} in {row.year}, as SIPRI's trade register records them: "

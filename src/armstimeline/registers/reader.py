@@ -10,8 +10,11 @@ them slightly still reads; anything else is a problem naming the line.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import os
 import re
+import stat
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -21,7 +24,7 @@ import attrs
 
 from armstimeline.errors import Problem, relpath, show_value
 
-__all__ = ["Register", "RegisterRow", "read_register"]
+__all__ = ["MAX_REGISTER_BYTES", "MAX_VALUE", "Register", "RegisterRow", "read_register"]
 
 # The named columns, in the header's words (case and spacing aside), and what we call them.
 _COLUMNS = {
@@ -45,6 +48,14 @@ _REQUIRED = ("recipient", "supplier", "year", "designation", "description")
 _MARKED = ("year", "ordered", "delivered")
 _HEADER_SEARCH = 60  # a preamble is about 11 lines; a header further down is not a register
 _STAMP = re.compile(r"Data generated:\s*(\d{1,2} \w{3} \d{4})", re.IGNORECASE)
+# "Transfers of major conventional arms from Russia  to All countries . Deals with
+# deliveries made for the year range '2014' to '2023'": what the download covers
+_COVERS = re.compile(r"arms from (?P<suppliers>.+?)\s+to (?P<recipients>.+?)\s*\.", re.IGNORECASE)
+_YEARS = re.compile(r"year range '(?P<first>[^']*)' to '(?P<last>[^']*)'", re.IGNORECASE)
+# A real register is 3-4 MB; anything far larger is not one (and /dev/zero never ends).
+MAX_REGISTER_BYTES = 64 * 1024 * 1024
+# The site caps any one value at 512 KiB; a register cell longer than that is refused.
+MAX_VALUE = 512 * 1024
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")  # not str.splitlines: Latin-1 0x85 is a character
 _YEAR = re.compile(r"\d{4}")
 _INT = re.compile(r"\d{1,9}")  # SIPRI's largest counts have 5 digits; 9 is any real one
@@ -87,16 +98,28 @@ class Register:
     generated_text: str | None
     rows: tuple[RegisterRow, ...]
     sha256: str
+    # what the download says it covers: "All countries" or names, and a delivery-year range
+    # (None: 'Not specified'; a register for a range counts only those years' deliveries)
+    suppliers: str | None = None
+    recipients: str | None = None
+    delivery_years: tuple[int, int] | None = None
+    skipped: tuple[int, ...] = ()  # lines left out with ``skip_bad_rows``
 
 
-def read_register(path: str | Path) -> tuple[Register | None, list[Problem]]:
-    """Read a register file; every problem found, each naming its line, or the register."""
+def read_register(
+    path: str | Path, *, skip_bad_rows: bool = False
+) -> tuple[Register | None, list[Problem]]:
+    """Read a register file; every problem found, each naming its line, or the register.
+
+    With ``skip_bad_rows`` a row that cannot be read is left out (its line is listed in
+    ``Register.skipped`` and its problem returned beside the register) instead of refusing
+    the file; a file that is not a register is refused either way.
+    """
     path = Path(path)
     shown = relpath(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(shown, None, "", f"cannot be read: {exc.strerror or exc}")]
+    data, problem = _read_bytes(path, shown)
+    if data is None:
+        return None, [problem] if problem else []
     text, encoding = _decode(data)
     lines = _LINE_BREAK.split(text)
     header_at = _find_header(lines)
@@ -110,24 +133,85 @@ def read_register(path: str | Path) -> tuple[Register | None, list[Problem]]:
     stamp = _STAMP.search(preamble)
     generated = _stamp_date(stamp.group(1)) if stamp else None
     rows: list[RegisterRow] = []
+    skipped: list[int] = []
     for number, row_text, fields in _records(
-        shown, lines, header_at + 1, len(header), columns, problems
+        shown, lines, header_at + 1, len(header), columns, problems, skipped
     ):
+        before = len(problems)
         row = _row(shown, number, row_text, fields, columns, problems)
         if row is not None:
             rows.append(row)
-    if problems:
+        elif len(problems) > before:
+            skipped.append(number)
+    if problems and not skip_bad_rows:
         return None, problems
     if not rows:
-        return None, [Problem(shown, header_at + 1, "", "has a header but no rows")]
+        return None, [*problems, Problem(shown, header_at + 1, "", "has a header but no rows")]
     stamp_text = stamp.group(0).strip() if stamp else None
     digest = hashlib.sha256(data).hexdigest()
-    return Register(path, encoding, generated, stamp_text, tuple(rows), digest), []
+    covers = _COVERS.search(preamble)
+    register = Register(
+        path, encoding, generated, stamp_text, tuple(rows), digest,
+        suppliers=_covered(covers["suppliers"]) if covers else None,
+        recipients=_covered(covers["recipients"]) if covers else None,
+        delivery_years=_year_range(preamble),
+        skipped=tuple(sorted(skipped)),
+    )  # fmt: skip
+    return register, problems
+
+
+def _read_bytes(path: Path, shown: str) -> tuple[bytes | None, Problem | None]:
+    """The file's bytes, refusing up front what is not a regular file (a pipe would hang,
+    /dev/zero never ends) or is far larger than any register."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            return None, Problem(shown, None, "", "is not a regular file (a pipe, device or "
+                                 "folder); give the register file itself")  # fmt: skip
+        if info.st_size > MAX_REGISTER_BYTES:
+            return None, Problem(
+                shown, None, "",
+                f"is {info.st_size // 2**20} MiB; a SIPRI trade register is 3-4 MB (the limit "
+                f"is {MAX_REGISTER_BYTES // 2**20} MiB): is this the right file?",
+            )  # fmt: skip
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_REGISTER_BYTES + 1)
+    except OSError as exc:
+        return None, Problem(shown, None, "", f"cannot be read: {exc.strerror or exc}")
+    if len(data) > MAX_REGISTER_BYTES:  # it grew while being read
+        return None, Problem(shown, None, "", "grew past the size limit while being read")
+    return data, None
+
+
+def _covered(text: str) -> str | None:
+    """A preamble's 'All countries' means everyone (None); anything else is names."""
+    text = " ".join(text.split())
+    return None if text.casefold() in ("all countries", "all") else text
+
+
+def _year_range(preamble: str) -> tuple[int, int] | None:
+    found = _YEARS.search(preamble)
+    if found is None:
+        return None
+    first, last = found["first"].strip(), found["last"].strip()
+    if _YEAR.fullmatch(first) and _YEAR.fullmatch(last):
+        return int(first), int(last)
+    return None
+
+
+def _latin1(error: UnicodeError) -> tuple[str, int]:
+    """The five bytes Windows-1252 leaves undefined read as Latin-1 does."""
+    assert isinstance(error, UnicodeDecodeError)
+    return error.object[error.start : error.end].decode("latin-1"), error.end
+
+
+codecs.register_error("armstimeline-latin-1", _latin1)
 
 
 def _decode(data: bytes) -> tuple[str, str]:
-    """UTF-8 when the bytes are UTF-8 (a byte-order mark is dropped), else Latin-1, the
-    register's own encoding, which decodes any byte."""
+    """UTF-8 when the bytes are UTF-8 (a byte-order mark is dropped), else SIPRI's Latin-1
+    with Windows-1252's quotes and dashes (0x80-0x9F) read as the characters they are: a
+    register re-saved on Windows writes "smart quotes" there, never control characters."""
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
@@ -136,7 +220,7 @@ def _decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+        return data.decode("cp1252", errors="armstimeline-latin-1"), "latin-1"
 
 
 def _find_header(lines: list[str]) -> int | None:
@@ -169,11 +253,19 @@ def _not_a_register(shown: str, lines: list[str]) -> Problem:
 
 def _columns(shown: str, line: int, header: list[str]) -> tuple[dict[str, int], list[Problem]]:
     columns: dict[str, int] = {}
+    problems = []
     for i, name in enumerate(header):
         key = _COLUMNS.get(re.sub(r"\s+", " ", name))
-        if key is not None:
-            columns.setdefault(key, i)
-    problems = []
+        if key is None:
+            continue
+        if key in columns:  # a second 'Comments' would silently hide the first
+            problems.append(Problem(
+                shown, line, "header",
+                f"names the column {show_value(name)} twice (fields {columns[key] + 1} and "
+                f"{i + 1}); a register names each column once",
+            ))  # fmt: skip
+            continue
+        columns[key] = i
     missing = [k for k in _REQUIRED if k not in columns]
     if missing:
         problems.append(Problem(shown, line, "header", f"has no column for {', '.join(missing)}"))
@@ -200,10 +292,11 @@ def _records(
     width: int,
     columns: dict[str, int],
     problems: list[Problem],
+    skipped: list[int],
 ) -> Iterator[tuple[int, str, list[str]]]:
-    """(line number, row text, fields) of each row; a row broken by a raw line break in
-    its Comments is joined with the line after it."""
-    comments = columns.get("comments")
+    """(line number, row text, fields) of each row. A row broken by raw line breaks is
+    joined with the lines after it wherever the pieces make exactly one row (the break
+    read as a space, as in Comments); a line that cannot be completed so is a problem."""
     i = start
     while i < len(lines):
         line = lines[i]
@@ -212,14 +305,16 @@ def _records(
         if not line.strip():
             continue
         fields = line.split(",")
-        # a line that ends inside Comments: the rest of the row is on the next line
-        ends_in_comments = comments is not None and len(fields) == comments + 1 < width
-        if ends_in_comments and i < len(lines) and lines[i].strip():
-            rest = lines[i].split(",")
-            if len(fields) + len(rest) - 1 == width:
-                fields = [*fields[:-1], f"{fields[-1]} {rest[0]}".strip(), *rest[1:]]
-                line = f"{line} {lines[i]}"
-                i += 1
+        joined, text, j = fields, line, i
+        while len(joined) < width and j < len(lines) and lines[j].strip():
+            rest = lines[j].split(",")
+            if len(joined) + len(rest) - 1 > width:
+                break
+            joined = [*joined[:-1], f"{joined[-1]} {rest[0]}".strip(), *rest[1:]]
+            text = f"{text} {lines[j]}"
+            j += 1
+        if len(joined) == width:
+            fields, line, i = joined, text, j
         if len(fields) != width:
             if len(fields) < width and all(not s.strip() for s in lines[i:]):
                 message = (
@@ -228,10 +323,20 @@ def _records(
                 )
             else:
                 message = (
-                    f"has {len(fields)} fields where the header has {width}; a register "
-                    "row has no commas inside its fields and breaks only in Comments"
+                    f"has {len(fields)} fields where the header has {width}, and no line "
+                    "break joins it into one row; a register row has no commas inside its "
+                    "fields"
                 )
             problems.append(Problem(shown, number, "row", message))
+            skipped.append(number)
+            continue
+        if len(line) > MAX_VALUE:
+            problems.append(Problem(
+                shown, number, "row",
+                f"is {len(line):,} characters long; no register row comes near the "
+                f"{MAX_VALUE // 1024} KiB a value may hold",
+            ))  # fmt: skip
+            skipped.append(number)
             continue
         yield number, line, fields
 

@@ -1,0 +1,177 @@
+"""The registered registers of a project: which rows are current, and their events.
+
+Every file of one register (``Source.register``) is an edition of it, ordered by its date
+(``Source.edition``). A newer edition supersedes an older one inside the scope both cover:
+an older row whose supplier and recipient lie in a newer edition's scope is replaced by
+that edition's row with the same id, or, when the newer edition has none, is *withdrawn*
+(kept for its page, left out of every list). Ids come from a row's content; a row that
+SIPRI revised keeps the id of the row it revises because the match, made once when the
+edition was registered, is recorded beside it (``Source.matches``, see ``matching``), so
+loading never matches again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from armstimeline.errors import Problem, relpath
+from armstimeline.model import Event, Source
+from armstimeline.registers.events import content_ids, row_events
+from armstimeline.registers.names import Names
+from armstimeline.registers.reader import Register, RegisterRow, read_register
+from armstimeline.registers.scope import in_scope
+
+__all__ = [
+    "MATCHES_FORMAT",
+    "Edition",
+    "RegisterEvents",
+    "current_rows",
+    "read_editions",
+    "register_events",
+]
+
+MATCHES_FORMAT = 1
+
+
+@attrs.frozen
+class Edition:
+    """One registered file of a register: its entry, its rows and each row's id."""
+
+    source: Source
+    register: Register
+    ids: tuple[str, ...]  # each row's id: inherited from an earlier edition, or its own
+    changes: dict[str, tuple[str, ...]]  # id -> what SIPRI changed in it in this edition
+
+    @property
+    def scope(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        return self.source.suppliers, self.source.recipients
+
+    def covers(self, row: RegisterRow) -> bool:
+        return in_scope(row.supplier, row.recipient, *self.scope)
+
+    @property
+    def date(self) -> str:
+        return self.source.edition or ""
+
+
+def read_editions(
+    sources: dict[str, Source], folder: Path
+) -> tuple[dict[str, list[Edition]], list[Problem]]:
+    """Every registered register's editions, oldest first, by register name."""
+    by_register: dict[str, list[Edition]] = {}
+    problems: list[Problem] = []
+    for source in sources.values():
+        if source.register is None or source.file is None:
+            continue
+        edition = _read_edition(source, folder, problems)
+        if edition is not None:
+            by_register.setdefault(source.register, []).append(edition)
+    for editions in by_register.values():
+        editions.sort(key=lambda e: (e.date, e.source.id))
+    return by_register, problems
+
+
+def _read_edition(source: Source, folder: Path, problems: list[Problem]) -> Edition | None:
+    path = folder / str(source.file)
+    register, found = read_register(path, skip_bad_rows=bool(source.skipped))
+    if register is None:
+        problems.extend(found)
+        return None
+    if register.skipped != source.skipped:
+        problems.append(Problem(
+            relpath(folder / "sources.yml"), None, f"{source.id}.skipped",
+            f"lists lines {list(source.skipped)} as skipped, but the file's unreadable lines "
+            f"are {list(register.skipped)}: the file changed after it was registered",
+        ))  # fmt: skip
+        return None
+    inherited: dict[str, str] = {}
+    changes: dict[str, tuple[str, ...]] = {}
+    if source.matches is not None:
+        record = _read_matches(folder / source.matches, problems)
+        inherited = record.get("inherited", {})
+        changes = {k: tuple(v) for k, v in record.get("changes", {}).items()}
+    ids = tuple(inherited.get(own, own) for own in content_ids(register.rows))
+    return Edition(source, register, ids, changes)
+
+
+def _read_matches(path: Path, problems: list[Problem]) -> dict[str, Any]:
+    try:
+        record = json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        problems.append(Problem(relpath(path), None, "", f"cannot be read: {exc}"))
+        return {}
+    if not isinstance(record, dict) or record.get("format") != MATCHES_FORMAT:
+        problems.append(Problem(relpath(path), None, "format",
+                                f"is not an armstimeline match record (format {MATCHES_FORMAT})"))
+        return {}
+    return record
+
+
+def current_rows(
+    editions: list[Edition],
+) -> Iterator[tuple[Edition, RegisterRow, str, Edition | None]]:
+    """(edition, row, id, superseded by) for every row of every edition: ``superseded by``
+    is None for a current row, else the newest edition covering it that lists its id (the
+    row is revised there), or the first covering edition that does not (withdrawn there)."""
+    for at, edition in enumerate(editions):
+        newer = editions[at + 1 :]
+        newer_ids = [frozenset(e.ids) for e in newer]
+        for row, key in zip(edition.register.rows, edition.ids, strict=True):
+            if not edition.covers(row):  # outside what it was registered for
+                continue
+            covering = [(e, ids) for e, ids in zip(newer, newer_ids, strict=True) if e.covers(row)]
+            if not covering:
+                yield edition, row, key, None
+                continue
+            listing = [e for e, ids in covering if key in ids]
+            yield edition, row, key, listing[-1] if listing else covering[0][0]
+
+
+@attrs.frozen
+class RegisterEvents:
+    """The events derived from a project's registers."""
+
+    events: list[Event]
+    withdrawn: list[Event]
+    problems: list[Problem]
+    warnings: list[Problem]
+
+
+def register_events(
+    sources: dict[str, Source],
+    folder: Path,
+    systems: dict[str, str],
+    names: Names,
+    with_withdrawn: bool = False,
+) -> RegisterEvents:
+    """The order and delivery events of every current row of every registered register;
+    withdrawn rows' events apart (made only when asked for)."""
+    by_register, problems = read_editions(sources, folder)
+    events: list[Event] = []
+    withdrawn: list[Event] = []
+    for editions in by_register.values():
+        seen_in: dict[str, list[str]] = {}
+        changed: dict[str, list[str]] = {}
+        for edition in editions:
+            for key in edition.ids:
+                seen_in.setdefault(key, []).append(edition.date)
+            for key, what in edition.changes.items():
+                changed.setdefault(key, []).extend(f"{edition.date}: {c}" for c in what)
+        for edition, row, key, by in current_rows(editions):
+            history = (tuple(dict.fromkeys(seen_in.get(key, ()))), tuple(changed.get(key, ())))
+            if by is None:
+                events.extend(row_events(row, key, edition.source.id, systems, names, history))
+            elif key not in by.ids and with_withdrawn:
+                made = row_events(row, key, edition.source.id, systems, names, history)
+                withdrawn.extend(
+                    attrs.evolve(e, register=attrs.evolve(entry, withdrawn_in=by.date))
+                    for e in made
+                    if (entry := e.register) is not None
+                )
+    shown = relpath(folder / "sources.yml")
+    return RegisterEvents(events, withdrawn, problems, names.report(shown))
