@@ -68,3 +68,21 @@ def register(rows: list[str], stamp: str | None = "13 Mar 2025 10:02:49 AM",
     body = [r if unknown else r.replace("Ruritania Army*", REAL_GROUP) for r in rows]
     top = PREAMBLE.format(stamp=stamp) if stamp is not None else ""
     return top + HEADER + "\n" + "\n".join(body) + "\n"
+
+
+def row_key(rows: list[str], words: str, stamp: str = "13 Mar 2025 10:02:49 AM") -> str:
+    """The id of the one fixture row whose id starts with ``words`` (recipient, supplier,
+    year, designation), as the project derives it from the row's content."""
+    import tempfile
+    from pathlib import Path
+
+    from armstimeline.registers import content_ids, read_register
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "r.csv"
+        path.write_bytes(register(rows, stamp).encode("latin-1"))
+        read, problems = read_register(path)
+    assert read is not None, problems
+    found = [k for k in content_ids(read.rows) if k.startswith(f"{words}-")]
+    assert len(found) == 1, (words, found)
+    return found[0]

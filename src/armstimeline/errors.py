@@ -15,6 +15,7 @@ __all__ = [
     "ExportError",
     "FilterError",
     "Problem",
+    "RegisterError",
     "UsageError",
     "ValidationError",
     "did_you_mean",
@@ -82,6 +83,10 @@ class ValidationError(ArmstimelineError):
 
 class BuildError(ArmstimelineError):
     """The database could not be built; the previous database is untouched."""
+
+
+class RegisterError(ArmstimelineError):
+    """A register could not be registered (the disk, the folder, a lock); nothing changed."""
 
 
 class FilterError(ArmstimelineError, ValueError):

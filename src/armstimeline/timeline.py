@@ -37,12 +37,19 @@ def _in_order(events: Iterable[Event]) -> tuple[Event, ...]:
     return _Ordered(order_events(list(events)))
 
 
+def _events(events: Iterable[Event]) -> tuple[Event, ...]:
+    return tuple(events)
+
+
 @attrs.frozen
 class Timeline:
     """Events in timeline order (see ``model.order_events``): iterate, filter, group, link."""
 
     events: tuple[Event, ...] = attrs.field(converter=_in_order)
     sources: Mapping[str, Source] = attrs.field(factory=dict)
+    # events of register rows a newer edition no longer lists: left out of the timeline,
+    # kept for their pages (``load(withdrawn=True)`` reads them)
+    withdrawn: tuple[Event, ...] = attrs.field(default=(), converter=_events)
     _by_id: dict[str, Event] = attrs.field(init=False, repr=False, eq=False)
     _position: dict[str, int] = attrs.field(init=False, repr=False, eq=False)
     # the tags of the whole loaded timeline, which filters of its subsets may name
@@ -266,10 +273,18 @@ def _group_values(event: Event, key: GroupKey) -> Iterable[str]:
     raise ValueError(f"cannot group by {key!r}")
 
 
-def load(events: str | Path | None = None, sources: str | Path | None = None) -> Timeline:
-    """The bundled timeline, or the one in another events folder.
+def load(
+    events: str | Path | None = None,
+    sources: str | Path | None = None,
+    *,
+    withdrawn: bool = False,
+) -> Timeline:
+    """The bundled timeline, or the one in another events folder, with the events derived
+    from its registered registers' current rows.
 
     Sources default to a ``seeds`` folder beside the events folder, else the bundled one.
+    ``withdrawn`` also reads the events of rows a newer edition no longer lists (into
+    ``Timeline.withdrawn``; never into the timeline itself).
 
     Raises ValidationError listing every problem when the files do not validate.
     """
@@ -277,5 +292,6 @@ def load(events: str | Path | None = None, sources: str | Path | None = None) ->
 
     events_dir = Path(events) if events is not None else paths.bundled_dir() / "events"
     sources_dir = Path(sources) if sources is not None else paths.sources_for(events_dir)
-    loaded, registry = load_events(events_dir, sources_dir)
-    return Timeline(loaded, registry)
+    gone: list[Event] = []
+    loaded, registry = load_events(events_dir, sources_dir, withdrawn=gone if withdrawn else None)
+    return Timeline(loaded, registry, tuple(gone))

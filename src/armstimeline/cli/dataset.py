@@ -8,6 +8,7 @@ import click
 
 from armstimeline import paths
 from armstimeline.cli.options import dirs, events_options, load_timeline, progress_bar, run_library
+from armstimeline.errors import Problem
 
 __all__ = ["new_command", "stats", "validate"]
 
@@ -25,8 +26,9 @@ def validate(events_dir: Path | None, sources_dir: Path | None) -> None:
     from armstimeline.loading import load_events, title_warnings
 
     events_dir, sources_dir = dirs(events_dir, sources_dir)
-    events, sources = load_events(events_dir, sources_dir, progress_bar)
-    for warning in title_warnings(events, events_dir):
+    unmapped: list[Problem] = []
+    events, sources = load_events(events_dir, sources_dir, progress_bar, warnings=unmapped)
+    for warning in [*title_warnings(events, events_dir), *unmapped]:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"{len(events)} events and {len(sources)} sources are valid.")
 

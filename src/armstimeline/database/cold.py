@@ -81,9 +81,17 @@ def finish(
 
 def in_file_order(events: list[Event], stamps: dict[str, Stamp]) -> list[Event]:
     """Events in the order of their files' names, as a folder is read (an event with no
-    file, generated in memory, counts as ``<id>.yml``)."""
+    file, generated in memory, counts as ``<id>.yml``), then the events derived from
+    registers, by id, as the folder reader hands them on."""
     name_of = {name.rpartition(".")[0]: name for name in stamps}
-    return sorted(events, key=lambda e: name_of.get(e.id) or f"{e.id}.yml")
+
+    def key(e: Event) -> tuple[int, str]:
+        name = name_of.get(e.id)
+        if name is None and e.imported:
+            return 1, e.id
+        return 0, name or f"{e.id}.yml"
+
+    return sorted(events, key=key)
 
 
 def write_database(
@@ -106,6 +114,9 @@ def write_database(
         order_of = {e.id: i for i, e in enumerate(events)}
         tables = all_rows(in_file_order(events, stamps), sources, systems, order_of)
         tables["files"] = file_rows(events, stamps)
+        # events derived from registers: no file of their own (an incremental build counts
+        # them beside the files)
+        info = {**info, "register_events": str(len(events) - len(tables["files"]))}
         insert_rows(conn, tables)
         collected = facet_collector(conn)
         collected.add(tables)

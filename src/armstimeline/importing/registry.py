@@ -21,7 +21,7 @@ from pathlib import Path
 import attrs
 
 from armstimeline import atomic
-from armstimeline.errors import ValidationError, relpath
+from armstimeline.errors import RegisterError, relpath
 from armstimeline.loading.sources import parse_sources
 from armstimeline.registers import Register
 
@@ -44,7 +44,7 @@ def locked(folder: Path) -> Iterator[None]:
     """Hold the sources folder's lock (a second import waits, then fails with a sentence)
     and roll back what a killed import left."""
     folder.mkdir(parents=True, exist_ok=True)
-    with atomic.exclusive(folder / "sources.yml", ValidationError):
+    with atomic.exclusive(folder / "sources.yml", RegisterError):
         recover(folder)
         yield
 
@@ -89,16 +89,26 @@ class SourcePlan:
     registry: bytes
 
     def apply(self) -> None:
-        """Place the copy and the match record, then the registry (call it locked)."""
+        """Place the copy and the match record, then the registry (call it locked); on a
+        failure roll back what was placed and say so."""
+        try:
+            self._apply()
+        except RegisterError as exc:
+            recover(self.folder)
+            raise RegisterError(
+                f"{exc} Nothing was registered: {relpath(self.folder)} is as it was."
+            ) from exc
+
+    def _apply(self) -> None:
         journal = self.folder / JOURNAL
         atomic.write_atomic(
-            journal, json.dumps([self.file_name, self.matches_name]).encode(), ValidationError
+            journal, json.dumps([self.file_name, self.matches_name]).encode(), RegisterError
         )
         copy = self.folder / self.file_name
-        with atomic.replacing(copy, "Could not copy the register", ValidationError) as tmp:
+        with atomic.replacing(copy, "Could not copy the register", RegisterError) as tmp:
             shutil.copyfile(self.register.path, tmp)
-        atomic.write_atomic(self.folder / self.matches_name, self.matches, ValidationError)
-        atomic.write_atomic(self.folder / "sources.yml", self.registry, ValidationError)
+        atomic.write_atomic(self.folder / self.matches_name, self.matches, RegisterError)
+        atomic.write_atomic(self.folder / "sources.yml", self.registry, RegisterError)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(journal)
 

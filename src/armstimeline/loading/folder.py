@@ -26,9 +26,12 @@ def read_folder(
     sources_dir: str | Path,
     progress: Progress | None = None,
     hashes: dict[str, Any] | None = None,
+    withdrawn: list[Event] | None = None,
+    warnings: list[Problem] | None = None,
 ) -> tuple[list[Event], dict[str, Source], list[Problem]]:
-    """Every event of a folder in timeline order, its sources, and every problem."""
-    reader = FolderReader(events_dir, sources_dir, progress, hashes)
+    """Every event of a folder in timeline order, its sources, and every problem; the
+    events of withdrawn register rows into ``withdrawn`` when it is given."""
+    reader = FolderReader(events_dir, sources_dir, progress, hashes, withdrawn is not None)
     # Bulk loading makes millions of objects that are never garbage; the cyclic collector
     # would walk them again and again (a third of the time at 100k files).
     collecting = gc.isenabled()
@@ -39,6 +42,10 @@ def read_folder(
         if collecting:
             gc.enable()
     problems = reader.finish()
+    if withdrawn is not None:
+        withdrawn.extend(reader.withdrawn)
+    if warnings is not None:
+        warnings.extend(reader.warnings)
     return order_events(events), reader.sources, problems
 
 
@@ -60,14 +67,20 @@ def load_events(
     sources_dir: str | Path,
     progress: Progress | None = None,
     hashes: dict[str, Any] | None = None,
+    withdrawn: list[Event] | None = None,
+    warnings: list[Problem] | None = None,
 ) -> tuple[list[Event], dict[str, Source]]:
     """Events in timeline order and their sources; raise ValidationError on any problem.
 
     ``progress`` may wrap the list of file paths (a progress bar); it must yield them all.
     ``hashes``, when given, is filled with each file's (SHA-256, size, mtime) as it is
-    read, so a build need not read the files twice.
+    read, so a build need not read the files twice. ``withdrawn`` and ``warnings``, when
+    given, receive the events of withdrawn register rows and the register names that
+    could not be mapped.
     """
-    events, sources, problems = read_folder(events_dir, sources_dir, progress, hashes)
+    events, sources, problems = read_folder(
+        events_dir, sources_dir, progress, hashes, withdrawn, warnings
+    )
     if problems:
         raise ValidationError(problems)
     return events, sources

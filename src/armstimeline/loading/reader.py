@@ -93,7 +93,7 @@ class FolderReader:
         self.warnings.extend(made.warnings)
         self.withdrawn = made.withdrawn
         links = self._links
-        for event in made.events:
+        for event in sorted(made.events, key=lambda e: e.id):  # as a build from memory
             source = self.sources[event.sources[0].source]
             path = self._sources_dir / str(source.file)
             item = ParsedEvent(event, relpath(path), 0, [], [(r, 0) for r in event.relations])
