@@ -1,11 +1,14 @@
-"""The register rows of ``run.py``: importing a full-size SIPRI register, and checking the
-quotes of its events against the one 4 MB source they all come from.
+"""The register rows of ``run.py``: a full-size SIPRI register (all suppliers, 30,000 rows,
+about 56,000 derived events) registered as a project's data, at an analyst's scale.
 
-- 4a. ``import_sipri`` of a 30,000-row register into an empty folder, against reading the
-  same CSV with ``csv.reader`` and writing the same event files (the importer's own output,
-  as dicts) with PyYAML's C dumper;
-- 4b. the same import again (nothing changed), against the same anchor;
-- 7. validating the imported folder, against validating it with the quote check off.
+- 4a. registering a revised edition over the first, the diff included, against reading
+  both editions with ``csv.reader`` and joining their rows by key in a dict (<= 3);
+- 4b. registering the same file again, against the same anchor;
+- 8. a cold build of the project (curated events and the register), against reading the
+  register with ``csv.reader`` and writing the same tables with raw ``sqlite3``
+  executemany, as the cold-build anchor of row 2a does (<= 1.5);
+- 9. ``load()`` of the project, against ``load()`` of as many generated YAML event files
+  (<= 0.25).
 """
 
 from __future__ import annotations
@@ -16,9 +19,12 @@ import statistics
 from collections.abc import Callable
 from pathlib import Path
 
-import yaml
-
 ROWS = 30_000
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    with open(path, encoding="latin-1", newline="") as handle:
+        return list(csv.reader(handle))
 
 
 def measure(
@@ -26,78 +32,82 @@ def measure(
     repeat: int,
     timed: Callable[[Callable[[], object]], float],
     record: Callable[..., None],
+    raw_db: Callable[[Path, dict[str, list[tuple]]], None] | None = None,
 ) -> None:
-    from sipri_register import rows, text
+    from generate import generate
+    from sipri_register import revise, rows, text
 
+    from armstimeline.database import build
+    from armstimeline.database.rows import all_rows
     from armstimeline.importing import import_sipri
-    from armstimeline.loading import checks, validate
+    from armstimeline.loading import load_events
+    from armstimeline.timeline import load
 
-    register = work / "register.csv"
-    register.write_bytes(text(rows(ROWS), "13 Mar 2025 10:02:49 AM").encode("latin-1"))
-    seeds_master = Path(__file__).resolve().parent.parent / "seeds"
+    first_rows = rows(ROWS)
+    one, two = work / "register-1.csv", work / "register-2.csv"
+    one.write_bytes(text(first_rows, "13 Mar 2025 10:02:49 AM").encode("latin-1"))
+    two.write_bytes(text(revise(first_rows), "10 Mar 2026 09:15:02 AM").encode("latin-1"))
+    repo = Path(__file__).resolve().parent.parent
 
     def fresh(name: str) -> Path:
         root = work / name
         shutil.rmtree(root, ignore_errors=True)
-        (root / "events").mkdir(parents=True)
-        shutil.copytree(seeds_master, root / "seeds")
+        shutil.copytree(repo / "events", root / "events")
+        shutil.copytree(repo / "seeds", root / "seeds")
         return root / "events"
 
-    # the importer's output once, as dicts, for the anchor to write again
-    events_dir = fresh("reference")
-    import_sipri(register, events_dir)
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    outputs = [
-        (path.name, yaml.load(path.read_bytes(), Loader=loader))
-        for path in sorted(events_dir.iterdir())
-    ]
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    def anchor_join() -> None:
+        a, b = _csv_rows(one), _csv_rows(two)
+        old = {(r[0], r[1], r[2], r[6]): r for r in a if len(r) > 6}
+        joined = sum(1 for r in b if len(r) > 6 and (r[0], r[1], r[2], r[6]) in old)
+        assert joined > ROWS // 2
 
-    def anchor() -> None:
-        out = fresh("anchor")
-        with open(register, encoding="latin-1", newline="") as handle:
-            n = sum(1 for _ in csv.reader(handle))
-        assert n > ROWS
-        for name, data in outputs:
-            (out / name).write_text(
-                yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True), "utf-8"
-            )
-
-    def ours() -> None:
-        report = import_sipri(register, fresh("ours"))
-        assert len(report.added) == len(outputs)
-
-    anchors, first, again = [], [], []
+    base = fresh("base")
+    import_sipri(one, base)
+    revised, again, anchors = [], [], []
     for _ in range(repeat):
-        anchors.append(timed(anchor))
-        first.append(timed(ours))
-        again.append(timed(lambda: import_sipri(register, work / "ours" / "events")))
-    record(f"4a. import a {ROWS:,}-row register vs csv + C dumper",
-           statistics.median(first), statistics.median(anchors), 1.3,
-           f"({len(outputs):,} event files)")  # fmt: skip
-    record("4b. re-import of the same edition vs the same anchor",
-           statistics.median(again), statistics.median(anchors), 0.1)  # fmt: skip
+        anchors.append(timed(anchor_join))
+        target = fresh("edition")
+        shutil.rmtree(target.parent / "seeds")
+        shutil.copytree(base.parent / "seeds", target.parent / "seeds")
+        revised.append(timed(lambda t=target: import_sipri(two, t)))  # type: ignore[misc]
+        again.append(timed(lambda t=target: import_sipri(two, t)))  # type: ignore[misc]
+    report = import_sipri(two, fresh("dry"), dry_run=True)
+    record("4a. register a revised edition, with its diff, vs csv + dict join",
+           statistics.median(revised), statistics.median(anchors), 3.0,
+           f"({report.selected:,} rows: {len(report.added)} added)")  # fmt: skip
+    record("4b. register the same file again vs the same anchor",
+           statistics.median(again), statistics.median(anchors), 1.0)  # fmt: skip
 
-    seeds = work / "ours" / "seeds"
-    real = checks.quote_in_text
+    # 8. a cold build of the project with one edition registered
+    events, sources = load_events(base, base.parent / "seeds")
+    tables = all_rows(events, sources)
+    n = len(events)
 
-    def without_quotes() -> None:
-        checks.quote_in_text = lambda quote, text: True  # type: ignore[assignment]
-        try:
-            assert validate(work / "ours" / "events", seeds) == []
-        finally:
-            checks.quote_in_text = real
+    def anchor_build() -> None:
+        assert len(_csv_rows(one)) > ROWS
+        assert raw_db is not None
+        raw_db(work / "raw-register.db", tables)
 
-    def with_quotes() -> None:
-        assert validate(work / "ours" / "events", seeds) == []
+    def ours_build() -> None:
+        report = build(base, base.parent / "seeds", work / "register.db", incremental=False)
+        assert report.events == n
 
-    off, on = [], []
-    for i in range(repeat):
-        # each goes first in turn: the second of a pair met a machine the first had warmed
-        # (or left busy with its exiting parse workers)
-        pair = [(off, without_quotes), (on, with_quotes)]
-        for times, run in pair if i % 2 == 0 else pair[::-1]:
-            times.append(timed(run))
-    record("7. validate, quotes from one 4 MB source vs no quote check",
-           statistics.median(on), statistics.median(off), 1.1,
-           f"({len(outputs):,} events, one register)")  # fmt: skip
+    if raw_db is not None:
+        built, anchored = [], []
+        for _ in range(repeat):
+            anchored.append(timed(anchor_build))
+            built.append(timed(ours_build))
+        record("8. cold build with a register vs csv + raw sqlite3",
+               statistics.median(built), statistics.median(anchored), 1.5,
+               f"({n:,} events)")  # fmt: skip
+
+    # 9. load() of the register's events against as many YAML event files
+    yaml_events, yaml_seeds = generate(n, work / "yaml-files")
+    ours_load, files_load = [], []
+    for _ in range(repeat):
+        files_load.append(timed(lambda: load(yaml_events, yaml_seeds)))
+        ours_load.append(timed(lambda: load(base, base.parent / "seeds")))
+    record("9. load() of a register's events vs as many YAML files",
+           statistics.median(ours_load), statistics.median(files_load), 0.25,
+           f"({n:,} events)")  # fmt: skip

@@ -192,11 +192,11 @@ def main() -> int:
                         help="share of generated dates in EDTF level-1 forms (0 to 1)")
     parser.add_argument("--only", choices=["load", "build", "register"], default=None,
                         help="measure only these figures (load: 1, with its peak memory; "
-                        "build: 1 to 3, with a cold build's peak memory; register: 4 and 7)")
+                        "build: 1 to 3, with a cold build's peak memory; register: 4, 8 and 9)")
     args = parser.parse_args()
     if args.only == "register":
         register_bench.measure(Path(tempfile.mkdtemp(prefix="armstimeline-bench-")), args.repeat,
-                               timed, record)  # fmt: skip
+                               timed, record, raw_db)  # fmt: skip
         return report(args)
     events, seeds = ensure_data(args.n, args.cache, args.level1)
     paths = event_paths(events)
@@ -351,8 +351,9 @@ def main() -> int:
             lambda: export(timeline, "svg"), 2.0, args.repeat,
             "(every event drawn: the export is not thinned)")  # fmt: skip
 
-    # 4 and 7. a full-size register: import, re-import, quote checks against one source
-    register_bench.measure(work, args.repeat, timed, record)
+    # 4, 8 and 9. a full-size register: a new edition, the same file again, a cold build
+    # and load() of a project that registered it
+    register_bench.measure(work, args.repeat, timed, record, raw_db)
 
     # 6. start-up
     help_time(args.repeat)

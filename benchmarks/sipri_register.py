@@ -9,8 +9,10 @@ mark something uncertain), '; '-separated delivery years, orders with nothing de
 yet and empty numbers, a row in 500 broken by a raw line break in Comments, SIPRI's names
 for states (former ones too), armed groups (*), organisations (**) and unknown suppliers,
 catalog designations and made-up ones, and money in comments in SIPRI's phrases.
-Edition 2 is edition 1 revised as SIPRI revises: some rows gain deliveries, some vanish,
-some are new, the rest stay word for word.
+Edition 2 is edition 1 revised as SIPRI revises: some rows gain deliveries, some have
+their designation renamed or their year of order corrected, a number gains a '?', some
+vanish, some are new, the order shifts, the rest stay word for word. About one row in 200
+shares every key column (recipient, supplier, year, designation) with the row before it.
 """
 
 from __future__ import annotations
@@ -107,6 +109,10 @@ def rows(n: int, seed: int = 1) -> list[str]:
         supplier = rng.choice(SUPPLIERS)
         year = rng.randint(1950, 2024)
         designation, description = _designation(rng)
+        if out and rng.random() < 0.005:  # a second order alike in every key column
+            recipient, supplier, year_text, _ = out[-1].split(",", 3)
+            year = int(year_text)
+            designation, description = out[-1].split(",")[6:8]
         ordered = rng.randint(1, 500) if rng.random() < 0.95 else None
         delivered_years: list[int] = []
         if rng.random() < 0.9 and ordered is not None:
@@ -127,21 +133,36 @@ def rows(n: int, seed: int = 1) -> list[str]:
 
 
 def edition_two(first: list[str], seed: int = 2) -> list[str]:
-    """Edition 1 revised: 3% gain a delivery year, 1% vanish, 2% new rows appended."""
+    """Edition 1 revised as SIPRI revises: 3% gain a delivery year, 0.4% have their
+    designation renamed, 0.1% their year of order corrected, a number gains a '?' in
+    0.5%, 1% vanish, the rows are shuffled a little (SIPRI's order changes between
+    editions) and 2% new rows are appended."""
     rng = random.Random(seed)
     out = []
     for row in first:
         roll = rng.random()
+        fields = row.split(",")
         if roll < 0.01:
             continue
-        if roll < 0.04:
-            fields = row.split(",")
-            if fields[10]:
-                last = int(fields[10].split("; ")[-1])
-                fields[10] += f"; {min(last + 1, 2025)}"
-                row = ",".join(fields)
-        out.append(row)
+        if roll < 0.04 and fields[10]:
+            last = int(fields[10].split("; ")[-1])
+            fields[10] += f"; {min(last + 1, 2025)}"
+        elif 0.04 <= roll < 0.044:  # "Mi-24P/Mi-35P" -> "Mi-24P"
+            name = fields[6]
+            fields[6] = name.split("/")[0] if "/" in name else f"{name}M"
+        elif 0.044 <= roll < 0.045:
+            fields[2] = str(int(fields[2]) + rng.choice((-1, 1)))
+        elif 0.045 <= roll < 0.05 and fields[4]:
+            fields[5] = "?"
+        out.append(",".join(fields))
+    for i in range(0, len(out) - 1, 97):  # neighbours trade places
+        out[i], out[i + 1] = out[i + 1], out[i]
     return out + rows(len(first) // 50, seed=seed + 100)
+
+
+def revise(first: list[str]) -> list[str]:
+    """The second edition of ``first`` (see ``edition_two``)."""
+    return edition_two(first)
 
 
 def text(register_rows: list[str], stamp: str, broken_every: int = 500) -> str:

@@ -415,3 +415,22 @@ def test_the_fixture_format_is_the_real_one():
     lines = real.read_bytes().decode("latin-1").splitlines()
     assert HEADER.split(",")[:6] == lines[11].split(",")[:6]
     assert PREAMBLE.splitlines()[0].split(".")[0] == lines[0].split(".")[0]
+
+
+@pytest.mark.parametrize(
+    ("comment", "amounts"),
+    [
+        ("$174 m deal", [(174e6, "USD", None)]),
+        ("worth $1.2 b", [(1.2e9, "USD", None)]),
+        ("deal worth $60-100 m", [(60e6, "USD", 100e6)]),
+        ("valued at EUR300 m", [(300e6, "EUR", None)]),
+        ("$1.2 b worth; Mi-26T2 version", [(1.2e9, "USD", None)]),
+        ("INR390 b ($5.4 b) deal", [(390e9, "INR", None), (5.4e9, "USD", None)]),
+        ("worth mentioning: 4 were lost", []),
+        ("$5 deal", []),  # no scale: not SIPRI's phrase
+    ],
+)
+def test_money_in_the_common_phrasings(comment, amounts):
+    from armstimeline.registers.figures import money_in_comments
+
+    assert [(a.value, a.currency, a.upper) for a in money_in_comments(comment)] == amounts

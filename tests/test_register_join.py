@@ -238,3 +238,25 @@ async def test_a_timeline_too_slow_to_count_says_so(project, tmp_path, monkeypat
         response = await ds.client.get(path)
         assert response.status_code == 400 and "takes too long" in response.text, path
         assert "Narrow it with a country" in response.text
+
+
+def test_a_system_package_joins_its_parts_through_data(tmp_path):
+    """The S-400's 48N6 missiles join the S-400 deal through the catalog's package, and a
+    project's systems.yml extends a package without code."""
+    shutil.copytree(EVENTS, tmp_path / "events")
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    parts = [
+        "Turkiye,Russia,2017,,120,?,48N6E3,SAM,120,?,2019,New,For S-400 SAM system,1.2,144,144",
+        "Turkiye,Russia,2017,,4,?,Gravity-X,air search radar,4,?,2019,New,For S-400,2,8,8",
+    ]
+    (tmp_path / "r.csv").write_bytes(register([*ROWS_1, *parts]).encode("latin-1"))
+    import_sipri(tmp_path / "r.csv", tmp_path / "events")
+    found = lambda: {r.order.register.designation  # noqa: E731
+                     for r in load(tmp_path / "events", tmp_path / "seeds")
+                     .register_matches("turkey-s400-purchase-2019")}  # fmt: skip
+    assert found() == {"S-400 Triumf", "48N6E3"}
+    (tmp_path / "systems.yml").write_text(
+        "- name: S-400 Triumf\n  category: air_defence\n  package: [Gravity-X]\n", "utf-8"
+    )
+    assert found() == {"S-400 Triumf", "48N6E3", "Gravity-X"}
+    assert load(tmp_path / "events", tmp_path / "seeds").filter(countries="Turkiye")

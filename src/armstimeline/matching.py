@@ -1,7 +1,8 @@
 """Register rows that match a curated event: the same deal as the register records it.
 
 A row matches when its supplier is one of the event's suppliers, its recipient one of
-the event's recipients (or buyers), it shares a weapon system with the event, and its
+the event's recipients (or buyers), it shares a weapon system with the event (or names a
+part of the system's package in the catalog: the S-400's 48N6 missiles), and its
 span — from the year of order to the last delivery year, or open while nothing has been
 delivered — overlaps the event's date. The site's event page finds candidate rows in SQL
 (same supplier, recipient and system, through indexes) and applies this very rule to them.
@@ -9,7 +10,7 @@ delivered — overlaps the event's date. The site's event page finds candidate r
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import attrs
 import pendulum
@@ -47,12 +48,19 @@ def register_rows(events: Iterable[Event]) -> dict[str, RegisterRow]:
     }
 
 
-def matching_rows(event: Event, rows: Iterable[RegisterRow]) -> list[RegisterRow]:
-    """The rows that match a curated event (none for an imported one), by year of order."""
+def matching_rows(
+    event: Event,
+    rows: Iterable[RegisterRow],
+    packages: Mapping[str, frozenset[str]] | None = None,
+) -> list[RegisterRow]:
+    """The rows that match a curated event (none for an imported one), by year of order;
+    ``packages`` (system name to the case-folded names of its package) widen a system."""
     if event.imported:
         return []
     suppliers, recipients = set(event.countries_in("supplier")), set(event.recipients)
     systems = set(event.systems)
+    for name in event.systems:
+        systems.update((packages or {}).get(name, ()))
     if not (suppliers and recipients and systems):
         return []
     start, end = event.date.earliest, event.date.latest
@@ -62,7 +70,8 @@ def matching_rows(event: Event, rows: Iterable[RegisterRow]) -> list[RegisterRow
         if not (
             suppliers.intersection(order.countries_in("supplier"))
             and recipients.intersection(order.recipients)
-            and systems.intersection(order.systems)
+            and (systems.intersection(order.systems)
+                 or any(s.casefold() in systems for s in order.systems))
         ):
             continue
         row_start, row_end = row.span

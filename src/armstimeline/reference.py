@@ -198,7 +198,27 @@ def resolve_country(text: str) -> str | None:
     if len(value) == 2 and value.isalpha():
         found = pycountry.countries.get(alpha_2=value.upper())
         return str(found.alpha_3) if found is not None else None
-    return country_names().get(value.casefold())
+    code = country_names().get(value.casefold())
+    if code is None:  # SIPRI's spellings ("Turkiye"), accents aside
+        code = _unaccented_names().get(_unaccent(value))
+    return code
+
+
+def _unaccent(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+@functools.cache
+def _unaccented_names() -> dict[str, str]:
+    """Country names without accents, and SIPRI's names for states, to codes."""
+    table = {_unaccent(name): code for name, code in country_names().items()}
+    for name, spec in sipri_names().items():
+        if set(spec) == {"country"}:
+            table.setdefault(_unaccent(name), str(spec["country"]))
+    return table
 
 
 @attrs.frozen
@@ -209,6 +229,9 @@ class System:
     category: str
     origin: str | None
     aliases: tuple[str, ...] = ()
+    # what a register lists apart but a deal buys with the system: the S-400's 48N6
+    # missiles and 92N6 radars (designations, matched without case)
+    package: tuple[str, ...] = ()
 
 
 @functools.cache
@@ -219,6 +242,7 @@ def systems() -> tuple[System, ...]:
             category=row["category"],
             origin=row.get("origin"),
             aliases=tuple(row.get("aliases") or ()),
+            package=tuple(row.get("package") or ()),
         )
         for row in _read("systems.yml")
     )

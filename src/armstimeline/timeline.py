@@ -50,6 +50,8 @@ class Timeline:
     # events of register rows a newer edition no longer lists: left out of the timeline,
     # kept for their pages (``load(withdrawn=True)`` reads them)
     withdrawn: tuple[Event, ...] = attrs.field(default=(), converter=_events)
+    # each catalog system's package (see ``matching``), the project's additions included
+    packages: Mapping[str, frozenset[str]] = attrs.field(factory=dict, repr=False, eq=False)
     _by_id: dict[str, Event] = attrs.field(init=False, repr=False, eq=False)
     _position: dict[str, int] = attrs.field(init=False, repr=False, eq=False)
     # the tags of the whole loaded timeline, which filters of its subsets may name
@@ -226,7 +228,7 @@ class Timeline:
         if rows is None:
             rows = register_rows(self.events)
             object.__setattr__(self, "_rows", rows)
-        return matching_rows(event, rows.values())
+        return matching_rows(event, rows.values(), self.packages or _packages())
 
     def citations(self, event: Event | str) -> list[tuple[Source | None, str]]:
         """The sources of an event with their quotes."""
@@ -294,4 +296,13 @@ def load(
     sources_dir = Path(sources) if sources is not None else paths.sources_for(events_dir)
     gone: list[Event] = []
     loaded, registry = load_events(events_dir, sources_dir, withdrawn=gone if withdrawn else None)
-    return Timeline(loaded, registry, tuple(gone))
+    from armstimeline.loading import packages, project_systems
+
+    return Timeline(loaded, registry, tuple(gone), packages(project_systems(events_dir)[0]))
+
+
+def _packages() -> dict[str, frozenset[str]]:
+    """The package catalog's packages, for a timeline made without ``load``."""
+    from armstimeline.loading import packages
+
+    return packages(reference.systems())

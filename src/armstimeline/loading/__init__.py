@@ -17,7 +17,12 @@ from armstimeline.loading.quotes import MAX_QUOTE, normalise_space, quote_in_tex
 from armstimeline.loading.reader import FolderReader
 from armstimeline.loading.sources import source_registry
 from armstimeline.loading.stamps import RACY_WINDOW_NS, Stamp, file_stamp, recorded_stamp
-from armstimeline.loading.systems import lookup_table, project_systems, project_systems_file
+from armstimeline.loading.systems import (
+    lookup_table,
+    packages,
+    project_systems,
+    project_systems_file,
+)
 from armstimeline.loading.yamlsafe import MAX_FILE_BYTES
 
 __all__ = [
@@ -33,6 +38,7 @@ __all__ = [
     "load_events",
     "lookup_table",
     "normalise_space",
+    "packages",
     "project_systems",
     "project_systems_file",
     "quote_in_text",

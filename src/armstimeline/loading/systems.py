@@ -13,7 +13,9 @@ from armstimeline.reference import System
 
 __all__ = ["lookup_table", "project_systems", "project_systems_file"]
 
-_SYSTEM_KEYS = {"name": True, "category": True, "origin": False, "aliases": False}
+_SYSTEM_KEYS = {
+    "name": True, "category": True, "origin": False, "aliases": False, "package": False,
+}
 
 
 def project_systems_file(events_dir: str | Path) -> Path:
@@ -52,10 +54,13 @@ def project_systems(events_dir: str | Path) -> tuple[tuple[System, ...], list[Pr
         aliases = r.items(keys.get("aliases"), f"{field}.aliases", r.string)
         if name is None or category is None:
             continue
+        package = r.items(keys.get("package"), f"{field}.package", r.string)
         known = by_name.get(name)
         if known is not None:
             aliases = [*known.aliases, *aliases]
-        system = System(name, category, origin, tuple(dict.fromkeys(aliases)))
+            package = [*known.package, *package]
+        system = System(name, category, origin, tuple(dict.fromkeys(aliases)),
+                        tuple(dict.fromkeys(package)))  # fmt: skip
         if known is None and name in {s.name for s in added}:
             r.problem(keys["name"], f"{field}.name", f"{show_value(name)} is listed twice")
             continue
@@ -65,6 +70,16 @@ def project_systems(events_dir: str | Path) -> tuple[tuple[System, ...], list[Pr
     problems = r.problems
     merged = tuple(by_name[s.name] for s in base) + tuple(added)
     return merged, problems
+
+
+def packages(systems: tuple[System, ...]) -> dict[str, frozenset[str]]:
+    """Each system's package, case-folded, with the system's own names: what a deal for
+    it may be listed as in a register."""
+    return {
+        s.name: frozenset(n.casefold() for n in (s.name, *s.aliases, *s.package))
+        for s in systems
+        if s.package
+    }
 
 
 def lookup_table(systems: tuple[System, ...]) -> dict[str, str]:

@@ -1,7 +1,8 @@
 """Money stated in a register row's comments, where the wording is unambiguous.
 
 SIPRI's figures are volumes (TIV), never money; money appears only in Comments, in a few
-set phrases: "$60-100 m deal", "INR390 b ($5.4 b) deal", "Part of $2.7 b deal". A
+set phrases: "$60-100 m deal", "INR390 b ($5.4 b) deal", "Part of $2.7 b deal", "worth
+$1.2 b", "deal worth $174 m", "valued at $300 m", "$1.2 b worth". A
 comment part that is exactly such a phrase (and whatever follows it in parentheses) gives
 amounts; anything else stays in the comment, which the event keeps whole.
 """
@@ -26,6 +27,12 @@ _DEAL = re.compile(
     + _MONEY.format(p="b")
     + r"\))? deal(?: \([^()]*\))?"
 )
+# "worth $1.2 b", "deal worth $174 m", "valued at $300 m", "$1.2 b worth"
+_WORTH = re.compile(
+    r"(?:(?:the |a |an )?(?:deal|order|contract) )?(?:worth|valued at) "
+    + _MONEY.format(p="a") + r"(?: \(" + _MONEY.format(p="b") + r"\))?"
+    + r"|" + _MONEY.format(p="c") + r" worth"
+)
 _SCALE = {"m": 1e6, "b": 1e9}
 
 
@@ -35,16 +42,16 @@ def money_in_comments(comments: str | None) -> list[Amount]:
         return []
     amounts: list[Amount] = []
     for part in (p.strip() for p in comments.split(";")):
-        found = _DEAL.fullmatch(part)
+        found = _DEAL.fullmatch(part) or _WORTH.fullmatch(part)
         if found is None:
             continue
         what = (
             "value of the larger deal this order is part of (SIPRI's comment)"
-            if found["part"]
+            if found.groupdict().get("part")
             else "value of the deal (SIPRI's comment)"
         )
-        for prefix in ("a", "b"):
-            said = what if prefix == "a" else what.replace("comment)", "conversion)")
+        for prefix in ("a", "b", "c"):
+            said = what if prefix != "b" else what.replace("comment)", "conversion)")
             amount = _amount(found, prefix, said)
             if amount is not None and amount not in amounts:
                 amounts.append(amount)
@@ -52,7 +59,7 @@ def money_in_comments(comments: str | None) -> list[Amount]:
 
 
 def _amount(found: re.Match[str], p: str, what: str) -> Amount | None:
-    symbol = found[f"{p}cur"]
+    symbol = found.groupdict().get(f"{p}cur")
     if symbol is None:
         return None
     currency = _SYMBOLS.get(symbol, symbol)
