@@ -181,6 +181,13 @@ def test_a_newer_edition_supersedes_revises_and_withdraws(project, tmp_path):
     # the withdrawn row keeps its page: the library gives it when asked
     withdrawn = load(project / "events", project / "seeds", withdrawn=True).withdrawn
     assert {e.register.withdrawn_in for e in withdrawn} == {"2026-03-10"}
+    # show prints the history, and a withdrawn row's page
+    args = ["--events", str(project / "events"), "--sources", str(project / "seeds")]
+    shown = CliRunner().invoke(cli, ["show", algeria.id, *args])
+    assert "In the register's editions: 2025-03-13, 2026-03-10" in shown.output
+    assert "SIPRI changed 2026-03-10: Number delivered: 30? -> 40" in shown.output
+    gone = CliRunner().invoke(cli, ["show", f"sipri-{report.withdrawn[0]}-order", *args])
+    assert gone.exit_code == 0 and "Withdrawn in edition 2026-03-10" in gone.output
     # registering the same file again changes nothing
     again = state(project)
     assert not import_sipri(file, project / "events").source_added

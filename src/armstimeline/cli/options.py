@@ -91,11 +91,13 @@ def dirs(events_dir: Path | None, sources_dir: Path | None) -> tuple[Path, Path]
 
 
 
-def load_timeline(events_dir: Path | None, sources_dir: Path | None):  # type: ignore[no-untyped-def]
+def load_timeline(  # type: ignore[no-untyped-def]
+    events_dir: Path | None, sources_dir: Path | None, withdrawn: bool = False
+):
     from armstimeline.timeline import load
 
     events_dir, sources_dir = dirs(events_dir, sources_dir)
-    return load(events_dir, sources_dir)
+    return load(events_dir, sources_dir, withdrawn=withdrawn)
 
 
 def db_option(func: Callable[..., Any]) -> Callable[..., Any]:

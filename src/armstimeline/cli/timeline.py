@@ -148,8 +148,10 @@ def show_command(
     from armstimeline.datewords import date_line
     from armstimeline.serialize import event_to_dict
 
-    timeline = load_timeline(events_dir, sources_dir)
-    event = timeline.get(event_id)
+    timeline = load_timeline(events_dir, sources_dir, withdrawn=True)
+    event = timeline.get(event_id) or next(
+        (e for e in timeline.withdrawn if e.id == event_id), None
+    )
     if event is None:
         import difflib
 
@@ -180,6 +182,14 @@ def show_command(
     click.echo(event.summary)
     if event.note:
         click.echo(f"\nNote: {event.note}")
+    register = event.register
+    if register is not None and (register.editions or register.withdrawn_in):
+        if register.withdrawn_in:
+            click.echo(f"\nWithdrawn in edition {register.withdrawn_in}: that edition of the "
+                       "register no longer lists this row; left out of lists and exports.")
+        click.echo(f"\nIn the register's editions: {', '.join(register.editions)}")
+        for change in register.changes:
+            click.echo(f"  SIPRI changed {change}")
     click.echo("\nSources:")
     for source, quote in timeline.citations(event):
         title = source.title if source else "?"

@@ -1,0 +1,135 @@
+"""One register row: its cells read by their column's rules, every problem named."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import attrs
+
+from armstimeline.errors import Problem, show_value
+
+__all__ = ["RegisterRow", "read_row"]
+
+_YEAR = re.compile(r"\d{4}")
+_INT = re.compile(r"\d{1,9}")  # SIPRI's largest counts have 5 digits; 9 is any real one
+_DECIMAL = re.compile(r"\d{1,12}(?:\.\d{1,6})?")
+
+
+@attrs.frozen
+class RegisterRow:
+    """One transfer as the register states it; ``text`` is the row verbatim (a row broken
+    by a line break is joined with a space, as the quote rule reads white space)."""
+
+    line: int
+    text: str
+    recipient: str
+    supplier: str
+    year: int
+    year_uncertain: bool
+    ordered: int | None
+    ordered_uncertain: bool
+    designation: str
+    description: str
+    delivered: int | None
+    delivered_uncertain: bool
+    years: tuple[int, ...]
+    status: str | None
+    comments: str | None
+    tiv_unit: float | None
+    tiv_order: float | None
+    tiv_delivered: float | None
+
+
+
+def read_row(
+    shown: str,
+    number: int,
+    text: str,
+    fields: list[str],
+    columns: dict[str, int],
+    problems: list[Problem],
+) -> RegisterRow | None:
+    """The row of line ``number`` (its cells by column), or None with its problems added."""
+    found: list[Problem] = []
+    # every cell stripped once, by its column's name (a register has 30,000 rows)
+    values = defaultdict(str, {key: fields[i].strip() for key, i in columns.items()})
+    cell = values.__getitem__  # a column the header lacks reads as empty
+
+    def required(key: str, header: str) -> str:
+        value = cell(key)
+        if not value:
+            found.append(Problem(shown, number, header, "is empty"))
+        return value
+
+    def mark(key: str, header: str) -> bool:
+        value = cell(f"{key}?")
+        if value not in ("", "?"):
+            found.append(
+                Problem(shown, number, f"{header} ?", f"{show_value(value)} should be '?' or empty")
+            )
+        return value == "?"
+
+    def integer(key: str, header: str) -> int | None:
+        value = cell(key)
+        if value and not _INT.fullmatch(value):
+            found.append(
+                Problem(
+                    shown,
+                    number,
+                    header,
+                    f"{show_value(value)} is not a whole number (of at most 9 digits)",
+                )
+            )
+            return None
+        return int(value) if value else None
+
+    def decimal(key: str, header: str) -> float | None:
+        value = cell(key)
+        if value and not _DECIMAL.fullmatch(value):
+            found.append(
+                Problem(shown, number, header, f"{show_value(value)} is not a number SIPRI writes")
+            )
+            return None
+        return float(value) if value else None
+
+    year_text = required("year", "Year of order")
+    if year_text and not _YEAR.fullmatch(year_text):
+        found.append(
+            Problem(shown, number, "Year of order", f"{show_value(year_text)} is not a year")
+        )
+    years: list[int] = []
+    for part in [p.strip() for p in values["years"].split(";")] if values.get("years") else []:
+        if _YEAR.fullmatch(part):
+            years.append(int(part))
+        else:
+            found.append(
+                Problem(
+                    shown,
+                    number,
+                    "Year(s) of delivery",
+                    f"{show_value(part)} is not a year; years are '; '-separated",
+                )
+            )
+    row = RegisterRow(
+        line=number,
+        text=text.strip(),
+        recipient=required("recipient", "Recipient"),
+        supplier=required("supplier", "Supplier"),
+        year=int(year_text) if _YEAR.fullmatch(year_text) else 0,
+        year_uncertain=mark("year", "Year of order"),
+        ordered=integer("ordered", "Number ordered"),
+        ordered_uncertain=mark("ordered", "Number ordered"),
+        designation=required("designation", "Weapon designation"),
+        description=required("description", "Weapon description"),
+        delivered=integer("delivered", "Number delivered"),
+        delivered_uncertain=mark("delivered", "Number delivered"),
+        years=tuple(years),
+        status=cell("status") or None,
+        comments=cell("comments") or None,
+        tiv_unit=decimal("tiv_unit", "SIPRI TIV per unit"),
+        tiv_order=decimal("tiv_order", "SIPRI TIV for total order"),
+        tiv_delivered=decimal("tiv_delivered", "SIPRI TIV of delivered weapons"),
+    )
+    problems.extend(found)
+    return None if found else row
