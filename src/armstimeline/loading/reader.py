@@ -93,10 +93,13 @@ class FolderReader:
         self.warnings.extend(made.warnings)
         self.withdrawn = made.withdrawn
         links = self._links
+        paths = {
+            sid: (self._sources_dir / str(s.file), relpath(self._sources_dir / str(s.file)))
+            for sid, s in self.sources.items() if s.register
+        }  # fmt: skip
         for event in sorted(made.events, key=lambda e: e.id):  # as a build from memory
-            source = self.sources[event.sources[0].source]
-            path = self._sources_dir / str(source.file)
-            item = ParsedEvent(event, relpath(path), 0, [], [(r, 0) for r in event.relations])
+            path, shown = paths[event.sources[0].source]
+            item = ParsedEvent(event, shown, 0, [], [(r, 0) for r in event.relations])
             self.problems.extend(links.add(event.id, item.path, 0, relations_of(item), True))
             self.derived += 1
             yield path, item

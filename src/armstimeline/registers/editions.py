@@ -162,11 +162,12 @@ def register_events(
                 seen_in.setdefault(key, []).append(edition.date)
             for key, what in edition.changes.items():
                 changed.setdefault(key, []).extend(f"{edition.date}: {c}" for c in what)
+        listed = {id(e): frozenset(e.ids) for e in editions}
         for edition, row, key, by in current_rows(editions):
             history = (tuple(dict.fromkeys(seen_in.get(key, ()))), tuple(changed.get(key, ())))
             if by is None:
                 events.extend(row_events(row, key, edition.source.id, systems, names, history))
-            elif key not in by.ids and with_withdrawn:
+            elif with_withdrawn and key not in listed[id(by)]:
                 made = row_events(row, key, edition.source.id, systems, names, history)
                 withdrawn.extend(
                     attrs.evolve(e, register=attrs.evolve(entry, withdrawn_in=by.date))

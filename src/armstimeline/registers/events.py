@@ -70,6 +70,7 @@ def _date(text: str) -> EventDate:
     return parse_date(text)
 
 
+@functools.lru_cache(maxsize=4096)
 def _name(text: str) -> str:
     """SIPRI's name for people: marks dropped, 'unknown supplier(s)' as 'an unknown supplier'."""
     bare = text.rstrip("*").strip()
@@ -162,11 +163,14 @@ def row_events(
     return [order, delivery]
 
 
-def _counted(number: int | None, uncertain: bool, what: str) -> list[Amount]:
+@functools.lru_cache(maxsize=16384)
+def _counted(number: int | None, uncertain: bool, what: str) -> tuple[Amount, ...]:
+    """Counts repeat across rows (and amounts are immutable): made once each."""
     if number is None:
-        return []
-    return [Amount(number, what, unit="count", bound="uncertain" if uncertain else None)]
+        return ()
+    return (Amount(number, what, unit="count", bound="uncertain" if uncertain else None),)
 
 
-def _tiv(value: float | None, what: str) -> list[Amount]:
-    return [] if value is None else [Amount(value, what, unit="tiv_million")]
+@functools.lru_cache(maxsize=65536)
+def _tiv(value: float | None, what: str) -> tuple[Amount, ...]:
+    return () if value is None else (Amount(value, what, unit="tiv_million"),)
