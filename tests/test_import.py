@@ -181,6 +181,22 @@ def test_a_newer_edition_supersedes_revises_and_withdraws(project, tmp_path):
     # the withdrawn row keeps its page: the library gives it when asked
     withdrawn = load(project / "events", project / "seeds", withdrawn=True).withdrawn
     assert {e.register.withdrawn_in for e in withdrawn} == {"2026-03-10"}
+    # a curated link to the withdrawn row is a warning: validate and build go on
+    curated = project / "events" / "armenia-iskander-2016.yml"
+    text = curated.read_text("utf-8")
+    gone_id = f"sipri-{report.withdrawn[0]}-order"
+    curated.write_text(text.replace("relations:\n", f"relations:\n- {{type: related, "
+                                    f"target: {gone_id}}}\n", 1), "utf-8")  # fmt: skip
+    result = CliRunner().invoke(cli, ["validate", "--events", str(project / "events")])
+    assert result.exit_code == 0, result.output
+    assert f"links to '{gone_id}', a register row withdrawn in edition 2026-03-10" in (
+        result.output
+    )
+    from armstimeline.database import build
+
+    built = build(project / "events", project / "seeds", project / "a.db")
+    assert built.events == len(load(project / "events", project / "seeds"))
+    curated.write_text(text, "utf-8")
     # show prints the history, and a withdrawn row's page
     args = ["--events", str(project / "events"), "--sources", str(project / "seeds")]
     shown = CliRunner().invoke(cli, ["show", algeria.id, *args])

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from armstimeline.errors import Problem, relpath
 from armstimeline.loading.checks import Links, citation_problems, relations_of
 from armstimeline.loading.event import ParsedEvent
@@ -21,7 +23,13 @@ from armstimeline.loading.parallel import parse_many
 from armstimeline.loading.sources import parse_sources
 from armstimeline.loading.systems import lookup_table, project_systems
 from armstimeline.model import Event
-from armstimeline.registers import Names, project_names, register_events
+from armstimeline.registers import (
+    Names,
+    project_names,
+    read_editions,
+    register_events,
+    withdrawn_ids,
+)
 
 __all__ = ["FolderReader"]
 
@@ -61,6 +69,14 @@ class FolderReader:
         self._hashes = hashes
         self._broken: set[str] = set()  # unreadable files: their links are not reported again
         self._links = Links(broken=self._broken)
+        # the registers, read once: their withdrawn rows' ids before any file is read (a
+        # curated link to one is a warning), their events after the files
+        self._editions = (
+            read_editions(self.sources, self._sources_dir)
+            if any(s.register for s in self.sources.values())
+            else None
+        )
+        self._withdrawn_ids = withdrawn_ids(self._editions[0]) if self._editions else {}
 
     def __iter__(self) -> Iterator[tuple[Path, ParsedEvent]]:
         results = parse_many(self.paths, self._shown, self._hashes, lookup_table(self.catalog))
@@ -71,6 +87,8 @@ class FolderReader:
             if item is None:
                 self._broken.add(path.stem)
                 continue
+            if self._withdrawn_ids:
+                item = self._unlink_withdrawn(item)
             event = item.event
             problems.extend(links.add(event.id, item.path, item.id_line, relations_of(item),
                                       event.imported))  # fmt: skip
@@ -78,17 +96,35 @@ class FolderReader:
             yield path, item
         yield from self._derived()
 
+    def _unlink_withdrawn(self, item: ParsedEvent) -> ParsedEvent:
+        """An event without its links to withdrawn register rows, each one a warning: the
+        file keeps the link, the timeline and the database leave it out."""
+        gone = [(r, line) for r, line in item.relations if r.target in self._withdrawn_ids]
+        if not gone:
+            return item
+        for relation, line in gone:
+            self.warnings.append(Problem(
+                item.path, line, "relations",
+                f"links to '{relation.target}', a register row withdrawn in edition "
+                f"{self._withdrawn_ids[relation.target]}; the link is left out until it "
+                "points at a current row",
+            ))  # fmt: skip
+        kept = [(r, line) for r, line in item.relations if (r, line) not in gone]
+        event = attrs.evolve(item.event, relations=[r for r, _ in kept])
+        return ParsedEvent(event, item.path, item.id_line, item.citations, kept)
+
     def _derived(self) -> Iterator[tuple[Path, ParsedEvent]]:
         """The registers' events: checked for ids and links like any event; their quote is
         their own row, so there is nothing to look up."""
-        if not any(s.register for s in self.sources.values()):
+        if self._editions is None:
             return
         extra, problems = project_names(self._events_dir)
         self.problems.extend(problems)
         made = register_events(
             self.sources, self._sources_dir, lookup_table(self.catalog), Names(extra),
-            self._with_withdrawn,
+            self._with_withdrawn, self._editions,
         )  # fmt: skip
+        self._editions = None  # let the rows go
         self.problems.extend(made.problems)
         self.warnings.extend(made.warnings)
         self.withdrawn = made.withdrawn

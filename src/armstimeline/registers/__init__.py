@@ -18,6 +18,7 @@ from armstimeline.registers.editions import (
     current_rows,
     read_editions,
     register_events,
+    withdrawn_ids,
 )
 from armstimeline.registers.events import content_ids, row_content, row_events
 from armstimeline.registers.names import NAMES_FILE, Names, nearest_names, project_names
@@ -46,4 +47,5 @@ __all__ = [
     "register_events",
     "row_content",
     "row_events",
+    "withdrawn_ids",
 ]

@@ -33,6 +33,7 @@ __all__ = [
     "current_rows",
     "read_editions",
     "register_events",
+    "withdrawn_ids",
 ]
 
 MATCHES_FORMAT = 1
@@ -142,16 +143,31 @@ class RegisterEvents:
     warnings: list[Problem]
 
 
+def withdrawn_ids(by_register: dict[str, list[Edition]]) -> dict[str, str]:
+    """The event ids of withdrawn rows (order and delivery alike), to the edition that
+    no longer lists them: a curated link to one is a warning, not a broken link."""
+    out: dict[str, str] = {}
+    for editions in by_register.values():
+        listed = {id(e): frozenset(e.ids) for e in editions}
+        for _, _, key, by in current_rows(editions):
+            if by is not None and key not in listed[id(by)]:
+                for part in ("order", "delivery"):
+                    out[f"sipri-{key}-{part}"] = by.date
+    return out
+
+
 def register_events(
     sources: dict[str, Source],
     folder: Path,
     systems: dict[str, str],
     names: Names,
     with_withdrawn: bool = False,
+    editions_read: tuple[dict[str, list[Edition]], list[Problem]] | None = None,
 ) -> RegisterEvents:
     """The order and delivery events of every current row of every registered register;
-    withdrawn rows' events apart (made only when asked for)."""
-    by_register, problems = read_editions(sources, folder)
+    withdrawn rows' events apart (made only when asked for). ``editions_read`` is what
+    ``read_editions`` gave, when the caller has read them already."""
+    by_register, problems = editions_read or read_editions(sources, folder)
     events: list[Event] = []
     withdrawn: list[Event] = []
     for editions in by_register.values():
