@@ -457,3 +457,24 @@ def test_money_in_the_common_phrasings(comment, amounts):
     from armstimeline.registers.figures import money_in_comments
 
     assert [(a.value, a.currency, a.upper) for a in money_in_comments(comment)] == amounts
+
+
+def test_filters_tell_states_from_armed_groups(project, tmp_path):
+    """A country's armed groups count as that country's actors unless the filter asks
+    for states: the Houthi rebels are Yemeni actors, not the state of Yemen."""
+    import_sipri(write(tmp_path / "r.csv", register(ROWS_1)), project / "events")
+    timeline = load(project / "events", project / "seeds")
+    anyone = timeline.filter(countries="YEM", role="recipient")
+    states = timeline.filter(countries="YEM", role="recipient", actor_types="state")
+    assert any("Houthi" in e.title for e in anyone)
+    assert not any("Houthi" in e.title for e in states)
+    groups = timeline.filter(actor_types="group", role="recipient")
+    assert groups and all(
+        any(a.type == "group" and a.role == "recipient" for a in e.actors) for e in groups
+    )
+    result = CliRunner().invoke(cli, ["list", "--country", "YEM", "--actor-type", "state",
+                                      "--events", str(project / "events")])  # fmt: skip
+    assert result.exit_code == 0 and "Houthi" not in result.output
+    bad = CliRunner().invoke(cli, ["list", "--actor-type", "rebel", "--events",
+                                   str(project / "events")])  # fmt: skip
+    assert bad.exit_code != 0 and "actor type" in bad.output

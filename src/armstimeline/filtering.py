@@ -88,6 +88,9 @@ class Filter:
     text: str | None = None  # words to search for: see ``armstimeline.search``
     widen: bool = False  # let approximate or uncertain dates match near misses
     origin: str | None = None  # "curated" (the editors' events) or "register" (imported)
+    # what the actor matched by ``countries``/``role`` is: "state" keeps a country's armed
+    # groups (the PKK as Turkey's) out of its count; empty: any actor
+    actor_types: tuple[str, ...] = attrs.field(default=(), converter=_lower_tuple)
 
     def __attrs_post_init__(self) -> None:
         problems = []
@@ -113,6 +116,9 @@ class Filter:
         for region in self.regions:
             if region not in reference.regions():
                 problems.append(_unknown("region", region, reference.regions()))
+        for kind in self.actor_types:
+            if kind not in reference.actor_types():
+                problems.append(_unknown("actor type", kind, reference.actor_types()))
         if self.origin is not None and self.origin not in ORIGINS:
             problems.append(_unknown("origin", self.origin, ORIGINS))
         # a system the catalog lacks may still be a designation an imported row keeps as
@@ -123,11 +129,12 @@ class Filter:
             raise FilterError("Invalid filter: " + "; ".join(problems) + ".")
 
     def matches(self, event: Event) -> bool:
-        if self.countries or self.role:
-            wanted = set(self.countries)
+        if self.countries or self.role or self.actor_types:
+            wanted, types = set(self.countries), self.actor_types
             if not any(
                 (not wanted or a.country in wanted or a.key in wanted)
                 and (self.role is None or a.role == self.role)
+                and (not types or a.type in types)
                 for a in event.actors
             ):
                 return False

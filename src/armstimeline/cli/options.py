@@ -119,6 +119,10 @@ def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="Events with this country (ISO 3166-1 alpha-3). Repeatable."),
         click.option("--role", default=None, metavar="ROLE",
                      help="With --country: only in this role (supplier, recipient, buyer, ...)."),
+        click.option("--actor-type", "actor_types", multiple=True, metavar="TYPE",
+                     help="With --country or --role: only actors of this type (state, group, "
+                     "organisation, unknown, unmapped): --actor-type state leaves a country's "
+                     "armed groups out. Repeatable."),
         click.option("--kind", "kinds", multiple=True, help="Events of this kind. Repeatable."),
         click.option("--system", "systems", multiple=True,
                      help="Events naming this weapon system; aliases match (SS-26 Stone)."),
@@ -156,11 +160,12 @@ def make_filter(**kwargs: Any):  # type: ignore[no-untyped-def]
         text=kwargs.get("text"),
         widen=bool(kwargs.get("widen")),
         origin=kwargs.get("origin"),
+        actor_types=kwargs.get("actor_types") or (),
     )
 
 
 FILTER_KEYS = ("countries", "role", "kinds", "systems", "tags", "regions", "start", "end", "text",
-               "widen", "origin")  # fmt: skip
+               "widen", "origin", "actor_types")  # fmt: skip
 
 
 def split_filters(kwargs: dict[str, Any]) -> dict[str, Any]:
