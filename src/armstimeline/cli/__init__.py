@@ -17,6 +17,7 @@ import click
 
 from armstimeline.cli.database import build, serve
 from armstimeline.cli.dataset import new_command, stats, validate
+from armstimeline.cli.figures import figures_group
 from armstimeline.cli.importing import import_group
 from armstimeline.cli.timeline import export_command, list_command, show_command
 
@@ -98,5 +99,5 @@ def cli() -> None:
 
 
 for _command in (validate, stats, new_command, build, serve, export_command, list_command,
-                 show_command, import_group):  # fmt: skip
+                 show_command, import_group, figures_group):  # fmt: skip
     cli.add_command(_command)
