@@ -17,6 +17,7 @@ from armstimeline.database import streamed as streamed_module
 from armstimeline.database.cold import write_database
 from armstimeline.database.fingerprints import combine, sources_fingerprint
 from armstimeline.errors import ValidationError
+from armstimeline.figures import load_transfers
 from armstimeline.importing import import_sipri
 from armstimeline.loading import load_events, project_systems, recorded_stamp
 
@@ -43,7 +44,9 @@ def in_memory_build(events_dir: Path, sources_dir: Path, db: Path) -> dict[str, 
     fp = sources_fingerprint(sources_dir, events_dir)
     info = {"fingerprint": combine(fp, stamps), "sources_fingerprint": fp,
             "schema_version": SCHEMA_VERSION}  # fmt: skip
-    return write_database(db, events, sources, info, stamps, project_systems(events_dir)[0])
+    transfers = load_transfers(events_dir, sources_dir)
+    return write_database(db, events, sources, info, stamps, project_systems(events_dir)[0],
+                          transfers)  # fmt: skip
 
 
 def generated(tmp_path: Path, n: int) -> tuple[Path, Path]:

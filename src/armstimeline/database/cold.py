@@ -18,8 +18,9 @@ from pathlib import Path
 from armstimeline.database.checks import check_database, record_counts
 from armstimeline.database.facets import facet_collector, store_facet_counts
 from armstimeline.database.members import Collector
-from armstimeline.database.rows import all_rows, file_rows, insert_rows
+from armstimeline.database.rows import all_rows, file_rows, insert_rows, transfer_tables
 from armstimeline.database.schema import INDEXES, SCHEMA, VIEWS
+from armstimeline.figures import Transfers
 from armstimeline.loading import Stamp
 from armstimeline.model import Event, Source
 from armstimeline.reference import System
@@ -101,6 +102,7 @@ def write_database(
     info: dict[str, str],
     stamps: dict[str, Stamp] | None = None,
     systems: tuple[System, ...] | None = None,
+    transfers: Transfers | None = None,
 ) -> dict[str, int]:
     """Write every table from ``events`` (in timeline order) into a new, empty SQLite
     file and check it; return how many rows each table was given.
@@ -118,6 +120,11 @@ def write_database(
         # them beside the files)
         info = {**info, "register_events": str(len(events) - len(tables["files"]))}
         insert_rows(conn, tables)
+        # as a streamed build reports them: present, empty without a register
+        extra = (transfer_tables(transfers) if transfers is not None
+                 else {"transfers": [], "transfer_years": []})  # fmt: skip
+        insert_rows(conn, extra)
+        tables.update(extra)
         collected = facet_collector(conn)
         collected.add(tables)
         finish(conn, info, collected)

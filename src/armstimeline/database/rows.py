@@ -11,10 +11,19 @@ from typing import Any
 from armstimeline import reference
 from armstimeline.database.schema import EVENT_TABLES
 from armstimeline.datewords import date_texts
+from armstimeline.figures import Transfers
+from armstimeline.figures.tables import transfer_rows, year_rows
 from armstimeline.loading import EVENT_SUFFIXES, Stamp
 from armstimeline.model import Event, Source
 
-__all__ = ["all_rows", "event_rows", "file_rows", "insert_rows", "vocabulary_rows"]
+__all__ = [
+    "all_rows",
+    "event_rows",
+    "file_rows",
+    "insert_rows",
+    "transfer_tables",
+    "vocabulary_rows",
+]
 
 @functools.lru_cache(maxsize=65536)
 def json_array(values: tuple[str, ...]) -> str:
@@ -167,6 +176,11 @@ def file_rows(events: list[Event], stamps: dict[str, Stamp]) -> list[tuple[Any, 
                 rows.append((name, *stamps[name], event.id))
                 break
     return sorted(rows)
+
+
+def transfer_tables(transfers: Transfers) -> dict[str, list[tuple[Any, ...]]]:
+    """The registers' transfers and their delivery years, as the build stores them."""
+    return {"transfers": transfer_rows(transfers), "transfer_years": year_rows(transfers)}
 
 
 def insert_rows(conn: sqlite3.Connection, tables: dict[str, list[tuple[Any, ...]]]) -> None:

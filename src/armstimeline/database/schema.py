@@ -75,6 +75,23 @@ create table registers (
     editions text not null,  -- JSON array: the register editions (dates) listing the row
     changes text not null  -- JSON array: what SIPRI changed, "Number delivered: 12 -> 14"
 );
+-- the current rows of the registered registers (SIPRI's columns as read) and each one's
+-- delivered TIV spread over its listed delivery years (an estimate): see figures.tables
+create table transfers (
+    id text primary key, source_id text not null, edition text not null,
+    recipient text not null, recipient_key text not null, recipient_type text not null,
+    supplier text not null, supplier_key text not null, supplier_type text not null,
+    year_of_order integer not null, year_uncertain integer not null,
+    ordered integer, ordered_uncertain integer not null,
+    designation text not null, description text not null, category text not null,
+    status text, comments text, delivered integer, delivered_uncertain integer not null,
+    delivery_years text not null, tiv_unit real, tiv_order real, tiv_delivered real,
+    order_event text not null, delivery_event text
+);
+create table transfer_years (
+    transfer_id text not null references transfers(id), year integer not null,
+    tiv_estimate real not null, listed_years integer not null, exact integer not null
+);
 create table actors (
     event_id text not null references events(id),
     type text not null,  -- state, organisation, group, unknown or unmapped
@@ -159,6 +176,10 @@ create index idx_actors_name on actors(name, event_id);
 create index idx_events_origin on events(origin, sort_order);
 create index idx_registers_row on registers(row);
 create index idx_actors_role on actors(role, country);
+create index idx_transfers_recipient on transfers(recipient_key, supplier_key);
+create index idx_transfers_supplier on transfers(supplier_key, recipient_key);
+create index idx_transfer_years on transfer_years(year, transfer_id);
+create index idx_transfer_years_transfer on transfer_years(transfer_id);
 create index idx_event_systems_system on event_systems(system, event_id);
 create index idx_event_tags_tag on event_tags(tag, event_id);
 create index idx_event_regions_region on event_regions(region, event_id);

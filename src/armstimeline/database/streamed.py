@@ -19,9 +19,15 @@ from armstimeline.database.cold import finish, private_database
 from armstimeline.database.facets import facet_collector
 from armstimeline.database.fingerprints import FileDigest
 from armstimeline.database.ordering import renumber, stored_keys, timeline_order
-from armstimeline.database.rows import event_rows, insert_rows, vocabulary_rows
+from armstimeline.database.rows import (
+    event_rows,
+    insert_rows,
+    transfer_tables,
+    vocabulary_rows,
+)
 from armstimeline.database.schema import SCHEMA_VERSION
 from armstimeline.errors import ValidationError
+from armstimeline.figures import load_transfers
 from armstimeline.loading import FolderReader, Progress, recorded_stamp
 from armstimeline.loading.event import ParsedEvent
 from armstimeline.model import ORDERING_RELATIONS
@@ -91,6 +97,8 @@ def stream(
             raise ValidationError(problems)
         flush()
         insert_rows(conn, {"systems": list(designations.values())})
+        if any(s.register for s in reader.sources.values()):
+            insert_rows(conn, transfer_tables(load_transfers(events_dir, sources_dir)))
         renumber(conn, timeline_order(stored_keys(conn), edges))
         fingerprint = digest.hexdigest()
         info = {
