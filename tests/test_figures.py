@@ -280,3 +280,29 @@ def test_the_command_line_prints_tables_json_and_csv(project):
     bad = CliRunner().invoke(cli, ["figures", "dependency", "--recipient", "Narnia",
                                    "--window", "2015/2019", *args])  # fmt: skip
     assert bad.exit_code == 1 and "Traceback" not in bad.output and "not a country" in bad.output
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_the_analysts_tables_read_back_in_pandas(project, tmp_path, fmt):
+    """events, transfers and transfer_years: one transfer per current row, one year row
+    per listed delivery year, and the years' estimates add up to the row's TIV."""
+    pd = pytest.importorskip("pandas")
+    if fmt == "parquet":
+        pytest.importorskip("pyarrow", reason="pyarrow is in the test extra")
+    out = tmp_path / "tables"
+    result = CliRunner().invoke(cli, ["figures", "tables", "--out", str(out), "--format", fmt,
+                                      "--events", str(project / "events")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    read = pd.read_csv if fmt == "csv" else pd.read_parquet
+    transfers = read(out / f"transfers.{fmt}")
+    years = read(out / f"transfer_years.{fmt}")
+    events = read(out / f"events.{fmt}")
+    oracle = oracle_rows(ROWS)
+    assert len(transfers) == len(ROWS)
+    assert len(years) == sum(len(r["years"]) for r in oracle)
+    summed = years.groupby("transfer_id")["tiv_estimate"].sum()
+    delivered = transfers.set_index("id")["tiv_delivered"]
+    assert summed.round(3).to_dict() == delivered.round(3).to_dict()
+    assert set(transfers["recipient_type"]) == {"state", "group"}
+    assert "unmapped" in set(transfers["supplier_type"])
+    assert len(events) == len(load(project / "events", project / "seeds"))

@@ -180,3 +180,24 @@ def before_after_command(event_id: str, years: int, supplier: str | None, as_jso
            ("share before", "share_before"), ("share after", "share_after"),
            ("points", "change_points"), ("events between", "between")], title,
           data["notes"])  # fmt: skip
+
+
+@figures_group.command("tables", epilog="Example: armstimeline figures tables --out tables "
+                       "--format parquet")  # fmt: skip
+@click.option("--out", "folder", type=click.Path(file_okay=False, path_type=Path),
+              required=True, help="Folder to write events, transfers and transfer_years into.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv",
+              show_default=True, help="CSV (UTF-8) or Parquet (needs the 'parquet' extra).")
+@events_options
+@run_library
+def tables_command(folder: Path, fmt: str, events_dir: Path | None,
+                   sources_dir: Path | None) -> None:  # fmt: skip
+    """Write the analysts' tables: the events, the register's transfers (one row per
+    current row) and transfer_years (each delivery year's estimated TIV)."""
+    from armstimeline.cli.options import load_timeline
+    from armstimeline.export.tables import write_tables
+
+    written = write_tables(load_timeline(events_dir, sources_dir),
+                           _transfers(events_dir, sources_dir), folder, fmt)  # fmt: skip
+    for path in written:
+        click.echo(f"Wrote {path}")

@@ -19,7 +19,14 @@ from typing import Any, TextIO
 from armstimeline.records import COLUMNS, record_values
 from armstimeline.timeline import Timeline
 
-__all__ = ["COLUMN_DOCS", "datapackage", "neutralise", "neutralise_row", "write_csv"]
+__all__ = [
+    "COLUMN_DOCS",
+    "csv_text",
+    "datapackage",
+    "neutralise",
+    "neutralise_row",
+    "write_csv",
+]
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
