@@ -306,3 +306,28 @@ def test_the_analysts_tables_read_back_in_pandas(project, tmp_path, fmt):
     assert set(transfers["recipient_type"]) == {"state", "group"}
     assert "unmapped" in set(transfers["supplier_type"])
     assert len(events) == len(load(project / "events", project / "seeds"))
+
+
+def test_the_readme_examples_for_analysts_run(project, monkeypatch, capsys):
+    """The README's figures examples (```shell and ```py, which need a registered
+    register) run in a project that has one."""
+    import re
+    import shlex
+
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme[readme.index("## For analysts: figures from a register"):]
+    section = section[: section.index("\n## ")]
+    shell = re.search(r"```shell\n(.*?)```", section, re.S)
+    code = re.search(r"```py\n(.*?)```", section, re.S)
+    assert shell and code
+    monkeypatch.chdir(project)
+    for line in shell.group(1).splitlines():
+        args = shlex.split(line[2:].split("  #")[0])[1:]
+        if "--window" in args:  # the fixture's years
+            args[args.index("--window") + 1] = "2015/2019"
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, (line, result.output)
+    exec(compile(code.group(1), "README.md", "exec"), {"__name__": "readme"})
+    assert "HHI" in capsys.readouterr().out

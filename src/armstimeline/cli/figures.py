@@ -55,11 +55,11 @@ def _emit(rows: list[dict[str, Any]], data: dict[str, Any], as_json: bool, as_cs
         return
     click.echo(title)
     widths = [max(len(h), *(len(_cell(r, k)) for r in rows)) if rows else len(h)
-              for h, k in table]  # fmt: skip
-    click.echo("  ".join(h.ljust(w) for (h, _), w in zip(table, widths, strict=True)))
+              for h, k in table[:-1]] + [0]  # the last column is not padded  # fmt: skip
+    click.echo("  ".join(h.ljust(w) for (h, _), w in zip(table, widths, strict=True)).rstrip())
     for r in rows:
-        click.echo("  ".join(_cell(r, k).ljust(w) for (_, k), w in zip(table, widths,
-                                                                       strict=True)))
+        cells = [_cell(r, k).ljust(w) for (_, k), w in zip(table, widths, strict=True)]
+        click.echo("  ".join(cells).rstrip())
     for note in notes:
         click.echo(f"\n{note}")
 
