@@ -92,29 +92,36 @@ def before_after(
             f"{reference.country_name(code)}'s clients need its deliveries, but "
             f"{transfers.coverage.describe()}."
         )
+    curated = [
+        e for e in events
+        if not e.imported and e.id != event.id
+        and e.date.latest.year >= before[0] and e.date.earliest.year <= after[1]
+    ]  # fmt: skip
+    imports = defaultdict(list)  # each recipient's transfers, gathered once
+    for t in transfers:
+        key = actor_key(t.recipient)
+        if key in recipients:
+            imports[key].append(t)
     rows = []
     for key, actor in sorted(recipients.items()):
         row: dict[str, Any] = {"recipient": key, "label": actor.label}
+        covered = actor.type == "state" and transfers.coverage.all_suppliers_to(
+            str(actor.country)
+        )
         for name, span in (("before", before), ("after", after)):
-            tiv = sum(window_tiv(t, span)[0] for t in transfers
-                      if wanted(t.supplier) and actor_key(t.recipient) == key)  # fmt: skip
-            row[f"tiv_{name}"] = round(tiv, 3)
-            share = None
-            if actor.type == "state" and transfers.coverage.all_suppliers_to(str(actor.country)):
-                figure = dependency(transfers, str(actor.country), span)
-                share = next((r.share for r in figure.rows if r.key == code), 0.0)
-            row[f"share_{name}"] = share
+            mine = total = 0.0
+            for t in imports[key]:
+                est = window_tiv(t, span)[0]
+                total += est
+                if wanted(t.supplier):
+                    mine += est
+            row[f"tiv_{name}"] = round(mine, 3)
+            row[f"share_{name}"] = (mine / total if total else 0.0) if covered else None
         row["change_points"] = (
             None if row["share_before"] is None or row["share_after"] is None
             else round((row["share_after"] - row["share_before"]) * 100, 1)
         )  # fmt: skip
-        country = actor.country
-        row["between"] = [
-            e.id for e in events
-            if not e.imported and country in e.countries
-            and e.date.latest.year >= before[0] and e.date.earliest.year <= after[1]
-            and e.id != event.id
-        ]  # fmt: skip
+        row["between"] = [e.id for e in curated if actor.country in e.countries]
         rows.append(row)
     rows.sort(key=lambda r: -(r["tiv_before"] + r["tiv_after"]))
     return {
