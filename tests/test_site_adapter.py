@@ -9,7 +9,12 @@ import pytest
 from datasette.app import Datasette
 
 from armstimeline.database import build
-from armstimeline.site.adapter import can_view, canned_queries, datasette_options
+from armstimeline.site.adapter import (
+    can_view,
+    canned_queries,
+    datasette_options,
+    jinja_environment,
+)  # fmt: skip
 from armstimeline.site.serve import load_metadata, site_options
 
 from .conftest import EVENTS, ROOT, SEEDS
@@ -62,3 +67,13 @@ async def test_metadata_reaches_datasette_as_its_version_reads_it(db_path):
     assert "One row per event" in page.text  # the table's description (metadata)
     bare = await ds.client.get("/armstimeline/between_countries")  # the plugin's settings
     assert bare.status_code == 302 and "country_a=RUS" in bare.headers["location"]
+
+
+async def test_the_template_environment_is_datasettes_own(db_path):
+    """``jinja_environment``: the environment Datasette renders with, its base template
+    and the plugins' templates among its sources."""
+    ds = Datasette(immutables=[str(db_path)], **site_options(db_path, ROOT / "metadata.yml"))
+    await ds.invoke_startup()
+    env = jinja_environment(ds)
+    assert "<html" in env.loader.get_source(env, "base.html")[0]
+    assert "armstimeline/reader.html" in env.list_templates()

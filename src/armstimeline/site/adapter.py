@@ -9,6 +9,8 @@ pinned by a test in ``tests/test_site_adapter.py`` that fails when Datasette cha
   settings (facets, sort, full-text search, labels), canned queries and plugins' settings
   from its configuration (``config=`` and ``--config``), and only descriptions from
   metadata. ``metadata.yml`` is written once, as 0.65 reads it, and split for 1.0.
+- ``jinja_environment``: Datasette's template environment is ``datasette.jinja_env`` on
+  0.65 and ``datasette.get_jinja_environment()`` on 1.0 (where ``jinja_env`` is gone).
 - ``canned_queries``: 0.65 gives a database's canned queries through ``metadata()``; 1.0
   keeps them in its configuration (``datasette.config``).
 """
@@ -17,7 +19,10 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["CONFIG_KEYS", "can_view", "canned_queries", "datasette_options", "takes_config"]
+__all__ = [
+    "CONFIG_KEYS", "can_view", "canned_queries", "datasette_options", "jinja_environment",
+    "takes_config",
+]  # fmt: skip
 
 
 async def can_view(datasette: Any, actor: Any, database: str, table: str) -> bool:
@@ -89,3 +94,9 @@ def canned_queries(datasette: Any, database: str) -> dict[str, Any]:
     if takes_config() and isinstance(config, dict):
         return dict(((config.get("databases") or {}).get(database) or {}).get("queries") or {})
     return dict(datasette.metadata("queries", database=database) or {})
+
+
+def jinja_environment(datasette: Any) -> Any:
+    """Datasette's Jinja environment (its templates and loaders), on either version."""
+    get = getattr(datasette, "get_jinja_environment", None)
+    return get(None) if get is not None else datasette.jinja_env
