@@ -247,3 +247,23 @@ async def test_an_html_table_page_holds_at_most_html_page_rows(ds):
         assert "_next=" in page
     small = (await ds.client.get("/armstimeline/countries?_size=7")).text
     assert small.count("<tr") - 1 == 7
+
+
+async def test_an_event_page_links_sources_only_at_web_addresses(tmp_path):
+    """A database holding a ``javascript:`` address (built before the validator refused
+    them, or by other means) shows the source's title, not a live link."""
+    import sqlite3
+
+    path = tmp_path / "armstimeline.db"
+    build(EVENTS, SEEDS, path)
+    with sqlite3.connect(path) as conn:
+        source = conn.execute(
+            "select source_id from citations where event_id = 'bangladesh-arms-loan-2013'"
+        ).fetchone()[0]
+        conn.execute("update sources set url = 'javascript:alert(1)' where id = ?", (source,))
+    site = Datasette(immutables=[str(path)], settings=SETTINGS,
+                     metadata=load_metadata(path, ROOT / "metadata.yml"))  # fmt: skip
+    await site.invoke_startup()
+    page = (await site.client.get("/events/bangladesh-arms-loan-2013")).text
+    assert "bangladesh" in page.lower()
+    assert "href=\"javascript:" not in page and "alert(1)" not in page

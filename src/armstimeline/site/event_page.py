@@ -14,6 +14,7 @@ from armstimeline.database import read_events
 from armstimeline.dates import Precision
 from armstimeline.datewords import describe, qualifier_words
 from armstimeline.model import Amount, Event
+from armstimeline.site.links import web_address
 from armstimeline.timeline import Timeline
 
 __all__ = ["event_page_context", "format_amount", "precision_sentence"]
@@ -203,6 +204,7 @@ async def event_page_context(datasette: Any, database: str, event_id: str) -> di
                 "quote": c.quote,
                 "id": c.source,
                 **bibliography.get(c.source, {"title": c.source}),
+                "url": web_address(bibliography.get(c.source, {}).get("url")),  # http(s) only
                 "source_url": datasette.urls.table(database, "sources") + "/" + c.source,
             }
             for c in event.sources

@@ -1,4 +1,5 @@
-"""Event ids in query results as links to the events' pages."""
+"""Event ids in query results as links to the events' pages; web addresses that may be
+links."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from armstimeline.loading.safetext import url_problem
 from armstimeline.model import ID_PATTERN
 
-__all__ = ["EVENT_ID_COLUMNS", "event_link"]
+__all__ = ["EVENT_ID_COLUMNS", "event_link", "web_address"]
 
 EVENT_ID_COLUMNS = frozenset({"id", "event_id", "given_id", "traded_for_id", "from_event",
                               "to_event"})  # fmt: skip
@@ -23,3 +25,12 @@ def event_link(value: Any, column: str, table: str | None, database: str, datase
         return None
     href = datasette.urls.row(database, "events", value)
     return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
+
+
+def web_address(url: Any) -> str | None:
+    """``url`` when it is an http(s) address a page may link to, else None: the validator
+    refuses any other, and a database built before it did, or by other means, may hold a
+    ``javascript:`` or ``data:`` address that must not become a live link."""
+    if isinstance(url, str) and url_problem(url) is None:
+        return url
+    return None
