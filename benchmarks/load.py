@@ -39,7 +39,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from armstimeline.site.sqllimits import MAX_VALUE_BYTES  # noqa: E402
+from armstimeline.site.sqllimits import MAX_PATTERN_BYTES, MAX_VALUE_BYTES  # noqa: E402
 
 
 def paths(db: str, event: str = "turkey-s400-purchase-2019") -> list[str]:
@@ -90,7 +90,9 @@ ATTACK_SQL = [
     "select length(format('%*c', x'31303030303030303030', 'x'))",
     f"select instr({LONG}, {NEEDLE})",
     f"select length(replace({LONG} || 'b', {NEEDLE}, 'c'))",
-    f"select {LONG} like '%' || substr({LONG}, 1, 197) || 'b%'",  # 200: the longest
+    # the longest patterns allowed
+    f"select {LONG} like '%' || substr({LONG}, 1, {MAX_PATTERN_BYTES - 3}) || 'b%'",
+    f"select {LONG} glob '*' || substr({LONG}, 1, {MAX_PATTERN_BYTES - 3}) || 'b*'",
     ROWS.format(n=8) + "select i, zeroblob(500000) as big from n",
     ROWS.format(n=1000) + "select i, zeroblob(500000) as big from n",
     "select " + ", ".join(f"zeroblob(524000) as c{i}" for i in range(64)),
