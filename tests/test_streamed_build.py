@@ -88,19 +88,27 @@ def test_streamed_build_dumps_the_same_as_an_in_memory_build(tmp_path, folder, m
 
 
 def test_streamed_build_holds_at_most_a_batch_of_events(tmp_path, monkeypatch):
-    """Rows are made a batch at a time: no call sees more than BATCH events."""
+    """Rows are written a batch at a time: no insert holds more than BATCH events' rows,
+    and each event's rows are made alone, where its file is parsed."""
     events, seeds = generated(tmp_path, 300)
-    seen = []
-    original = streamed_module.event_rows
+    seen, made = [], []
+    insert, rows_of = streamed_module.insert_rows, streamed_module.event_rows
 
-    def counting(batch, order):
-        seen.append(len(batch))
-        return original(batch, order)
+    def counting_insert(conn, tables):
+        if "events" in tables:
+            seen.append(len(tables["events"]))
+        return insert(conn, tables)
+
+    def counting_rows(batch, order):
+        made.append(len(batch))
+        return rows_of(batch, order)
 
     monkeypatch.setattr(streamed_module, "BATCH", 50)
-    monkeypatch.setattr(streamed_module, "event_rows", counting)
+    monkeypatch.setattr(streamed_module, "insert_rows", counting_insert)
+    monkeypatch.setattr(streamed_module, "event_rows", counting_rows)
     report = build(events, seeds, tmp_path / "a.db", incremental=False)
     assert report.events == 300 and sum(seen) == 300 and max(seen) == 50
+    assert made == [1] * 300
 
 
 def test_streamed_build_reports_every_problem_and_publishes_nothing(tmp_path, monkeypatch):

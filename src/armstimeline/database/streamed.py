@@ -25,16 +25,22 @@ from armstimeline.database.rows import (
     transfer_tables,
     vocabulary_rows,
 )
-from armstimeline.database.schema import SCHEMA_VERSION
+from armstimeline.database.schema import EVENT_TABLES, SCHEMA_VERSION
 from armstimeline.errors import ValidationError
 from armstimeline.figures import load_transfers
 from armstimeline.loading import FolderReader, Progress, recorded_stamp
-from armstimeline.loading.event import ParsedEvent
-from armstimeline.model import ORDERING_RELATIONS
+from armstimeline.model import ORDERING_RELATIONS, Event
 
 __all__ = ["BATCH", "stream"]
 
 BATCH = 2000  # events turned into rows at a time
+
+
+def _rows_of(event: Event) -> dict[str, list[tuple[Any, ...]]]:
+    """One event's rows, made where its file is parsed (a worker process for a large
+    folder): rows are plain tuples, cheaper to send back than the event's objects. Its
+    place in the timeline is numbered at the end (``renumber``)."""
+    return event_rows([event], {event.id: 0})
 
 
 def stream(
@@ -48,12 +54,12 @@ def stream(
     table). Raises ValidationError with every problem when the folder has any."""
     read_at = time.time_ns()
     hashes: dict[str, Any] = {}
-    reader = FolderReader(events_dir, sources_dir, progress, hashes)
+    reader = FolderReader(events_dir, sources_dir, progress, hashes, keep=_rows_of)
     problems = reader.problems
     edges: list[tuple[str, str, str]] = []
     digest = FileDigest(sources_fp)
     designations: dict[str, tuple[Any, ...]] = {}
-    batch: list[tuple[Path, ParsedEvent]] = []
+    batch: list[tuple[str, str, dict[str, list[tuple[Any, ...]]]]] = []
     events = 0
 
     with private_database(path) as conn:
@@ -63,36 +69,41 @@ def stream(
         collected = facet_collector(conn)
 
         def flush() -> None:
-            rows = event_rows([p.event for _, p in batch], dict.fromkeys(
-                [p.event.id for _, p in batch], 0))  # fmt: skip
+            # the batch's rows table by table, in file order: what event_rows gives for
+            # the batch's events at once
+            rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in EVENT_TABLES}
+            rows["systems"] = []
+            for _, _, own in batch:
+                for name, table in own.items():
+                    if table:
+                        rows[name] += table
             for row in rows.pop("systems"):
                 if row[0] not in catalog_names:
                     designations.setdefault(row[0], row)
             files = []
-            for file, parsed in batch:
-                stamp = hashes.pop(file.name, None)
+            for name, event_id, _ in batch:
+                stamp = hashes.pop(name, None)
                 if stamp is None:  # an event derived from a register: no file of its own
                     continue
-                digest.add(file.name, stamp)
-                files.append((file.name, *recorded_stamp(stamp, read_at), parsed.event.id))
+                digest.add(name, stamp)
+                files.append((name, *recorded_stamp(stamp, read_at), event_id))
             rows["files"] = files
             insert_rows(conn, rows)
             collected.add(rows)
             batch.clear()
 
-        for file, item in reader:
-            event = item.event
+        for name, event_id, relations, own in reader:
             edges.extend(
-                [(r.type, event.id, r.target) for r, _ in item.relations
-                 if r.type in ORDERING_RELATIONS]
+                [(rtype, event_id, target) for rtype, target, _ in relations
+                 if rtype in ORDERING_RELATIONS]
             )  # fmt: skip
             events += 1
             if not problems:  # a failed build writes no more rows than it must
-                batch.append((file, item))
+                batch.append((name, event_id, own))
                 if len(batch) >= BATCH:
                     flush()
             else:
-                hashes.pop(file.name, None)  # nor keeps the stamps of files it won't write
+                hashes.pop(name, None)  # nor keeps the stamps of files it won't write
         if reader.finish():
             raise ValidationError(problems)
         flush()

@@ -28,6 +28,11 @@ class FolderFiles(Sequence[Path]):
     def __len__(self) -> int:
         return len(self._names)
 
+    @property
+    def names(self) -> list[str]:
+        """The file names, in order (no ``Path`` made)."""
+        return self._names
+
     @overload
     def __getitem__(self, index: int) -> Path: ...
 

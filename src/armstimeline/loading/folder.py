@@ -37,7 +37,7 @@ def read_folder(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        events = [item.event for _, item in reader]
+        events = [event for _, _, _, event in reader]
     finally:
         if collecting:
             gc.enable()
@@ -54,9 +54,10 @@ def validate(
 ) -> list[Problem]:
     """Every problem in an events folder and its sources, sorted by file and line.
 
-    Each event is let go once checked: validating holds no more than the checks that
-    need every file keep."""
-    reader = FolderReader(events_dir, sources_dir, progress)
+    Each event is let go once checked (where it was parsed: a parse worker sends back
+    only what the checks need): validating holds no more than the checks that need every
+    file keep."""
+    reader = FolderReader(events_dir, sources_dir, progress, keep=_nothing)
     for _ in reader:
         pass
     return sorted(reader.finish())
@@ -84,6 +85,10 @@ def load_events(
     if problems:
         raise ValidationError(problems)
     return events, sources
+
+
+def _nothing(event: Event) -> None:
+    return None
 
 
 _WORDS = re.compile(r"[^\W_]+")

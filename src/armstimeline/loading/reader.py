@@ -9,18 +9,20 @@ after it is handed on (see ``checks.Links``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from armstimeline.errors import Problem, relpath
-from armstimeline.loading.checks import Links, citation_problems, relations_of
-from armstimeline.loading.event import ParsedEvent
+from armstimeline.loading.checks import Links, Relations, citation_problems, relations_of
+from armstimeline.loading.event import ParsedEvent, parse_event
 from armstimeline.loading.files import Progress, event_paths
-from armstimeline.loading.parallel import parse_many
+from armstimeline.loading.parallel import in_order
 from armstimeline.loading.sources import parse_sources
+from armstimeline.loading.stamps import Stamp
 from armstimeline.loading.systems import lookup_table, project_systems
 from armstimeline.model import Event
 from armstimeline.registers import (
@@ -33,14 +35,28 @@ from armstimeline.registers import (
 
 __all__ = ["FolderReader"]
 
+# what a file gives the reader: its own problems, its stamp, and when it reads, what the
+# link checks need (id, shown path, id line, relations, imported), its citation problems,
+# the warnings of its links to withdrawn register rows and what ``keep`` made of the event
+Read = tuple[str, str, int, Relations, bool, list[Problem], list[Problem], Any]
+FileResult = tuple[list[Problem], Stamp | None, Read | None]
+
+
+def _the_event(event: Event) -> Event:
+    return event
+
 
 class FolderReader:
-    """Iterate to get (file, event) for each readable file in name order; then ``finish``.
+    """Iterate to get (file name, event id, relations, kept) for each readable file in
+    name order; then ``finish``.
 
-    ``problems`` grows as files are read (a caller may stop writing once it is not
-    empty); ``hashes``, when given, is filled with each file's stamp as it is read.
+    ``kept`` is what ``keep`` makes of the event (the event itself by default): it is
+    made where the file is parsed, in a worker process for a large folder, so a caller
+    that needs rows, or nothing, is not sent whole events. ``problems`` grows as files
+    are read (a caller may stop writing once it is not empty); ``hashes``, when given,
+    is filled with each file's stamp as it is read.
     After the files come the events derived from the registered registers' current rows,
-    each with the register file as its path; ``warnings`` then names the register names
+    each with the register file's name; ``warnings`` then names the register names
     that could not be mapped, and ``withdrawn`` holds the events of withdrawn rows when
     ``with_withdrawn`` asks for them.
     """
@@ -52,6 +68,7 @@ class FolderReader:
         progress: Progress | None = None,
         hashes: dict[str, Any] | None = None,
         with_withdrawn: bool = False,
+        keep: Callable[[Event], Any] = _the_event,
     ) -> None:
         events_dir = Path(events_dir)
         self._sources_dir = Path(sources_dir)
@@ -67,6 +84,8 @@ class FolderReader:
         self._shown = relpath(events_dir)
         self._progress = progress
         self._hashes = hashes
+        self._keep = keep
+        self._systems = lookup_table(self.catalog)
         self._broken: set[str] = set()  # unreadable files: their links are not reported again
         self._links = Links(broken=self._broken)
         # the registers, read once: their withdrawn rows' ids before any file is read (a
@@ -78,42 +97,76 @@ class FolderReader:
         )
         self._withdrawn_ids = withdrawn_ids(self._editions[0]) if self._editions else {}
 
-    def __iter__(self) -> Iterator[tuple[Path, ParsedEvent]]:
-        results = parse_many(self.paths, self._shown, self._hashes, lookup_table(self.catalog))
-        problems, links = self.problems, self._links
-        for path in self._progress(self.paths) if self._progress else self.paths:
-            item, found = next(results)
-            problems.extend(found)
+    def _read(self, start: int, stop: int) -> list[FileResult]:
+        """Files ``start`` to ``stop``, each read and checked alone (in a worker process
+        when the folder is large)."""
+        sources, texts, systems, keep, shown = (
+            self.sources, self._texts, self._systems, self._keep, self._shown
+        )  # fmt: skip
+        want_stamps = self._hashes is not None
+        out: list[FileResult] = []
+        for path in self.paths[start:stop]:
+            digest: dict[str, Any] | None = {} if want_stamps else None
+            item, found = parse_event(path, os.path.join(shown, path.name), digest, systems)
+            stamp = digest.get(path.name) if digest else None
             if item is None:
-                self._broken.add(path.stem)
+                out.append((found, stamp, None))
                 continue
+            warned: list[Problem] = []
             if self._withdrawn_ids:
-                item = self._unlink_withdrawn(item)
+                item, warned = self._unlink_withdrawn(item)
             event = item.event
-            problems.extend(links.add(event.id, item.path, item.id_line, relations_of(item),
-                                      event.imported))  # fmt: skip
-            problems.extend(citation_problems(item, self.sources, self._texts))
-            yield path, item
+            cites = list(citation_problems(item, sources, texts))
+            read = (event.id, item.path, item.id_line, relations_of(item), event.imported,
+                    cites, warned, keep(event))  # fmt: skip
+            out.append((found, stamp, read))
+        return out
+
+    def __iter__(self) -> Iterator[tuple[str, str, Relations, Any]]:
+        names = self.paths.names
+        results = in_order(len(names), self._read)
+        ticks = iter(self._progress(self.paths)) if self._progress else None
+        problems, links, hashes = self.problems, self._links, self._hashes
+        for name in names:
+            if ticks is not None:
+                next(ticks, None)
+            found, stamp, read = next(results)
+            if stamp is not None and hashes is not None:
+                hashes[name] = stamp
+            problems.extend(found)
+            if read is None:
+                self._broken.add(Path(name).stem)
+                continue
+            event_id, shown, id_line, relations, imported, cites, warned, kept = read
+            self.warnings.extend(warned)
+            problems.extend(links.add(event_id, shown, id_line, relations, imported))
+            problems.extend(cites)
+            yield name, event_id, relations, kept
+        if ticks is not None:
+            for _ in ticks:  # a progress bar that wants to end at its last file
+                pass
         yield from self._derived()
 
-    def _unlink_withdrawn(self, item: ParsedEvent) -> ParsedEvent:
-        """An event without its links to withdrawn register rows, each one a warning: the
-        file keeps the link, the timeline and the database leave it out."""
+    def _unlink_withdrawn(self, item: ParsedEvent) -> tuple[ParsedEvent, list[Problem]]:
+        """An event without its links to withdrawn register rows, and a warning for each:
+        the file keeps the link, the timeline and the database leave it out."""
         gone = [(r, line) for r, line in item.relations if r.target in self._withdrawn_ids]
         if not gone:
-            return item
-        for relation, line in gone:
-            self.warnings.append(Problem(
+            return item, []
+        warned = [
+            Problem(
                 item.path, line, "relations",
                 f"links to '{relation.target}', a register row withdrawn in edition "
                 f"{self._withdrawn_ids[relation.target]}; the link is left out until it "
                 "points at a current row",
-            ))  # fmt: skip
+            )
+            for relation, line in gone
+        ]  # fmt: skip
         kept = [(r, line) for r, line in item.relations if (r, line) not in gone]
         event = attrs.evolve(item.event, relations=[r for r, _ in kept])
-        return ParsedEvent(event, item.path, item.id_line, item.citations, kept)
+        return ParsedEvent(event, item.path, item.id_line, item.citations, kept), warned
 
-    def _derived(self) -> Iterator[tuple[Path, ParsedEvent]]:
+    def _derived(self) -> Iterator[tuple[str, str, Relations, Any]]:
         """The registers' events: checked for ids and links like any event; their quote is
         their own row, so there is nothing to look up."""
         if self._editions is None:
@@ -121,7 +174,7 @@ class FolderReader:
         extra, problems = project_names(self._events_dir)
         self.problems.extend(problems)
         made = register_events(
-            self.sources, self._sources_dir, lookup_table(self.catalog), Names(extra),
+            self.sources, self._sources_dir, self._systems, Names(extra),
             self._with_withdrawn, self._editions,
         )  # fmt: skip
         self._editions = None  # let the rows go
@@ -129,16 +182,17 @@ class FolderReader:
         self.warnings.extend(made.warnings)
         self.withdrawn = made.withdrawn
         links = self._links
-        paths = {
-            sid: (self._sources_dir / str(s.file), relpath(self._sources_dir / str(s.file)))
+        files = {
+            sid: (str(s.file), relpath(self._sources_dir / str(s.file)))
             for sid, s in self.sources.items() if s.register
         }  # fmt: skip
         for event in sorted(made.events, key=lambda e: e.id):  # as a build from memory
-            path, shown = paths[event.sources[0].source]
+            name, shown = files[event.sources[0].source]
             item = ParsedEvent(event, shown, 0, [], [(r, 0) for r in event.relations])
-            self.problems.extend(links.add(event.id, item.path, 0, relations_of(item), True))
+            relations = relations_of(item)
+            self.problems.extend(links.add(event.id, shown, 0, relations, True))
             self.derived += 1
-            yield path, item
+            yield Path(name).name, event.id, relations, self._keep(event)
 
     def finish(self) -> list[Problem]:
         """Every problem, once every file has been read (the link checks need them all);
