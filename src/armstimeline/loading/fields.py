@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection
 from typing import TypeVar
 
 import yaml
@@ -80,21 +80,25 @@ class FieldReader:
             self.problem(node, field, f"expected a mapping of keys to values, found {found}")
             return None
         out: dict[str, yaml.Node] = {}
+        scalar, deepest = yaml.ScalarNode, depth + 1 > MAX_NESTING
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
+            if not isinstance(key_node, scalar):
                 self.problem(key_node, field, "keys must be plain words")
                 continue
             key = key_node.value
-            name = f"{field}.{key}" if field else key
+            # the field's name is made only for a problem: most keys have none
             if key not in keys:
+                name = f"{field}.{key}" if field else key
                 hint = difflib.get_close_matches(key, list(keys), n=1)
                 fix = f"did you mean '{hint[0]}'?" if hint else f"allowed keys: {', '.join(keys)}"
                 self.problem(key_node, name, f"unknown key {show_value(key)}; {fix}")
                 continue
             if key in out:
+                name = f"{field}.{key}" if field else key
                 self.problem(key_node, name, f"the key {show_value(key)} appears twice; keep one")
                 continue
-            if not self.check_node(value_node, name, depth + 1):
+            if value_node.tag not in _CORE_TAGS or deepest:  # what check_node refuses
+                self.check_node(value_node, f"{field}.{key}" if field else key, depth + 1)
                 continue
             out[key] = value_node
         for key, required in keys.items():
@@ -116,9 +120,13 @@ class FieldReader:
             self.problem(node, field, f"expected text, found {describe(node)}")
             return None
         text: str = node.value
+        # Printable text has no control character and no line break of any kind (every
+        # one is unprintable), so most values skip the two searches below.
         # splitlines knows every Unicode line break (U+2028, U+2029, U+0085, ...)
-        if _CONTROL.search(text.replace("\t", " ") if multiline else text) or (
-            not multiline and len(text.strip().splitlines()) > 1
+        printable = text.isprintable()
+        if not printable and (
+            _CONTROL.search(text.replace("\t", " ") if multiline else text)
+            or (not multiline and len(text.strip().splitlines()) > 1)
         ):
             what = "control characters" if _CONTROL.search(text) else "line breaks"
             if not multiline and what == "line breaks" and "\n" not in text:
@@ -129,12 +137,14 @@ class FieldReader:
         if not text:
             self.problem(node, field, "is empty; write the value or remove the key")
             return None
-        last = field.rpartition(".")[2].partition("[")[0]
-        hidden = hidden_problem(text) if self.curated and last in _NAME_FIELDS else None
-        if hidden:
-            self.problem(node, field, hidden)
-            return None
-        if field.rpartition(".")[2] in _PROSE_FIELDS and _PLACEHOLDER.match(text):
+        # the invisible characters hidden_problem looks for are all unprintable
+        if not printable and self.curated:
+            last = field.rpartition(".")[2].partition("[")[0]
+            hidden = hidden_problem(text) if last in _NAME_FIELDS else None
+            if hidden:
+                self.problem(node, field, hidden)
+                return None
+        if _PLACEHOLDER.match(text) and field.rpartition(".")[2] in _PROSE_FIELDS:
             self.problem(
                 node, field, f"{show_value(text)} is a placeholder; replace it with the real text"
             )
@@ -191,17 +201,17 @@ class FieldReader:
             return None
         return text
 
-    def choice(self, node: yaml.Node, field: str, allowed: Iterable[str], what: str) -> str | None:
+    def choice(
+        self, node: yaml.Node, field: str, allowed: Collection[str], what: str
+    ) -> str | None:
         text = self.string(node, field)
-        if text is None:
-            return None
-        allowed = list(allowed)
-        if text not in allowed:
-            hint = difflib.get_close_matches(text, allowed, n=1)
-            fix = f"did you mean '{hint[0]}'?" if hint else f"use one of: {', '.join(allowed)}"
-            self.problem(node, field, f"{show_value(text)} is not a known {what}; {fix}")
-            return None
-        return text
+        if text is None or text in allowed:
+            return text
+        names = list(allowed)
+        hint = difflib.get_close_matches(text, names, n=1)
+        fix = f"did you mean '{hint[0]}'?" if hint else f"use one of: {', '.join(names)}"
+        self.problem(node, field, f"{show_value(text)} is not a known {what}; {fix}")
+        return None
 
     def items(
         self, node: yaml.Node | None, field: str, read: Callable[[yaml.Node, str], T | None]
