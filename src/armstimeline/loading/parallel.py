@@ -5,7 +5,10 @@ The work and everything it reads (the file list, the sources, the systems catalo
 the workers by ``fork``, not by pickling: a job is two numbers, and what comes back is
 what the caller's work returns for a chunk of files. Measured at 20,000 events, the pool's
 extra CPU time was mostly pickling: whole ``Path`` lists sent out with every chunk and
-events sent back as objects, then taken apart again into rows by the parent.
+events sent back as objects, then taken apart again into rows by the parent. A chunk's
+results travel as one pickle in which an attrs object (an event, its dates, actors,
+citations; a problem) is its class and a tuple of its fields, read in C, where attrs'
+own pickling builds and reads a dict of them: half the cost to send.
 """
 
 from __future__ import annotations
@@ -13,10 +16,15 @@ from __future__ import annotations
 import collections
 import contextlib
 import gc
+import io
+import operator
 import os
+import pickle
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
+
+import attrs
 
 __all__ = ["PARALLEL_MIN_FILES", "in_order"]
 
@@ -48,9 +56,45 @@ def _start(parent: int, work: Work) -> None:
     gc.disable()
 
 
-def _run(span: tuple[int, int]) -> list[Any]:
+def _run(span: tuple[int, int]) -> bytes:
     assert _work is not None
-    return _work(*span)
+    out = io.BytesIO()
+    _Pickler(out, pickle.HIGHEST_PROTOCOL).dump(_work(*span))
+    return out.getvalue()
+
+
+_FIELDS: dict[type, tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]] = {}
+_set = object.__setattr__
+
+
+def _fields(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
+    """An attrs class's field names, and a getter of all of them at once (in C)."""
+    known = _FIELDS.get(cls)
+    if known is None:
+        names = tuple(a.name for a in attrs.fields(cls))
+        getter = operator.attrgetter(*names)
+        known = _FIELDS[cls] = (names, (lambda o: (getter(o),)) if len(names) == 1 else getter)
+    return known
+
+
+def _rebuild(cls: type, values: tuple[Any, ...]) -> Any:
+    """An attrs object from its fields' values, as they were: no converter or validator
+    runs again (they ran where the file was read), and frozen classes are set as attrs
+    sets them."""
+    obj: Any = object.__new__(cls)
+    for name, value in zip(_fields(cls)[0], values, strict=True):
+        _set(obj, name, value)
+    return obj
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles attrs objects as (class, field values) for ``_rebuild``."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        cls = type(obj)
+        if not attrs.has(cls):
+            return NotImplemented
+        return _rebuild, (cls, _fields(cls)[1](obj))
 
 
 def _die_with_parent(parent: int) -> None:
@@ -91,7 +135,7 @@ def in_order(n_files: int, work: Callable[[int, int], list[T]]) -> Iterator[T]:
         pending = collections.deque(submit(start) for start in starts[:ahead])
         later = iter(starts[ahead:])
         while pending:
-            results = pending.popleft().get()
+            results = pickle.loads(pending.popleft().get())
             following = next(later, None)
             if following is not None:
                 pending.append(submit(following))
