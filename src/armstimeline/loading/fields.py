@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 import yaml
@@ -80,13 +80,11 @@ class FieldReader:
             self.problem(node, field, f"expected a mapping of keys to values, found {found}")
             return None
         out: dict[str, yaml.Node] = {}
-        scalar, deepest = yaml.ScalarNode, depth + 1 > MAX_NESTING
         for key_node, value_node in node.value:
-            if not isinstance(key_node, scalar):
+            if not isinstance(key_node, yaml.ScalarNode):
                 self.problem(key_node, field, "keys must be plain words")
                 continue
             key = key_node.value
-            # the field's name is made only for a problem: most keys have none
             if key not in keys:
                 name = f"{field}.{key}" if field else key
                 hint = difflib.get_close_matches(key, list(keys), n=1)
@@ -97,7 +95,7 @@ class FieldReader:
                 name = f"{field}.{key}" if field else key
                 self.problem(key_node, name, f"the key {show_value(key)} appears twice; keep one")
                 continue
-            if value_node.tag not in _CORE_TAGS or deepest:  # what check_node refuses
+            if value_node.tag not in _CORE_TAGS or depth >= MAX_NESTING:  # check_node's refusals
                 self.check_node(value_node, f"{field}.{key}" if field else key, depth + 1)
                 continue
             out[key] = value_node
@@ -120,9 +118,8 @@ class FieldReader:
             self.problem(node, field, f"expected text, found {describe(node)}")
             return None
         text: str = node.value
-        # Printable text has no control character and no line break of any kind (every
-        # one is unprintable), so most values skip the two searches below.
-        # splitlines knows every Unicode line break (U+2028, U+2029, U+0085, ...)
+        # printable text has no control character nor any line break (splitlines knows
+        # every Unicode one: U+2028, U+2029, U+0085, ...), so most values skip the searches
         printable = text.isprintable()
         if not printable and (
             _CONTROL.search(text.replace("\t", " ") if multiline else text)
@@ -137,8 +134,7 @@ class FieldReader:
         if not text:
             self.problem(node, field, "is empty; write the value or remove the key")
             return None
-        # the invisible characters hidden_problem looks for are all unprintable
-        if not printable and self.curated:
+        if not printable and self.curated:  # hidden_problem's characters are unprintable
             last = field.rpartition(".")[2].partition("[")[0]
             hidden = hidden_problem(text) if last in _NAME_FIELDS else None
             if hidden:
@@ -201,9 +197,8 @@ class FieldReader:
             return None
         return text
 
-    def choice(
-        self, node: yaml.Node, field: str, allowed: Collection[str], what: str
-    ) -> str | None:
+    def choice(self, node: yaml.Node, field: str, allowed: Iterable[str], what: str) -> str | None:
+        """One of ``allowed``: a table (a dict), looked up, and listed only in a problem."""
         text = self.string(node, field)
         if text is None or text in allowed:
             return text
@@ -387,7 +382,6 @@ class FieldReader:
         if not rtype or not target:
             return None
         return Relation(rtype, target), keys["target"]
-
 
 
 def _country_guess(text: str) -> str | None:
