@@ -9,6 +9,8 @@ then measures with Datasette's default limits (facet 200 ms, SQL 1,000 ms):
 - every facet configured in metadata.yml, one request each, against half the facet limit;
 - the events page's own query (no facets) against half the SQL limit, and the whole page;
 - a full-text search against the facet limit;
+- the reader's pages (``--readers`` alone): every page and every view one click from the
+  events browser, against 0.5 s;
 - ``armstimeline serve``: seconds from start to its first answer, against 1 s, and
   against 1.5 times a bare Datasette's (no plugins, an empty database) on the same machine:
   Python and Datasette alone take over a second to start on a slow one.
@@ -97,11 +99,11 @@ async def measure(db: Path, metadata: dict, repeat: int) -> list[tuple[str, floa
         elif "stored" in facet:
             key = facet["stored"]
             query, label = f"_facet_stored={key}", f"{key} (stored counts)"
-        else:
-            config = facet["child"]
-            key = config["column"]  # a facet asked for in the URL is named by its column
-            query = f"_facet_child={config['table']}.{config['column']}"
-            label = f"{config['name']} (child table {config['table']})"
+        else:  # "actors.country as countries"
+            spec, _, shown = str(facet["child"]).partition(" as ")
+            table, _, key = spec.partition(".")  # a facet asked for in the URL: its column
+            query = f"_facet_child={spec}"
+            label = f"{shown or key} (child table {table})"
         seconds, data = await timed(f"/{name}/events.json?_size=0&_nocount=1&{query}")
         found = data.get("facet_results") or {}
         found = found.get("results", found) if isinstance(found, dict) else found
@@ -197,6 +199,69 @@ async def filtered_views(
         verdict = "PASS" if seconds <= limit and not timed_out else "MISS"
         note = f" (timed out: {', '.join(timed_out)})" if timed_out else ""
         out.append((f"filtered page: {label}{note}", seconds, limit, verdict))
+    return out
+
+
+READER_LIMIT = 0.5  # seconds: every reader page and every view one click from it
+
+
+async def reader_pages(ds: Any, name: str, repeat: int) -> list[tuple[str, float, float, str]]:
+    """The reader's pages (the plugin's routes) and every view one click from the events
+    browser: each facet's commonest and a middling value, two filters, a search, the next
+    page, newest first, the register rows' switch; and the country, system and timeline
+    pages. PASS: each within ``READER_LIMIT``."""
+    import urllib.parse
+
+    db = ds.get_database(name)
+    counts = (await db.execute(
+        "select facet, value, count from facet_counts order by facet, count desc"
+    )).rows  # fmt: skip
+    by_facet: dict[str, list[tuple[Any, int]]] = {}
+    for facet, value, count in counts:
+        by_facet.setdefault(facet, []).append((value, count))
+    parameter = {"events.kind": "kind", "actors.country": "country",
+                 "event_systems.system": "system", "event_tags.tag": "tag",
+                 "event_regions.region": "region"}  # fmt: skip
+    some_event = (await db.execute(
+        "select id from events order by sort_order limit 1 offset 1000"
+    )).first()[0]  # fmt: skip
+    pages = [("front page", "/"), ("events browser", "/events"),
+             ("events, next page", "/events?page=2"), ("events, page 200", "/events?page=200"),
+             ("events, newest first", "/events?order=newest"),
+             ("events, register rows too", "/events?origin=all"),
+             ("an event's page", f"/events/{some_event}"), ("countries", "/countries"),
+             ("systems", "/systems"), ("timeline, every event", "/timeline"),
+             ("search 'Iskander'", "/events?q=Iskander"),
+             ("search 'Iskander', kind deal", "/events?q=Iskander&kind=deal")]  # fmt: skip
+    for facet, key in parameter.items():
+        values = by_facet.get(facet) or []
+        if not values:
+            continue
+        for which, (value, n) in (("commonest", values[0]), ("middling", values[len(values) // 2])):
+            query = urllib.parse.urlencode({key: value})
+            pages.append((f"{key}={value} ({which}, {n:,} events)", f"/events?{query}"))
+            if key in ("country", "system"):
+                quoted = urllib.parse.quote(str(value), safe="")
+                pages.append((f"{key} page {value} ({which})", f"/{key.replace('y', 'ie')}s/"
+                              f"{quoted}" if key == "country" else f"/systems/{quoted}"))
+    decades = sorted(by_facet.get("events.decade") or [], key=lambda vn: -vn[1])
+    if decades:
+        d = int(decades[0][0])
+        pages.append((f"decade {d}s (from/to)", f"/events?from={d}&to={d + 9}"))
+    kind = by_facet["events.kind"][0][0]
+    pages.append((f"kind={kind} and country=RUS", f"/events?kind={kind}&country=RUS"))
+    pages.append(("timeline of RUS", "/timeline?country=RUS"))
+    out = []
+    for label, path in pages:
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            response = await ds.client.get(path, follow_redirects=True)
+            times.append(time.perf_counter() - start)
+            assert response.status_code == 200, (label, path, response.text[:300])
+        seconds = statistics.median(times)
+        verdict = "PASS" if seconds <= READER_LIMIT else "MISS"
+        out.append((f"reader: {label}", seconds, READER_LIMIT, verdict))
     return out
 
 
@@ -308,6 +373,10 @@ def main() -> int:
         "--timeline", action="store_true", help="only time the visual timeline page of all events"
     )
     parser.add_argument(
+        "--readers", action="store_true",
+        help="only time the reader's pages and the views one click from them",
+    )
+    parser.add_argument(
         "--cache", type=Path, default=Path(tempfile.gettempdir()) / "armstimeline-bench"
     )
     args = parser.parse_args()
@@ -333,6 +402,21 @@ def main() -> int:
         )
         return 0
     metadata = load_metadata(db, HERE.parent / "metadata.yml")
+    if args.readers:
+        from datasette.app import Datasette
+
+        from armstimeline.site.adapter import datasette_options
+        from armstimeline.site.serve import inspect_data
+
+        ds = Datasette(immutables=[str(db)], **datasette_options(metadata),
+                       inspect_data=inspect_data(db),
+                       settings={"suggest_facets": False})  # fmt: skip
+        asyncio.run(ds.client.get("/events"))  # the first request's one-time work
+        rows = asyncio.run(reader_pages(ds, db.stem, args.repeat))
+        print(f"\n{args.n} events, the reader's pages (limit {READER_LIMIT * 1000:.0f} ms each)")
+        for label, seconds, _, verdict in rows:
+            print(f"{verdict:<9} {label:<60} {seconds * 1000:9.1f} ms")
+        return 0
     rows = asyncio.run(measure(db, json.loads(json.dumps(metadata)), args.repeat))
     # alternately, so both meet the same machine
     starts, bare = [], []
