@@ -142,3 +142,13 @@ def test_export_svg_command(tmp_path):
     assert result.exit_code == 0, result.output
     expected = len(load(EVENTS, SEEDS).filter(countries="TUR"))
     assert len(marks(out.read_text(encoding="utf-8"))) == expected >= 5
+
+
+def test_labels_sit_above_the_relation_curves_on_a_halo(timeline):
+    """Curves are drawn first and every label on a halo of the background, so no curve
+    crosses a label's letters."""
+    svg = render_svg(timeline, lanes="country", width=1400)
+    assert svg.index('<g class="relations"') < svg.index('<a class="mark"')
+    style = ET.fromstring(svg).find("svg:style", NS).text
+    rule = style[style.index(".mark text{"):].split("}", 1)[0]
+    assert "paint-order:stroke" in rule and "stroke:#fff" in rule

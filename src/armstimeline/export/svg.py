@@ -64,7 +64,10 @@ _STYLE = (
     ".mark rect{rx:2px;stroke:#222;stroke-width:.4;fill-opacity:.9}"
     ".mark rect.span{fill-opacity:.55}.k-other{fill:#555}"
     + "".join(f".k-{kind}{{fill:{colour}}}" for kind, colour in KIND_COLOURS.items())
-    + ".mark text{font-size:10px;fill:#222}a.mark{text-decoration:none}"
+    # a label sits on a halo of the background over the curves drawn before it: no
+    # relation line crosses its letters
+    + ".mark text{font-size:10px;fill:#222;paint-order:stroke;stroke:#fff;stroke-width:3px;"
+    "stroke-linejoin:round}a.mark{text-decoration:none}"
     ".mark text.inside{fill:#111;paint-order:stroke;stroke:#fff;stroke-width:2.5px}"
 )
 # Patterns for dates the source qualifies: diagonal hatching over the bar's colour for an
