@@ -532,7 +532,7 @@ async def test_facets_counted_together_equal_each_counted_alone(
         return found
 
     monkeypatch.setattr(facets, "view_counts", spy_view_counts)
-    from armstimeline.site.timelimit import WatchedDatabase
+    from armstimeline.site.adapter import WatchedDatabase
 
     statements: list[str] = []
     real_execute = WatchedDatabase.execute

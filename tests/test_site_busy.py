@@ -24,9 +24,10 @@ from datasette.plugins import pm
 
 from armstimeline.database import build
 from armstimeline.site import memo
+from armstimeline.site.adapter import WatchedDatabase, watch_databases
 from armstimeline.site.serve import SETTINGS, site_options
 from armstimeline.site.sqlthreads import SQL_NICENESS
-from armstimeline.site.timelimit import WatchedConnection, WatchedDatabase, watch_databases
+from armstimeline.site.timelimit import WatchedConnection
 
 from .conftest import EVENTS, ROOT, SEEDS
 

@@ -11,17 +11,31 @@ pinned by a test in ``tests/test_site_adapter.py`` that fails when Datasette cha
   metadata. ``metadata.yml`` is written once, as 0.65 reads it, and split for 1.0.
 - ``jinja_environment``: Datasette's template environment is ``datasette.jinja_env`` on
   0.65 and ``datasette.get_jinja_environment()`` on 1.0 (where ``jinja_env`` is gone).
+- ``watch_databases``, ``WatchedDatabase``: the SQL time limit kept by a watchdog
+  (``timelimit``) needs the site's immutable databases to open ``WatchedConnection``s:
+  each is served through a ``Database`` subclass whose ``connect`` makes them, put in
+  place of Datasette's own in ``datasette.databases``; Datasette must still bound a
+  query's time through ``set_progress_handler``. Pinned by ``tests/test_site_busy.py``.
+- ``replace_default_handler``: Datasette calls every ``handle_exception`` hook, and its
+  own prints a costly traceback with every local variable; its plugin is blocked so the
+  site's (``errorpage``) answers alone. Pinned by ``tests/test_site_busy.py``.
 - ``canned_queries``: 0.65 gives a database's canned queries through ``metadata()``; 1.0
   keeps them in its configuration (``datasette.config``).
 """
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
+from datasette.database import Database
+
+from armstimeline.site.timelimit import WatchedConnection
+
 __all__ = [
-    "CONFIG_KEYS", "can_view", "canned_queries", "datasette_options", "jinja_environment",
-    "takes_config",
+    "CONFIG_KEYS", "DEFAULT_HANDLER", "WatchedDatabase", "can_view", "canned_queries",
+    "datasette_options", "jinja_environment", "replace_default_handler", "takes_config",
+    "watch_databases",
 ]  # fmt: skip
 
 
@@ -100,3 +114,42 @@ def jinja_environment(datasette: Any) -> Any:
     """Datasette's Jinja environment (its templates and loaders), on either version."""
     get = getattr(datasette, "get_jinja_environment", None)
     return get(None) if get is not None else datasette.jinja_env
+
+
+DEFAULT_HANDLER = "datasette.handle_exception"  # the name Datasette registers it under
+
+
+def replace_default_handler() -> None:
+    """Block Datasette's own ``handle_exception`` (see the module): the site's answers."""
+    from datasette.plugins import pm
+
+    if not pm.is_blocked(DEFAULT_HANDLER):
+        pm.set_blocked(DEFAULT_HANDLER)
+
+
+class WatchedDatabase(Database):
+    """An immutable database file whose read connections are ``WatchedConnection``s."""
+
+    def connect(self, write: bool = False) -> sqlite3.Connection:
+        if write or self.is_mutable or self.is_memory or not self.path:
+            return super().connect(write=write)
+        return sqlite3.connect(
+            f"file:{self.path}?immutable=1",
+            uri=True,
+            check_same_thread=False,
+            factory=WatchedConnection,
+        )
+
+
+def watch_databases(datasette: Any, kind: type[WatchedDatabase] = WatchedDatabase) -> None:
+    """Serve each immutable database file through a ``kind`` of ``WatchedDatabase`` (in
+    place, same name, route and order)."""
+    replaced = {}
+    for name, db in datasette.databases.items():
+        if type(db) is Database and not db.is_mutable and not db.is_memory and db.path:
+            watched = kind(datasette, path=db.path, is_mutable=False)
+            watched.name, watched.route = db.name, db.route
+            replaced[name] = watched
+        else:
+            replaced[name] = db
+    datasette.databases = replaced

@@ -5,7 +5,7 @@ Datasette's default error handler prints every exception with its local variable
 stopped at the time limit that is a 300-line syntax-highlighted dump costing the serving
 thread about a second, so each query a visitor sent to the limit cost the site 2 s of
 CPU, not 1. Datasette awaits every ``handle_exception`` hook, so answering first is not
-enough: ``replace_default_handler`` blocks Datasette's and this module answers all.
+enough: ``adapter.replace_default_handler`` blocks Datasette's and this module answers all.
 Errors a visitor causes (4xx: a query too slow, too big or malformed, a missing page) get
 Datasette's own page or JSON and one log line; anything else (500) the same page and the
 plain traceback on stderr, as Datasette gives it without ``rich``.
@@ -23,19 +23,10 @@ from datasette.utils.asgi import Base400
 from datasette.views.base import DatasetteError
 from markupsafe import Markup
 
-__all__ = ["DEFAULT_HANDLER", "error_response", "replace_default_handler"]
+__all__ = ["error_response"]
 
-DEFAULT_HANDLER = "datasette.handle_exception"  # the name Datasette registers it under
 
 log = logging.getLogger("armstimeline.site")
-
-
-def replace_default_handler() -> None:
-    """Block Datasette's own ``handle_exception`` (see module): ours answers instead."""
-    from datasette.plugins import pm
-
-    if not pm.is_blocked(DEFAULT_HANDLER):
-        pm.set_blocked(DEFAULT_HANDLER)
 
 
 def error_response(datasette: Any, request: Any, exception: BaseException) -> Any:

@@ -171,7 +171,7 @@ def app_from_environment() -> Any:
 
     from datasette.app import Datasette
 
-    from armstimeline.site.timelimit import watch_databases
+    from armstimeline.site.adapter import watch_databases
 
     config = json.loads(os.environ[_CONFIG_VARIABLE])
     inspect = (

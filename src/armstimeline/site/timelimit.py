@@ -12,7 +12,9 @@ SQLite reports as the same "interrupted" error Datasette turns into "query took 
 The query itself runs in C with the GIL released until then.
 
 Handlers are polled by time, not by steps: that keeps Datasette's (a deadline), and is
-why only connections to our immutable databases are changed.
+why only connections to our immutable databases are changed. Putting these connections
+under Datasette is outside its documented surface: that part lives in ``adapter``
+(``WatchedDatabase``, ``watch_databases``).
 """
 
 from __future__ import annotations
@@ -22,11 +24,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from datasette.database import Database
-
 from armstimeline.site.budget import BudgetCursor
 
-__all__ = ["POLL_SECONDS", "WatchedConnection", "WatchedDatabase", "watch_databases"]
+__all__ = ["POLL_SECONDS", "WatchedConnection"]
 
 POLL_SECONDS = 0.01  # a 1 s limit is kept to within 10 ms
 
@@ -93,31 +93,3 @@ class WatchedConnection(sqlite3.Connection):
             _WATCHDOG.unwatch(self)
         else:
             _WATCHDOG.watch(self, progress_handler)
-
-
-class WatchedDatabase(Database):
-    """An immutable database file whose read connections are ``WatchedConnection``s."""
-
-    def connect(self, write: bool = False) -> sqlite3.Connection:
-        if write or self.is_mutable or self.is_memory or not self.path:
-            return super().connect(write=write)
-        return sqlite3.connect(
-            f"file:{self.path}?immutable=1",
-            uri=True,
-            check_same_thread=False,
-            factory=WatchedConnection,
-        )
-
-
-def watch_databases(datasette: Any, kind: type[WatchedDatabase] = WatchedDatabase) -> None:
-    """Serve each immutable database file through a ``kind`` of ``WatchedDatabase`` (in
-    place, same name, route and order)."""
-    replaced = {}
-    for name, db in datasette.databases.items():
-        if type(db) is Database and not db.is_mutable and not db.is_memory and db.path:
-            watched = kind(datasette, path=db.path, is_mutable=False)
-            watched.name, watched.route = db.name, db.route
-            replaced[name] = watched
-        else:
-            replaced[name] = db
-    datasette.databases = replaced

@@ -44,10 +44,11 @@ from datasette.facets import Facet
 
 from armstimeline.site import pages
 from armstimeline.site.access import ACCESS_SCRIPT
+from armstimeline.site.adapter import replace_default_handler, watch_databases
 from armstimeline.site.cells import event_cell
 from armstimeline.site.childfilter import child_filters, legacy_through
 from armstimeline.site.csvcells import neutral_csv
-from armstimeline.site.errorpage import error_response, replace_default_handler
+from armstimeline.site.errorpage import error_response
 from armstimeline.site.examples import with_examples
 from armstimeline.site.facets import ChildFacet, StoredFacet
 from armstimeline.site.front import front_page_context
@@ -61,7 +62,6 @@ from armstimeline.site.redirects import moved_pages, old_timeline
 from armstimeline.site.sqllane import sql_lane
 from armstimeline.site.sqllimits import bound_connection
 from armstimeline.site.sqlthreads import lower_sql_thread
-from armstimeline.site.timelimit import watch_databases
 from armstimeline.site.timeline_page import timeline_page
 
 __all__: list[str] = []  # hook implementations only
