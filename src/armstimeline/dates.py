@@ -10,6 +10,7 @@ python-edtf, are in the README ("Dates").
 
 from __future__ import annotations
 
+import calendar
 import enum
 import functools
 import re
@@ -95,7 +96,7 @@ class PartialDate:
             raise DateError(f"there is no month {self.month}; months run from 01 to 12")
         if self.day is not None:
             assert self.month is not None
-            last = pendulum.date(self.year, self.month, 1).days_in_month
+            last = calendar.monthrange(self.year, self.month)[1]  # no date object made
             if not 1 <= self.day <= last:
                 raise DateError(
                     f"there is no day {self.day} in {self.year}-{self.month:02d}, "

@@ -25,10 +25,14 @@ __all__ = [
     "vocabulary_rows",
 ]
 
+# json.dumps makes a new encoder for every call with a non-default option
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
 @functools.lru_cache(maxsize=65536)
 def json_array(values: tuple[str, ...]) -> str:
     """A JSON array; cached, since the same lists of codes and tags recur across events."""
-    return json.dumps(list(values), ensure_ascii=False)
+    return _ENCODE(list(values))
 
 
 

@@ -37,14 +37,40 @@ _work: Work | None = None  # in a worker: what to do with a chunk (set once, by 
 
 
 def _workers(n_files: int) -> int:
-    """Processes to parse with: one per core (at most 4) for large folders where fork is
-    available; ``ARMSTIMELINE_WORKERS`` overrides (1 turns parallel parsing off)."""
+    """Processes to parse with: one per idle core (at most 4) for large folders where
+    fork is available; ``ARMSTIMELINE_WORKERS`` overrides (1 turns parallel parsing off).
+
+    Workers buy wall-clock time with CPU time (a second process's cold caches, results
+    sent between processes): worth it while a core is idle, a loss on a busy machine,
+    where the other core is someone else's anyway. So a folder is parsed here when
+    fewer than two cores are idle."""
     override = os.environ.get("ARMSTIMELINE_WORKERS", "")
     if override.isdigit():
         return max(1, int(override))
     if n_files < PARALLEL_MIN_FILES or sys.platform != "linux":
         return 1
-    return max(1, min(os.cpu_count() or 1, 4))
+    return max(1, min(os.cpu_count() or 1, 4, _idle_cores()))
+
+
+def _idle_cores(seconds: float = 0.05) -> int:
+    """How many cores were idle over a short moment (Linux's /proc/stat); every core
+    when it cannot be read."""
+    import time
+
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat", encoding="ascii") as stat:
+            ticks = [int(n) for n in stat.readline().split()[1:9]]
+        return ticks[3] + ticks[4], sum(ticks)  # idle + iowait, all
+
+    try:
+        idle, total = sample()
+        time.sleep(seconds)
+        idle2, total2 = sample()
+    except (OSError, ValueError, IndexError):
+        return os.cpu_count() or 1
+    if total2 <= total:
+        return os.cpu_count() or 1
+    return round((idle2 - idle) / (total2 - total) * (os.cpu_count() or 1))
 
 
 def _start(parent: int, work: Work) -> None:
