@@ -391,6 +391,20 @@ class TestSmallSiteDefects:
         data = await get_json(ds, "/armstimeline/country_timeline.json?country=MMR")
         assert data["rows"]
 
+    @pytest.mark.parametrize("name", ["TUR", "tur", "TR", "Turkey", "Türkiye"])
+    async def test_canned_queries_take_names_as_the_command_line_does(self, ds, name):
+        expected = {e.id for e in TIMELINE.filter(countries="TUR")}
+        rows = await get_json(ds, "/armstimeline/country_timeline.json?_shape=array&"
+                              + urlencode({"country": name}))  # fmt: skip
+        assert {r["id"] for r in rows} == expected
+        both = await get_json(ds, "/armstimeline/between_countries.json?_shape=array&"
+                              + urlencode({"country_a": "Russia", "country_b": name}))  # fmt: skip
+        assert {r["id"] for r in both} == {
+            e.id for e in TIMELINE.filter(countries="TUR") if "RUS" in e.countries
+        }
+        nowhere = "/armstimeline/country_timeline.json?_shape=array&country=Narnia"
+        assert await get_json(ds, nowhere) == []
+
     async def test_ids_in_query_results_link_to_events(self, ds):
         page = await ds.client.get("/armstimeline/quid_pro_quo_pairs")
         assert '<a href="/armstimeline/events/bangladesh-arms-loan-2013">' in page.text

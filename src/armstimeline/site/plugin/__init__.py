@@ -59,6 +59,7 @@ from armstimeline.site.links import event_link
 from armstimeline.site.pagesize import html_page_size
 from armstimeline.site.popup import POPUP_GUARD
 from armstimeline.site.redirects import moved_pages, old_timeline
+from armstimeline.site.sqlfunctions import register_functions
 from armstimeline.site.sqllane import sql_lane
 from armstimeline.site.sqllimits import bound_connection
 from armstimeline.site.sqlthreads import lower_sql_thread
@@ -98,6 +99,7 @@ def register_output_renderer(datasette: Any) -> dict[str, Any]:
 @hookimpl
 def prepare_connection(conn: sqlite3.Connection) -> None:
     bound_connection(conn)
+    register_functions(conn)
     lower_sql_thread()  # called on the thread that will run this connection's SQL
 
 
