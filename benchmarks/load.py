@@ -172,7 +172,7 @@ def run(args: argparse.Namespace) -> dict:
         [sys.executable, "-m", "armstimeline", "serve", "--db", str(db), "--no-rebuild",
          "--port", str(port), "--metadata", str(ROOT / "metadata.yml"),
          "--workers", str(args.workers)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=(work / "server.log").open("wb"),
     )  # fmt: skip
     try:
         started = wait_until_up(base, proc)
@@ -286,6 +286,7 @@ def run(args: argparse.Namespace) -> dict:
         "server_peak_rss_mb": peak_mb,
         "first_answer_s": round(started, 2),
         "database_unchanged": before == after,
+        "server_log": str(work / "server.log"),
     }
 
 
