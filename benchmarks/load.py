@@ -211,6 +211,7 @@ def run(args: argparse.Namespace) -> dict:
                     answers[status] = answers.get(status, 0) + 1
 
         table_latencies: list[float] = []
+        by_page: dict[str, list[float]] = {}
 
         def client(offset: int) -> None:
             i = offset
@@ -236,6 +237,7 @@ def run(args: argparse.Namespace) -> dict:
                     latencies.append(elapsed)
                     if url == urls[0]:
                         table_latencies.append(elapsed)
+                    by_page.setdefault(url[len(base) :], []).append(elapsed)
                     if not ok:
                         errors.append(f"{status} {url}")
 
@@ -278,6 +280,9 @@ def run(args: argparse.Namespace) -> dict:
         "max_ms": round(ordered[-1] * 1000, 1) if ordered else 0,
         "mean_ms": round(statistics.fmean(ordered) * 1000, 1) if ordered else 0,
         "events_page_p99_ms": round(pct(0.99, tables), 1),
+        "slowest_pages_p99_ms": dict(sorted(
+            ((page[:50], round(pct(0.99, sorted(times)), 1)) for page, times in by_page.items()),
+            key=lambda item: -item[1])[:4]),
         "heavy_clients": args.heavy,
         "heavy_answers": dict(sorted(heavy.items())),
         "attack_clients": args.attack,

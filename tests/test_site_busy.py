@@ -232,3 +232,25 @@ def test_a_query_past_its_deadline_is_stopped_only_once_it_has_worked():
             conn.execute(ENDLESS).fetchall()
     finally:
         conn.set_progress_handler(None, 1000)
+
+
+def test_a_refused_page_leaves_no_statement_running():
+    """A statement left running on a connection (a refused page whose exception is still
+    held) kept the time limit's interrupt of a later query alive for the next one: under
+    load, readers' one-row lookups failed as "interrupted"."""
+    from armstimeline.site.sqllimits import bound_connection
+
+    conn = sqlite3.connect(":memory:", factory=WatchedConnection, check_same_thread=False)
+    bound_connection(conn)
+    held = []
+    cursor = conn.cursor()
+    cursor.execute("with recursive n(i) as (select 1 union all select i + 1 from n limit 100) "
+                   "select zeroblob(500000) from n")
+    with pytest.raises(sqlite3.OperationalError, match="more than 4 MiB") as refused:
+        cursor.fetchmany(101)
+    held.append(refused.value)  # its traceback keeps the cursor
+    conn.set_progress_handler(lambda: True, 1000)  # a query past its deadline
+    with pytest.raises(sqlite3.OperationalError, match="interrupted"):
+        conn.execute(ENDLESS).fetchall()
+    conn.set_progress_handler(None, 1000)
+    assert conn.execute("select 1").fetchall() == [(1,)]

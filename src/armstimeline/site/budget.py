@@ -42,6 +42,10 @@ class BudgetCursor(sqlite3.Cursor):
             held += row_bytes(row)
             if held > MAX_RESULT_BYTES:
                 del rows
+                # reset the statement now, not when the exception's frames are freed: a
+                # statement left running on the connection keeps an interrupt meant for
+                # another query (the time limit's) alive for the next one
+                self.close()
                 raise sqlite3.OperationalError(TOO_MUCH.format(mib=MAX_RESULT_BYTES >> 20))
             rows.append(row)
             if len(rows) >= count:
