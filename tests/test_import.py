@@ -196,6 +196,13 @@ def test_a_newer_edition_supersedes_revises_and_withdraws(project, tmp_path):
 
     built = build(project / "events", project / "seeds", project / "a.db")
     assert built.events == len(load(project / "events", project / "seeds"))
+    import sqlite3
+
+    with sqlite3.connect(project / "a.db") as conn:  # the withdrawn row keeps its page
+        kept = conn.execute("select withdrawn_in from withdrawn_events where id = ?",
+                            (gone_id,)).fetchall()  # fmt: skip
+        listed = conn.execute("select count(*) from events where id = ?", (gone_id,))
+        assert kept == [("2026-03-10",)] and listed.fetchone() == (0,)
     curated.write_text(text, "utf-8")
     # show prints the history, and a withdrawn row's page
     args = ["--events", str(project / "events"), "--sources", str(project / "seeds")]

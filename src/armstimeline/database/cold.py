@@ -12,13 +12,19 @@ from __future__ import annotations
 import contextlib
 import gc
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from armstimeline.database.checks import check_database, record_counts
 from armstimeline.database.facets import facet_collector, store_facet_counts
 from armstimeline.database.members import Collector
-from armstimeline.database.rows import all_rows, file_rows, insert_rows, transfer_tables
+from armstimeline.database.rows import (
+    all_rows,
+    file_rows,
+    insert_rows,
+    transfer_tables,
+    withdrawn_rows,
+)
 from armstimeline.database.schema import INDEXES, SCHEMA, VIEWS
 from armstimeline.figures import Transfers
 from armstimeline.loading import Stamp
@@ -103,6 +109,7 @@ def write_database(
     stamps: dict[str, Stamp] | None = None,
     systems: tuple[System, ...] | None = None,
     transfers: Transfers | None = None,
+    withdrawn: Iterable[Event] = (),
 ) -> dict[str, int]:
     """Write every table from ``events`` (in timeline order) into a new, empty SQLite
     file and check it; return how many rows each table was given.
@@ -123,6 +130,7 @@ def write_database(
         # as a streamed build reports them: present, empty without a register
         extra = (transfer_tables(transfers) if transfers is not None
                  else {"transfers": [], "transfer_years": []})  # fmt: skip
+        extra["withdrawn_events"] = withdrawn_rows(withdrawn)
         insert_rows(conn, extra)
         tables.update(extra)
         collected = facet_collector(conn)

@@ -23,6 +23,7 @@ __all__ = [
     "insert_rows",
     "transfer_tables",
     "vocabulary_rows",
+    "withdrawn_rows",
 ]
 
 # json.dumps makes a new encoder for every call with a non-default option
@@ -180,6 +181,17 @@ def file_rows(events: list[Event], stamps: dict[str, Stamp]) -> list[tuple[Any, 
                 rows.append((name, *stamps[name], event.id))
                 break
     return sorted(rows)
+
+
+def withdrawn_rows(events: Iterable[Event]) -> list[tuple[Any, ...]]:
+    """The events of withdrawn register rows, for their pages."""
+    return [
+        (e.id, e.register.withdrawn_in, e.kind, str(e.date), e.title, e.summary,
+         e.sources[0].quote, e.sources[0].source, e.register.row,
+         json_array(e.register.editions), json_array(e.register.changes))
+        for e in events
+        if e.register is not None and e.register.withdrawn_in
+    ]  # fmt: skip
 
 
 def transfer_tables(transfers: Transfers) -> dict[str, list[tuple[Any, ...]]]:

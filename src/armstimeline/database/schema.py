@@ -88,6 +88,13 @@ create table transfers (
     delivery_years text not null, tiv_unit real, tiv_order real, tiv_delivered real,
     order_event text not null, delivery_event text
 );
+-- events of register rows a newer edition no longer lists: not in events (left out of
+-- every list), kept for their pages
+create table withdrawn_events (
+    id text primary key, withdrawn_in text not null, kind text not null, date text not null,
+    title text not null, summary text not null, quote text not null, source_id text not null,
+    row text not null, editions text not null, changes text not null
+);
 create table transfer_years (
     transfer_id text not null references transfers(id), year integer not null,
     tiv_estimate real not null, listed_years integer not null, exact integer not null

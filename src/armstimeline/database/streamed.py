@@ -24,6 +24,7 @@ from armstimeline.database.rows import (
     insert_rows,
     transfer_tables,
     vocabulary_rows,
+    withdrawn_rows,
 )
 from armstimeline.database.schema import EVENT_TABLES, SCHEMA_VERSION
 from armstimeline.errors import ValidationError
@@ -54,7 +55,8 @@ def stream(
     table). Raises ValidationError with every problem when the folder has any."""
     read_at = time.time_ns()
     hashes: dict[str, Any] = {}
-    reader = FolderReader(events_dir, sources_dir, progress, hashes, keep=_rows_of)
+    reader = FolderReader(events_dir, sources_dir, progress, hashes, with_withdrawn=True,
+                          keep=_rows_of)  # fmt: skip
     problems = reader.problems
     edges: list[tuple[str, str, str]] = []
     digest = FileDigest(sources_fp)
@@ -110,6 +112,7 @@ def stream(
         insert_rows(conn, {"systems": list(designations.values())})
         if any(s.register for s in reader.sources.values()):
             insert_rows(conn, transfer_tables(load_transfers(events_dir, sources_dir)))
+            insert_rows(conn, {"withdrawn_events": withdrawn_rows(reader.withdrawn)})
         renumber(conn, timeline_order(stored_keys(conn), edges))
         fingerprint = digest.hexdigest()
         info = {
