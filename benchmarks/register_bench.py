@@ -72,10 +72,14 @@ def measure(
         shutil.copytree(base.parent / "seeds", target.parent / "seeds")
         revised.append(timed(lambda t=target: import_sipri(two, t)))  # type: ignore[misc]
         again.append(timed(lambda t=target: import_sipri(two, t)))  # type: ignore[misc]
-    report = import_sipri(two, fresh("dry"), dry_run=True)
+    dry = fresh("dry")
+    shutil.rmtree(dry.parent / "seeds")
+    shutil.copytree(base.parent / "seeds", dry.parent / "seeds")
+    report = import_sipri(two, dry, dry_run=True)
     record("4a. register a revised edition, with its diff, vs csv + dict join",
            statistics.median(revised), statistics.median(anchors), 3.0,
-           f"({report.selected:,} rows: {len(report.added)} added)")  # fmt: skip
+           f"({report.selected:,} rows: {len(report.added)} added, {len(report.revised)} "
+           f"revised, {len(report.withdrawn)} withdrawn)")  # fmt: skip
     record("4b. register the same file again vs the same anchor",
            statistics.median(again), statistics.median(anchors), 1.0)  # fmt: skip
 

@@ -68,16 +68,16 @@ def sipri_command(
                           recipients=recipients, edition=edition, skip_bad_rows=skip_bad_rows,
                           dry_run=dry_run)  # fmt: skip
     reg = report.register
+    if not report.source_added:
+        click.echo(f"This file is already registered as source '{report.source_id}' (edition "
+                   f"{report.edition}); nothing changed.")  # fmt: skip
+        return
     stamp = reg.generated_text or f"edition {report.edition}"
     click.echo(f"Read {len(reg.rows)} rows of a SIPRI trade register ({stamp}; {reg.encoding}).")
     for problem in report.skipped:
         click.echo(f"skipped: {problem}", err=True)
     if report.selected != len(reg.rows):
         click.echo(f"{report.selected} rows are within the scope registered.")
-    if not report.source_added:
-        click.echo(f"This file is already registered as source '{report.source_id}'; "
-                   "nothing changed.")  # fmt: skip
-        return
     click.echo(
         f"{len(report.added)} rows added, {len(report.revised)} revised, {report.unchanged} "
         f"unchanged, {len(report.withdrawn)} withdrawn (kept for their pages, left out of "
