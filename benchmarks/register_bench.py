@@ -38,7 +38,8 @@ def measure(
     from sipri_register import revise, rows, text
 
     from armstimeline.database import build
-    from armstimeline.database.rows import all_rows
+    from armstimeline.database.rows import all_rows, transfer_tables
+    from armstimeline.figures import load_transfers
     from armstimeline.importing import import_sipri
     from armstimeline.loading import load_events
     from armstimeline.timeline import load
@@ -85,7 +86,8 @@ def measure(
 
     # 8. a cold build of the project with one edition registered
     events, sources = load_events(base, base.parent / "seeds")
-    tables = all_rows(events, sources)
+    tables = all_rows(events, sources)  # the same tables a build writes, transfers too
+    tables.update(transfer_tables(load_transfers(base, base.parent / "seeds")))
     n = len(events)
 
     def anchor_build() -> None:

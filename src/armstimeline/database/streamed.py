@@ -111,7 +111,8 @@ def stream(
         flush()
         insert_rows(conn, {"systems": list(designations.values())})
         if any(s.register for s in reader.sources.values()):
-            insert_rows(conn, transfer_tables(load_transfers(events_dir, sources_dir)))
+            transfers = load_transfers(events_dir, sources_dir, reader.registers)
+            insert_rows(conn, transfer_tables(transfers))
             insert_rows(conn, {"withdrawn_events": withdrawn_rows(reader.withdrawn)})
         renumber(conn, timeline_order(stored_keys(conn), edges))
         fingerprint = digest.hexdigest()

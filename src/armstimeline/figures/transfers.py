@@ -14,7 +14,7 @@ from pathlib import Path
 import attrs
 
 from armstimeline import reference
-from armstimeline.errors import ValidationError
+from armstimeline.errors import Problem, ValidationError
 from armstimeline.loading import lookup_table, project_systems
 from armstimeline.loading.sources import parse_sources
 from armstimeline.model import Actor
@@ -127,12 +127,17 @@ def _current(editions: list[Edition]) -> Iterator[tuple[Edition, RegisterRow, st
             yield edition, row, key
 
 
-def load_transfers(events_dir: str | Path, sources_dir: str | Path) -> Transfers:
+def load_transfers(
+    events_dir: str | Path,
+    sources_dir: str | Path,
+    editions_read: tuple[dict[str, list[Edition]], list[Problem]] | None = None,
+) -> Transfers:
     """Every current row of every registered trade register (year-range downloads
-    included, as their own register), with actors named as the events name them."""
+    included, as their own register), with actors named as the events name them.
+    ``editions_read`` is what ``read_editions`` gave, when the caller has read them."""
     events_dir, sources_dir = Path(events_dir), Path(sources_dir)
     sources, _, problems = parse_sources(sources_dir, read_texts=False)
-    by_register, found = read_editions(sources, sources_dir)
+    by_register, found = editions_read or read_editions(sources, sources_dir)
     extra, name_problems = project_names(events_dir)
     catalog, catalog_problems = project_systems(events_dir)
     problems = [*problems, *found, *name_problems, *catalog_problems]

@@ -58,7 +58,8 @@ class FolderReader:
     After the files come the events derived from the registered registers' current rows,
     each with the register file's name; ``warnings`` then names the register names
     that could not be mapped, and ``withdrawn`` holds the events of withdrawn rows when
-    ``with_withdrawn`` asks for them.
+    ``with_withdrawn`` asks for them; ``registers`` holds the registers' editions as read
+    (None without a register), for a build's transfers.
     """
 
     def __init__(
@@ -90,12 +91,12 @@ class FolderReader:
         self._links = Links(broken=self._broken)
         # the registers, read once: their withdrawn rows' ids before any file is read (a
         # curated link to one is a warning), their events after the files
-        self._editions = (
+        self.registers = (
             read_editions(self.sources, self._sources_dir)
             if any(s.register for s in self.sources.values())
             else None
         )
-        self._withdrawn_ids = withdrawn_ids(self._editions[0]) if self._editions else {}
+        self._withdrawn_ids = withdrawn_ids(self.registers[0]) if self.registers else {}
 
     def _read(self, start: int, stop: int) -> list[FileResult]:
         """Files ``start`` to ``stop``, each read and checked alone (in a worker process
@@ -169,15 +170,14 @@ class FolderReader:
     def _derived(self) -> Iterator[tuple[str, str, Relations, Any]]:
         """The registers' events: checked for ids and links like any event; their quote is
         their own row, so there is nothing to look up."""
-        if self._editions is None:
+        if self.registers is None:
             return
         extra, problems = project_names(self._events_dir)
         self.problems.extend(problems)
         made = register_events(
             self.sources, self._sources_dir, self._systems, Names(extra),
-            self._with_withdrawn, self._editions,
+            self._with_withdrawn, self.registers,
         )  # fmt: skip
-        self._editions = None  # let the rows go
         self.problems.extend(made.problems)
         self.warnings.extend(made.warnings)
         self.withdrawn = made.withdrawn
