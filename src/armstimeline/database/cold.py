@@ -129,7 +129,7 @@ def write_database(
         insert_rows(conn, tables)
         # as a streamed build reports them: present, empty without a register
         extra = (transfer_tables(transfers) if transfers is not None
-                 else {"transfers": [], "transfer_years": []})  # fmt: skip
+                 else {"transfers": [], "transfer_years": [], "register_scopes": []})  # fmt: skip
         extra["withdrawn_events"] = withdrawn_rows(withdrawn)
         insert_rows(conn, extra)
         tables.update(extra)

@@ -12,7 +12,7 @@ from armstimeline import reference
 from armstimeline.database.schema import EVENT_TABLES
 from armstimeline.datewords import date_texts
 from armstimeline.figures import Transfers
-from armstimeline.figures.tables import transfer_rows, year_rows
+from armstimeline.figures.tables import scope_rows, transfer_rows, year_rows
 from armstimeline.loading import EVENT_SUFFIXES, Stamp
 from armstimeline.model import Event, Source
 
@@ -196,7 +196,8 @@ def withdrawn_rows(events: Iterable[Event]) -> list[tuple[Any, ...]]:
 
 def transfer_tables(transfers: Transfers) -> dict[str, list[tuple[Any, ...]]]:
     """The registers' transfers and their delivery years, as the build stores them."""
-    return {"transfers": transfer_rows(transfers), "transfer_years": year_rows(transfers)}
+    return {"transfers": transfer_rows(transfers), "transfer_years": year_rows(transfers),
+            "register_scopes": scope_rows(transfers)}  # fmt: skip
 
 
 def insert_rows(conn: sqlite3.Connection, tables: dict[str, list[tuple[Any, ...]]]) -> None:

@@ -88,6 +88,12 @@ create table transfers (
     delivery_years text not null, tiv_unit real, tiv_order real, tiv_delivered real,
     order_event text not null, delivery_event text
 );
+-- what each registered register file covers (its scope: JSON arrays, empty for everyone),
+-- so a page gives a figure only where the files cover it
+create table register_scopes (
+    source_id text primary key, edition text not null, suppliers text not null,
+    recipients text not null, delivery_years text
+);
 -- events of register rows a newer edition no longer lists: not in events (left out of
 -- every list), kept for their pages
 create table withdrawn_events (

@@ -35,7 +35,10 @@ __all__ = [
     "dependency",
     "figure_notes",
     "parse_window",
+    "party_label",
+    "party_shares",
     "shares",
+    "span_tiv",
     "state_is",
     "trend",
     "window_tiv",
@@ -80,16 +83,23 @@ def actor_key(actor: Actor) -> str:
 
 def window_tiv(t: Transfer, window: Window) -> tuple[float, float, float]:
     """(estimate, low, high) of a transfer's delivered TIV inside ``window``."""
-    years = t.years
-    if not years or not t.tiv:
+    return span_tiv(t.years, t.tiv, window)
+
+
+def span_tiv(
+    years: tuple[int, ...] | list[int], tiv: float, window: Window
+) -> tuple[float, float, float]:
+    """(estimate, low, high) of ``tiv`` delivered over the listed ``years`` (each once),
+    inside ``window``: spread evenly for the estimate; all or nothing for the bounds."""
+    if not years or not tiv:
         return 0.0, 0.0, 0.0
     first, last = window
     inside = sum(1 for y in years if first <= y <= last)
     if not inside:
         return 0.0, 0.0, 0.0
     if inside == len(years):
-        return t.tiv, t.tiv, t.tiv
-    return t.tiv * inside / len(years), 0.0, t.tiv
+        return tiv, tiv, tiv
+    return tiv * inside / len(years), 0.0, tiv
 
 
 @attrs.frozen
@@ -147,18 +157,43 @@ class Figure:
 
 
 def _label(actor: Actor) -> str:
-    return actor.label if actor.type != "unknown" else "unknown"
+    return party_label(actor_key(actor), actor.type)
+
+
+def party_label(key: str, kind: str) -> str:
+    """How a figure names a party, from its key: a state by its country's name, a group
+    with its country's, anyone else as the register wrote it; the library and the site
+    name them alike."""
+    if kind == "state":
+        return reference.country_name(key)
+    if kind == "unknown":
+        return "unknown"
+    name = key.split(":", 1)[-1]
+    name, _, country = name.rpartition("/") if kind == "group" and "/" in name else (name, "", "")
+    return f"{name} ({reference.country_name(country)})" if country else name
 
 
 def shares(
     items: Iterable[tuple[Actor, tuple[float, float, float]]],
 ) -> tuple[tuple[Share, ...], float]:
     """Each party's summed (estimate, low, high) as shares of the total, largest first."""
+    return party_shares(
+        ((actor_key(a), _label(a), a.type), values) for a, values in items
+    )
+
+
+Party = tuple[str, str, str]  # key, label, type
+
+
+def party_shares(
+    items: Iterable[tuple[Party, tuple[float, float, float]]],
+) -> tuple[tuple[Share, ...], float]:
+    """``shares`` of parties known by (key, label, type), as the site reads them."""
     sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
-    actors: dict[str, Actor] = {}
-    for actor, (est, low, high) in items:
-        key = actor_key(actor)
-        actors.setdefault(key, actor)
+    parties: dict[str, Party] = {}
+    for party, (est, low, high) in items:
+        key = party[0]
+        parties.setdefault(key, party)
         s = sums[key]
         s[0] += est
         s[1] += low
@@ -172,7 +207,7 @@ def shares(
             continue
         others_high, others_low = all_high - high, all_low - low
         rows.append(Share(
-            key, _label(actors[key]), actors[key].type, round(est, 3), round(low, 3),
+            key, parties[key][1], parties[key][2], round(est, 3), round(low, 3),
             round(high, 3), est / total if total else 0.0,
             low / (low + others_high) if low + others_high else 0.0,
             high / (high + others_low) if high + others_low else 0.0,

@@ -9,7 +9,7 @@ from typing import Any
 from armstimeline.figures.measures import actor_key
 from armstimeline.figures.transfers import Transfers
 
-__all__ = ["TRANSFER_COLUMNS", "YEAR_COLUMNS", "transfer_rows", "year_rows"]
+__all__ = ["TRANSFER_COLUMNS", "YEAR_COLUMNS", "scope_rows", "transfer_rows", "year_rows"]
 
 TRANSFER_COLUMNS = (
     "id", "source_id", "edition", "recipient", "recipient_key", "recipient_type",
@@ -47,3 +47,13 @@ def year_rows(transfers: Transfers) -> list[tuple[Any, ...]]:
             share = t.tiv / len(years) if t.tiv else 0.0
             out.append((t.key, year, round(share, 6), len(years), int(len(years) == 1)))
     return out
+
+
+def scope_rows(transfers: Transfers) -> list[tuple[Any, ...]]:
+    """What each registered file covers, for pages that must know before giving a figure."""
+    return [
+        (s.source, s.edition, json.dumps(list(s.suppliers), ensure_ascii=False),
+         json.dumps(list(s.recipients), ensure_ascii=False),
+         f"{s.delivery_years[0]}/{s.delivery_years[1]}" if s.delivery_years else None)
+        for s in transfers.coverage.scopes
+    ]  # fmt: skip

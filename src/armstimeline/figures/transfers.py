@@ -29,7 +29,7 @@ from armstimeline.registers import (
 )
 from armstimeline.registers.names import fold
 
-__all__ = ["Coverage", "Transfer", "Transfers", "load_transfers"]
+__all__ = ["Coverage", "Scope", "Transfer", "Transfers", "load_transfers"]
 
 
 @attrs.frozen
@@ -149,7 +149,6 @@ def load_transfers(
     rows: list[Transfer] = []
     scopes: list[Scope] = []
     for editions in by_register.values():
-        newest = {e.source.id for e in editions}
         for edition, row, key in _current(editions):
             years = edition.source.delivery_years
             span = tuple(int(y) for y in years.split("/")) if years else None
@@ -161,11 +160,10 @@ def load_transfers(
                 edition.date, edition.source.id,
                 (span[0], span[1]) if span and len(span) == 2 else None,
             ))  # fmt: skip
-        for edition in editions:
-            if edition.source.id in newest:
-                s = edition.source
-                years = s.delivery_years
-                span = tuple(int(y) for y in years.split("/")) if years else None
-                scopes.append(Scope(s.suppliers, s.recipients, s.id, edition.date,
-                                    (span[0], span[1]) if span and len(span) == 2 else None))
+        for edition in editions:  # every file's scope: an older one's rows outside a
+            s = edition.source  # newer one's scope are still current
+            years = s.delivery_years
+            span = tuple(int(y) for y in years.split("/")) if years else None
+            scopes.append(Scope(s.suppliers, s.recipients, s.id, edition.date,
+                                (span[0], span[1]) if span and len(span) == 2 else None))
     return Transfers(tuple(rows), Coverage(tuple(scopes)))

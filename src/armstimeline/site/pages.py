@@ -26,6 +26,7 @@ from armstimeline.site.browsing import (
 )  # fmt: skip
 from armstimeline.site.choices import Choices
 from armstimeline.site.event_page import event_page_context
+from armstimeline.site.figures_view import country_figures, event_figures
 from armstimeline.site.frame import choices_or_problem, our_database, problem_page, reader_nav
 from armstimeline.site.selection import PAGE_SIZE, facet_counts, listing, select
 
@@ -97,7 +98,7 @@ async def country_page(datasette: Any, request: Any) -> Response:
     choices = attrs.evolve(choices, fixed=("countries", code))
     country = reference.country_name(code)
     region = reference.regions().get(reference.country_regions().get(code, ""), "")
-    intro = {
+    intro: dict[str, Any] = {
         "lede": f"{country}{' — ' + region if region else ''}: the events it takes part in, "
         "as supplier, recipient, buyer, party or target.",
         "links": [
@@ -106,6 +107,8 @@ async def country_page(datasette: Any, request: Any) -> Response:
              datasette.urls.database(name) + "/country_timeline?country=" + code),
         ],
     }  # fmt: skip
+    intro["figures"] = await country_figures(datasette, name, code,
+                                             datasette.urls.path("/events"))  # fmt: skip
     return await _browser(datasette, request, name, choices, base=base, heading=country,
                           intro=intro, title=f"{country} — events")  # fmt: skip
 
@@ -200,6 +203,7 @@ async def event_page(datasette: Any, request: Any) -> Response:
             datasette, request, 404, "No such event",
             f"There is no event '{event_id}'. Browse the events or search them.",
         )  # fmt: skip
+    entry["before_after"] = await event_figures(datasette, name, event_id)
     html = await datasette.render_template(
         "armstimeline/event.html", {**reader_nav(datasette), "entry": entry}, request=request
     )

@@ -1,0 +1,179 @@
+"""The register's figures on the reader's pages: a country's suppliers window by window
+(and, for a supplier, its clients and how many it had a year) beside the curated events
+of those years, and an event's before-and-after table. Read from the build's
+``transfers`` and ``register_scopes`` tables with our own SQL, computed with the
+library's ``figures`` (the same estimates and bounds), drawn as SVG with a text table."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+from armstimeline import reference
+from armstimeline.figures.charts import share_chart
+from armstimeline.figures.measures import NOTICE, party_label, party_shares, span_tiv, windows
+
+__all__ = ["country_figures", "event_figures"]
+
+_SIZE = 5  # years a window, as SIPRI counts them (2015-2019, 2020-2024)
+_SHOWN = 6  # windows on a page: the last thirty years
+_AROUND = """
+select t.recipient_key, min(t.recipient_type),
+  total(case when y.year <= :b1 then y.tiv_estimate end),
+  total(case when y.year >= :a0 then y.tiv_estimate end),
+  total(case when y.year <= :b1 and t.supplier_key = :code then y.tiv_estimate end),
+  total(case when y.year >= :a0 and t.supplier_key = :code then y.tiv_estimate end)
+from transfer_years y join transfers t on t.id = y.transfer_id
+where (y.year between :b0 and :b1 or y.year between :a0 and :a1)
+  and t.recipient_key in (select recipient_key from transfers where supplier_key = :code)
+group by t.recipient_key
+"""
+
+
+async def _has_transfers(db: Any) -> bool:
+    tables = await db.table_names()
+    if "transfers" not in tables:
+        return False
+    return bool((await db.execute("select 1 from transfers limit 1")).rows)
+
+
+async def _scopes(db: Any) -> list[tuple[list[str], list[str], str]]:
+    rows = (await db.execute(
+        "select suppliers, recipients, source_id || ' (edition ' || edition || ')' "
+        "from register_scopes")).rows  # fmt: skip
+    return [(json.loads(s), json.loads(r), e) for s, r, e in rows]
+
+
+def _covers(values: list[str], code: str) -> bool:
+    return not values or any(reference.resolve_country(v) == code for v in values)
+
+
+def _notice(scopes: list[tuple[list[str], list[str], str]]) -> str:
+    return NOTICE.format(editions=", ".join(dict.fromkeys(e for _, _, e in scopes)))
+
+
+def _spans(rows: list[Any], years_at: int) -> list[tuple[int, int]]:
+    years = [y for r in rows for y in json.loads(r[years_at])]
+    if not years:
+        return []
+    return windows(min(years), max(years), _SIZE)[-_SHOWN:]
+
+
+def _window_table(rows: list[Any], spans: list[tuple[int, int]]) -> list[dict[str, Any]]:
+    """Each window's parties, largest first: rows are (key, label, type, years, tiv)."""
+    out = []
+    for first, last in spans:
+        shares, total = party_shares(
+            ((r[0], party_label(r[0], r[2]), r[2]),
+             span_tiv(json.loads(r[3]), r[4] or 0.0, (first, last)))
+            for r in rows
+        )
+        if total:
+            out.append({"window": f"{first}–{last}", "total": total, "rows": shares})
+    return out
+
+
+async def country_figures(datasette: Any, name: str, code: str, base: str) -> dict[str, Any]:
+    """The figures a country's page shows (empty when no register is registered)."""
+    db = datasette.get_database(name)
+    if not await _has_transfers(db):
+        return {}
+    scopes = await _scopes(db)
+    country = reference.country_name(code)
+    out: dict[str, Any] = {"notice": _notice(scopes), "country": country}
+    imports = (await db.execute(
+        "select supplier_key, supplier, supplier_type, delivery_years, tiv_delivered "
+        "from transfers where recipient_key = :code", {"code": code})).rows  # fmt: skip
+    if imports and any(not s and _covers(r, code) for s, r, _ in scopes):
+        table = _window_table(imports, _spans(imports, 3))
+        out["suppliers"] = table
+        out["suppliers_chart"] = share_chart(
+            f"Where {country}'s arms imports came from, by five-year window (share of SIPRI "
+            "TIV, estimated)",
+            [(w["window"], [(r.label, r.share) for r in w["rows"]]) for w in table],
+        )
+        out["events_by_window"] = await _curated_by_window(db, code, table, base)
+    elif imports:
+        out["suppliers_missing"] = (
+            f"{country}'s suppliers' shares need every supplier's deliveries to {country}; "
+            "the registered files cover fewer. Download SIPRI's trade register for recipient "
+            f"{country} from all suppliers and register it."
+        )
+    exports = (await db.execute(
+        "select recipient_key, recipient, recipient_type, delivery_years, tiv_delivered "
+        "from transfers where supplier_key = :code", {"code": code})).rows  # fmt: skip
+    if exports and any(not r and _covers(s, code) for s, r, _ in scopes):
+        table = _window_table(exports, _spans(exports, 3))
+        out["clients"] = table[-1] if table else None
+        per_year: dict[int, set[str]] = defaultdict(set)
+        for r in exports:
+            for y in json.loads(r[3]):
+                per_year[y].add(r[0])
+        out["recipients_per_year"] = [
+            {"year": y, "count": len(per_year[y])} for y in sorted(per_year)[-30:]
+        ]
+    return out
+
+
+async def _curated_by_window(db: Any, code: str, table: list[dict[str, Any]],
+                             base: str) -> dict[str, list[dict[str, str]]]:  # fmt: skip
+    """The curated events of the country in each window, on the same time axis."""
+    rows = (await db.execute(
+        "select e.id, e.title, e.date, e.year from events e where e.origin = 'curated' and "
+        "e.id in (select event_id from actors where country = :code) order by e.sort_order",
+        {"code": code})).rows  # fmt: skip
+    out: dict[str, list[dict[str, str]]] = {}
+    for w in table:
+        first, last = (int(x) for x in w["window"].split("–"))
+        out[w["window"]] = [
+            {"id": r[0], "title": r[1], "date": r[2], "url": f"{base}/{r[0]}"}
+            for r in rows if first <= r[3] <= last
+        ]
+    return out
+
+
+async def event_figures(datasette: Any, name: str, event_id: str) -> dict[str, Any]:
+    """Before and after a curated event: each client of its supplier (else Russia), its
+    TIV and share of its imports in the five years before and after (empty when no
+    register is registered or the event came from one)."""
+    db = datasette.get_database(name)
+    if not await _has_transfers(db):
+        return {}
+    found = (await db.execute(
+        "select origin, earliest, latest, (select country from actors where event_id = :id "
+        "and role = 'supplier' and type = 'state' limit 1) from events where id = :id",
+        {"id": event_id})).rows  # fmt: skip
+    if not found or found[0][0] != "curated":
+        return {}
+    _, earliest, latest, supplier = found[0]
+    code = supplier or "RUS"
+    first, last = int(earliest[:4]), int(latest[:4])
+    before, after = (first - _SIZE, first - 1), (last + 1, last + _SIZE)
+    # the estimates summed in SQL from each delivery year's share of its row's TIV (the
+    # library's estimate, year by year): a page never reads every client's every import
+    rows = (await db.execute(_AROUND, {
+        "code": code, "b0": before[0], "b1": before[1], "a0": after[0], "a1": after[1],
+    })).rows  # fmt: skip
+    scopes = await _scopes(db)
+    table = []
+    for key, kind, all_b, all_a, mine_b, mine_a in rows:
+        if not (mine_b or mine_a):
+            continue
+        covered = kind == "state" and any(not s and _covers(r, key) for s, r, _ in scopes)
+        share_b = mine_b / all_b if covered and all_b else (0.0 if covered else None)
+        share_a = mine_a / all_a if covered and all_a else (0.0 if covered else None)
+        table.append({
+            "label": party_label(key, kind), "key": key, "before": mine_b, "after": mine_a,
+            "share_before": share_b, "share_after": share_a,
+            "points": None if share_b is None or share_a is None else (share_a - share_b) * 100,
+        })  # fmt: skip
+    table.sort(key=lambda r: -(r["before"] + r["after"]))
+    return {
+        "supplier": reference.country_name(code),
+        "before": f"{before[0]}–{before[1]}",
+        "after": f"{after[0]}–{after[1]}",
+        "rows": table[:12],
+        "more": max(0, len(table) - 12),
+        "notice": _notice(scopes),
+    }
