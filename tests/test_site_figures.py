@@ -122,3 +122,25 @@ def test_figures_pages_in_a_browser(registered, path, width):
                 .map(v => `${v.id} (${v.impact}): ${v.nodes.length} ${v.help}`)"""
         )
         assert found == []
+
+
+async def test_an_event_page_tells_its_editions_and_a_withdrawn_row_keeps_its_page(tmp_path):
+    root = project(tmp_path)
+    revised = [r.replace("10,,2018; 2019; 2020", "12,,2018; 2019; 2020") for r in ROWS[:-1]]
+    (root / "r2.csv").write_bytes(register(revised, "10 Mar 2026 09:15:02 AM").encode("latin-1"))
+    report = import_sipri(root / "r2.csv", root / "events")
+    build(root / "events", root / "seeds", root / "armstimeline.db")
+    ds = datasette(root)
+    gone = f"sipri-{report.withdrawn[0]}-order"  # China's Su-35s, not in the new edition
+    page = await ds.client.get(f"/events/{gone}")
+    assert page.status_code == 200
+    assert "Withdrawn in the register&#39;s edition of 2026-03-10" in page.text or (
+        "Withdrawn in the register's edition of 2026-03-10" in page.text
+    )
+    listed = (await ds.client.get("/events?origin=register&country=CHN")).text
+    assert gone not in listed
+    kept = next(e for e in load(root / "events", root / "seeds") if e.imported)
+    page = (await ds.client.get(f"/events/{kept.id}")).text
+    assert "Listed in the register&#39;s editions of 2025-03-13, 2026-03-10" in page or (
+        "Listed in the register's editions of 2025-03-13, 2026-03-10" in page
+    )

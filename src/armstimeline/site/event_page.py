@@ -128,7 +128,12 @@ def _register_line(event: Event) -> str:
         parts.append(f"status: {reg.status.lower()}")
     years = ", ".join(str(y) for y in reg.delivered)
     parts.append(f"delivered in {years}" if years else "nothing delivered yet")
-    return "; ".join(parts) + "."
+    line = "; ".join(parts) + "."
+    if reg.editions:
+        line += f" Listed in the register's editions of {', '.join(reg.editions)}."
+    if reg.changes:
+        line += " SIPRI changed it: " + "; ".join(reg.changes) + "."
+    return line
 
 
 async def event_page_context(datasette: Any, database: str, event_id: str) -> dict[str, Any]:

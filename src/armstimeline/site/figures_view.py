@@ -14,7 +14,7 @@ from armstimeline import reference
 from armstimeline.figures.charts import share_chart
 from armstimeline.figures.measures import NOTICE, party_label, party_shares, span_tiv, windows
 
-__all__ = ["country_figures", "event_figures"]
+__all__ = ["country_figures", "event_figures", "withdrawn_entry"]
 
 _SIZE = 5  # years a window, as SIPRI counts them (2015-2019, 2020-2024)
 _SHOWN = 6  # windows on a page: the last thirty years
@@ -177,3 +177,22 @@ async def event_figures(datasette: Any, name: str, event_id: str) -> dict[str, A
         "more": max(0, len(table) - 12),
         "notice": _notice(scopes),
     }
+
+
+async def withdrawn_entry(datasette: Any, name: str, event_id: str) -> dict[str, Any]:
+    """A withdrawn register row's page: what it said and which edition dropped it."""
+    db = datasette.get_database(name)
+    if "withdrawn_events" not in await db.table_names():
+        return {}
+    rows = (await db.execute(
+        "select w.id, w.withdrawn_in, w.kind, w.date, w.title, w.summary, w.quote, "
+        "w.editions, w.changes, s.title from withdrawn_events w left join sources s "
+        "on s.id = w.source_id where w.id = :id", {"id": event_id})).rows  # fmt: skip
+    if not rows:
+        return {}
+    (eid, gone, kind, date, title, summary, quote, editions, changes, source) = rows[0]
+    return {
+        "id": eid, "withdrawn_in": gone, "kind": kind, "date": date, "title": title,
+        "summary": summary, "quote": quote, "source": source or "",
+        "editions": json.loads(editions), "changes": json.loads(changes),
+    }  # fmt: skip

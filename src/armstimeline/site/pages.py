@@ -26,7 +26,7 @@ from armstimeline.site.browsing import (
 )  # fmt: skip
 from armstimeline.site.choices import Choices
 from armstimeline.site.event_page import event_page_context
-from armstimeline.site.figures_view import country_figures, event_figures
+from armstimeline.site.figures_view import country_figures, event_figures, withdrawn_entry
 from armstimeline.site.frame import choices_or_problem, our_database, problem_page, reader_nav
 from armstimeline.site.selection import PAGE_SIZE, facet_counts, listing, select
 
@@ -199,6 +199,13 @@ async def event_page(datasette: Any, request: Any) -> Response:
     event_id = urllib.parse.unquote(request.url_vars["id"])
     entry = await event_page_context(datasette, name, event_id)
     if not entry:
+        withdrawn = await withdrawn_entry(datasette, name, event_id)
+        if withdrawn:
+            html = await datasette.render_template(
+                "armstimeline/withdrawn.html", {**reader_nav(datasette), "entry": withdrawn},
+                request=request,
+            )
+            return Response.html(html)
         return await problem_page(
             datasette, request, 404, "No such event",
             f"There is no event '{event_id}'. Browse the events or search them.",
