@@ -237,6 +237,24 @@ def test_a_year_range_download_is_said_to_be_exact(tmp_path):
     transfers = load_transfers(tmp_path / "events", tmp_path / "seeds")
     figure = dependency(transfers, "India", "2014/2023")
     assert any("counts only those years" in n for n in figure.notes)
+    expected = oracle_shares(by(oracle_rows(ROWS), "rec", "India", "sup", 2014, 2023))
+    assert {NAMES[r.key]: r.share for r in figure.rows} == pytest.approx(
+        {k: v[0] for k, v in expected.items()}
+    )
+    assert transfers.rows[0].delivery_years == (2014, 2023)
+
+
+def test_every_result_is_a_dataframe(project):
+    pytest.importorskip("pandas")
+    from armstimeline.figures import to_dataframe
+
+    transfers = load_transfers(project / "events", project / "seeds")
+    years = to_dataframe(trend(transfers, "RUS"), "years")
+    assert list(years.columns) == ["year", "tiv", "recipients"] and len(years) > 3
+    windows = to_dataframe(trend(transfers, "RUS"), "windows")
+    assert "change" in windows.columns
+    frame = to_dataframe(dependency(transfers, "IND", "2015/2019"))
+    assert frame["share"].sum() == pytest.approx(1.0)
 
 
 def test_before_and_after_an_event(project):

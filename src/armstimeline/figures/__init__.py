@@ -19,6 +19,7 @@ from armstimeline.figures.measures import (
     clients,
     dependency,
     parse_window,
+    to_dataframe,
     trend,
     window_tiv,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "main_suppliers",
     "parse_window",
     "suppliers_per_year",
+    "to_dataframe",
     "trend",
     "window_tiv",
 ]

@@ -22,11 +22,13 @@ def share_chart(
     top: int = 5,
 ) -> str:
     """Stacked bars, one per window: (window label, [(party label, share 0-1), ...]). The
-    ``top`` parties over all windows keep their colour; the rest are "others"."""
+    ``top`` parties by their largest share in any window keep their colour; the rest are
+    "others"."""
+    # the parties that lead any window keep a colour (a sum would favour the long-lived)
     totals: dict[str, float] = {}
     for _, parts in windows:
         for label, share in parts:
-            totals[label] = totals.get(label, 0.0) + share
+            totals[label] = max(totals.get(label, 0.0), share)
     named = [label for label, _ in sorted(totals.items(), key=lambda kv: -kv[1])[:top]]
     colour = {label: PALETTE[i] for i, label in enumerate(named)}
     legend_rows = (len(named) + 2) // 2

@@ -40,6 +40,7 @@ __all__ = [
     "shares",
     "span_tiv",
     "state_is",
+    "to_dataframe",
     "trend",
     "window_tiv",
     "windows",
@@ -154,6 +155,21 @@ class Figure:
         except ImportError as exc:  # pragma: no cover - depends on the extra
             raise UsageError("needs pandas: pip install 'armstimeline[pandas]'") from exc
         return pd.DataFrame.from_records([r.as_dict() for r in self.rows])
+
+
+def to_dataframe(result: Figure | dict[str, Any], table: str | None = None) -> Any:
+    """Any figure as a pandas DataFrame: a ``Figure``'s rows, or one table of a dict result
+    (``trend``'s "windows" or "years", ``before_after``'s "rows", ``main_suppliers``'
+    "windows"; the first list it holds by default)."""
+    if isinstance(result, Figure):
+        return result.to_dataframe()
+    try:
+        import pandas as pd
+    except ImportError as exc:  # pragma: no cover - depends on the extra
+        raise UsageError("needs pandas: pip install 'armstimeline[pandas]'") from exc
+    key = table or next(k for k, v in result.items() if isinstance(v, list) and v
+                        and isinstance(v[0], dict))  # fmt: skip
+    return pd.DataFrame.from_records(result[key])
 
 
 def _label(actor: Actor) -> str:

@@ -18,6 +18,7 @@ __all__ = ["country_figures", "event_figures", "withdrawn_entry"]
 
 _SIZE = 5  # years a window, as SIPRI counts them (2015-2019, 2020-2024)
 _SHOWN = 6  # windows on a page: the last thirty years
+_EVENTS = 6  # curated events beside a window; the rest one click away
 _AROUND = """
 select t.recipient_key, min(t.recipient_type),
   total(case when y.year <= :b1 then y.tiv_estimate end),
@@ -117,19 +118,22 @@ async def country_figures(datasette: Any, name: str, code: str, base: str) -> di
 
 
 async def _curated_by_window(db: Any, code: str, table: list[dict[str, Any]],
-                             base: str) -> dict[str, list[dict[str, str]]]:  # fmt: skip
+                             base: str) -> dict[str, dict[str, Any]]:  # fmt: skip
     """The curated events of the country in each window, on the same time axis."""
     rows = (await db.execute(
         "select e.id, e.title, e.date, e.year from events e where e.origin = 'curated' and "
         "e.id in (select event_id from actors where country = :code) order by e.sort_order",
         {"code": code})).rows  # fmt: skip
-    out: dict[str, list[dict[str, str]]] = {}
+    out: dict[str, dict[str, Any]] = {}
     for w in table:
         first, last = (int(x) for x in w["window"].split("–"))
-        out[w["window"]] = [
-            {"id": r[0], "title": r[1], "date": r[2], "url": f"{base}/{r[0]}"}
-            for r in rows if first <= r[3] <= last
-        ]
+        found = [r for r in rows if first <= r[3] <= last]
+        out[w["window"]] = {
+            "events": [{"id": r[0], "title": r[1], "date": r[2], "url": f"{base}/{r[0]}"}
+                       for r in found[:_EVENTS]],
+            "more": len(found) - _EVENTS if len(found) > _EVENTS else 0,
+            "all": f"{base}?country={code}&from={first}&to={last}",
+        }  # fmt: skip
     return out
 
 
