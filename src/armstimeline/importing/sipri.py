@@ -10,6 +10,8 @@ listed. Nothing is written when the file has a problem, or with ``dry_run``.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 from collections.abc import Iterable
 from datetime import date
@@ -43,7 +45,7 @@ from armstimeline.registers import (
     read_editions,
     read_register,
 )
-from armstimeline.registers.reader import MAX_VALUE
+from armstimeline.registers.reader import MAX_REGISTER_BYTES, MAX_VALUE
 
 __all__ = ["REGISTER", "ImportReport", "import_sipri"]
 
@@ -120,10 +122,11 @@ def import_sipri(
     extra, name_problems = project_names(events_dir)
     if catalog_problems or name_problems:
         raise ValidationError([*catalog_problems, *name_problems])
-    with locked(folder) if not dry_run else _nothing():
+    with locked(folder) if not dry_run else contextlib.nullcontext():
         sources = _sources(folder)
         known = next(
-            (s for s in sources.values() if s.file and _same_bytes(folder / s.file, register)),
+            (s for s in sources.values()
+             if s.file and _file_digest(folder / s.file) == register.sha256),
             None,
         )
         if known is not None and known.register is not None:
@@ -154,28 +157,13 @@ def import_sipri(
         return report
 
 
-def _nothing() -> _Null:
-    return _Null()
-
-
-class _Null:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *args: object) -> None:
-        return None
-
-
 def _registered_already(path: Path, folder: Path) -> ImportReport | None:
     """The report of a file registered already (the same bytes, as a register): nothing to
     read or write. None when it is not, or cannot be told before reading the file."""
-    import hashlib
-
-    try:
-        if not path.is_file() or not (folder / "sources.yml").is_file():
-            return None
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+    if not (folder / "sources.yml").is_file():
+        return None
+    digest = _file_digest(path)
+    if digest is None:
         return None
     for source in _sources(folder).values():
         if source.register and source.file and _file_digest(folder / source.file) == digest:
@@ -187,9 +175,11 @@ def _registered_already(path: Path, folder: Path) -> ImportReport | None:
 
 
 def _file_digest(path: Path) -> str | None:
-    import hashlib
-
+    """A regular file's SHA-256 (None for anything else, or anything larger than a
+    register: a pipe or a huge file is never read here)."""
     try:
+        if not path.is_file() or path.stat().st_size > MAX_REGISTER_BYTES:
+            return None
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None
@@ -202,15 +192,6 @@ def _sources(folder: Path) -> dict[str, Source]:
     if problems:
         raise ValidationError(problems)
     return sources
-
-
-def _same_bytes(path: Path, register: Register) -> bool:
-    import hashlib
-
-    try:
-        return path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == register.sha256
-    except OSError:
-        return False
 
 
 def _scope(
