@@ -280,6 +280,10 @@ def run(args: argparse.Namespace) -> dict:
         "max_ms": round(ordered[-1] * 1000, 1) if ordered else 0,
         "mean_ms": round(statistics.fmean(ordered) * 1000, 1) if ordered else 0,
         "events_page_p99_ms": round(pct(0.99, tables), 1),
+        # the site's own reader pages (not Datasette's table, JSON and calendar views)
+        "site_pages_p99_ms": round(pct(0.99, sorted(
+            t for page, times in by_page.items() if not page.startswith(f"/{db.stem}")
+            for t in times)), 1),
         "slowest_pages_p99_ms": dict(sorted(
             ((page[:50], round(pct(0.99, sorted(times)), 1)) for page, times in by_page.items()),
             key=lambda item: -item[1])[:4]),

@@ -219,21 +219,6 @@ def test_a_stop_that_comes_before_the_query_starts_still_stops_it():
     assert conn.execute("select 1").fetchone() == (1,)
 
 
-def test_a_query_past_its_deadline_is_stopped_only_once_it_has_worked():
-    """A query whose thread waited (here: sleeping in a function, as a thread starved of
-    the processor on a busy machine waits) is not stopped for the wait; one that works is
-    stopped as soon as it is past its deadline."""
-    conn = sqlite3.connect(":memory:", factory=WatchedConnection, check_same_thread=False)
-    conn.create_function("wait", 1, lambda s: time.sleep(s) or 1)
-    conn.set_progress_handler(lambda: True, 1000)  # past its deadline from the start
-    try:
-        assert conn.execute("select wait(0.3)").fetchone() == (1,)
-        with pytest.raises(sqlite3.OperationalError, match="interrupted"):
-            conn.execute(ENDLESS).fetchall()
-    finally:
-        conn.set_progress_handler(None, 1000)
-
-
 def test_a_refused_page_leaves_no_statement_running():
     """A statement left running on a connection (a refused page whose exception is still
     held) kept the time limit's interrupt of a later query alive for the next one: under

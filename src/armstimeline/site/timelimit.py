@@ -15,20 +15,12 @@ Handlers are polled by time, not by steps: that keeps Datasette's (a deadline), 
 why only connections to our immutable databases are changed. Putting these connections
 under Datasette is outside its documented surface: that part lives in ``adapter``
 (``WatchedDatabase``, ``watch_databases``).
-
-A deadline alone would stop queries that did no work: on a busy machine the threads that
-run SQL (which yield to the page-rendering thread, see ``sqlthreads``) can wait past it
-for the processor, and a reader's one-row lookup would be "interrupted", its page a 500.
-A query past its deadline is stopped once its thread has spent ``MIN_CPU_SECONDS`` of
-processor time on it (a query that does work reaches that at once), or once it has
-waited ``STARVED_SECONDS`` whatever it did.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -37,42 +29,6 @@ from armstimeline.site.budget import BudgetCursor
 __all__ = ["POLL_SECONDS", "WatchedConnection"]
 
 POLL_SECONDS = 0.01  # a 1 s limit is kept to within 10 ms
-MIN_CPU_SECONDS = 0.1
-STARVED_SECONDS = 10.0
-
-
-def _thread_clock() -> int | None:
-    """The processor-time clock of the calling thread, where the platform has one."""
-    try:
-        return time.pthread_getcpuclockid(threading.get_ident())
-    except (AttributeError, OSError):
-        return None
-
-
-def _seconds(clock: int | None) -> float:
-    if clock is None:
-        return float("inf")  # no clock: the deadline alone decides, as before
-    try:
-        return time.clock_gettime(clock)
-    except OSError:  # the thread is gone
-        return float("inf")
-
-
-class _Watched:
-    """A query being watched: its connection, handler, and when and where it began."""
-
-    __slots__ = ("clock", "conn", "cpu_start", "handler", "wall_start")
-
-    def __init__(self, conn: WatchedConnection, handler: Callable[[], Any]) -> None:
-        self.conn, self.handler = conn, handler
-        self.clock = _thread_clock()  # watch() runs on the query's own thread
-        self.cpu_start = _seconds(self.clock) if self.clock is not None else 0.0
-        self.wall_start = time.monotonic()
-
-    def working(self) -> bool:
-        """Whether the query has done enough work (or waited long enough) to be stopped."""
-        spent = _seconds(self.clock) - self.cpu_start
-        return spent >= MIN_CPU_SECONDS or time.monotonic() - self.wall_start >= STARVED_SECONDS
 
 
 class _Watchdog:
@@ -80,12 +36,12 @@ class _Watchdog:
 
     def __init__(self) -> None:
         self._lock = threading.Condition()
-        self._watched: dict[int, _Watched] = {}
+        self._watched: dict[int, tuple[WatchedConnection, Callable[[], Any]]] = {}
         self._thread: threading.Thread | None = None
 
     def watch(self, conn: WatchedConnection, handler: Callable[[], Any]) -> None:
         with self._lock:
-            self._watched[id(conn)] = _Watched(conn, handler)
+            self._watched[id(conn)] = (conn, handler)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
                     target=self._run, name="armstimeline-sql-watchdog", daemon=True
@@ -105,13 +61,12 @@ class _Watchdog:
                 if not self._watched:
                     self._lock.wait()
                     continue
-                for watched in list(self._watched.values()):
-                    conn = watched.conn
+                for conn, handler in list(self._watched.values()):
                     try:
-                        stop = watched.handler()
+                        stop = handler()
                     except Exception:  # a failing handler stops its query, as SQLite does
                         stop = True
-                    if not stop or not watched.working():
+                    if not stop:
                         continue
                     # again at every poll until the query ends and unwatches: SQLite
                     # ignores an interrupt that comes before its statement has started
