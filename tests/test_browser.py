@@ -229,6 +229,7 @@ AXE_PAGES = {
     "events": "/events",
     "filtered events": "/events?kind=deal&country=Turkey",
     "searched events": "/events?q=iskander&order=newest",
+    "events with a map": "/events?country=MMR",
     "event page": "/events/bangladesh-arms-loan-2013",
     "countries": "/countries",
     "a country": "/countries/TUR",

@@ -261,3 +261,17 @@ async def test_reader_pages_write_nothing_another_visitor_could_read(ds):
     for _ in range(4):  # each of the connections the pages used
         temp = await db.execute("select name from temp.sqlite_master")
         assert list(temp.rows) == []
+
+
+async def test_the_browser_maps_the_events_of_its_page(ds):
+    """Each listed event with a place is on the page's map, its title as the popup's text."""
+    import html as html_module
+    import json
+
+    page = await html(ds, "/events?country=MMR")
+    found = re.search(r"data-places='([^']*)'", page)
+    assert found is not None
+    places = json.loads(html_module.unescape(found.group(1)))
+    placed = [e for e in TIMELINE.filter(countries="MMR") if e.places]
+    assert placed and {p["name"] for p in places} == {e.title for e in placed}
+    assert "eventmap.js" in page

@@ -8,6 +8,7 @@ request is never a server error. What every browsing page shows is in ``browsing
 
 from __future__ import annotations
 
+import json
 import urllib.parse
 from typing import Any
 
@@ -53,6 +54,11 @@ async def _browser(datasette: Any, request: Any, name: str, choices: Choices, *,
         "heading": heading,
         "intro": intro,
         "rows": [listed_row(datasette, r) for r in listed.rows],
+        # the page's events on a small map (each at its first place), titles as text
+        "places_json": json.dumps([
+            {"name": r["title"], "lat": r["latitude"], "lon": r["longitude"]}
+            for r in listed.rows if r["latitude"] is not None and r["longitude"] is not None
+        ]),
         "first": start + 1,
         "last": start + len(listed.rows),
         "previous": base + choices.query(page=choices.page - 1) if choices.page > 1 else None,

@@ -175,7 +175,7 @@ def facet_counts(found: Found, facet: str, *, view: BitMap | None = None,
     return ordered[:limit] if limit is not None else ordered
 
 
-_COLUMNS = "rowid, id, title, date, kind, countries, systems, origin"
+_COLUMNS = "rowid, id, title, date, kind, countries, systems, origin, latitude, longitude"
 
 
 async def listing(ds: Any, database: str, found: Found, choices: Choices,
