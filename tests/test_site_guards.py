@@ -247,6 +247,9 @@ async def test_an_html_table_page_holds_at_most_html_page_rows(ds):
         assert "_next=" in page
     small = (await ds.client.get("/armstimeline/countries?_size=7")).text
     assert small.count("<tr") - 1 == 7
+    for odd in ("²", "-1", "abc", "1e9"):  # "²" is a digit to str.isdigit, not to int
+        response = await ds.client.get("/armstimeline/countries?" + urlencode({"_size": odd}))
+        assert response.status_code == 400, odd
 
 
 async def test_an_event_page_links_sources_only_at_web_addresses(tmp_path):

@@ -122,7 +122,7 @@ def _year(args: Mapping[str, list[str]], name: str) -> int | None:
     if not values:
         return None
     text = values[-1]
-    if not (text.isdigit() and len(text) <= _YEAR_DIGITS and int(text) > 0):
+    if not (text.isascii() and text.isdigit() and len(text) <= _YEAR_DIGITS and int(text) > 0):
         raise BadChoice(f"'{name}' takes a year, such as 2015, not '{text}'.")
     return int(text)
 
@@ -194,7 +194,7 @@ def read_choices(
     if order not in ("oldest", "newest"):
         problems.append(f"'order' takes oldest or newest, not '{order}'")
     page_text = (_values(args, "page") or ["1"])[-1]
-    if not page_text.isdigit() or not 1 <= int(page_text) <= _MAX_PAGE:
+    if not (page_text.isascii() and page_text.isdigit()) or not 1 <= int(page_text) <= _MAX_PAGE:
         problems.append(f"'page' takes a page number, such as 2, not '{page_text}'")
         page_text = "1"
     if problems:

@@ -29,7 +29,8 @@ def _lowered(query: str) -> str | None:
     changed = False
     kept = []
     for key, value in pairs:
-        if key == "_size" and (value == "max" or (value.isdigit() and int(value) > HTML_PAGE_ROWS)):
+        digits = value.isascii() and value.isdigit()  # "²" is a digit to isdigit, not to int
+        if key == "_size" and (value == "max" or (digits and int(value) > HTML_PAGE_ROWS)):
             value, changed = str(HTML_PAGE_ROWS), True
         kept.append((key, value))
     return urllib.parse.urlencode(kept) if changed else None
