@@ -271,8 +271,11 @@ def test_before_and_after_an_event(project):
     armenia = by(oracle_rows(ROWS), "rec", "Armenia", "sup", 2017, 2021)
     share_after = oracle_shares(armenia)["Russia"][0]
     assert rows["ARM"]["share_after"] == pytest.approx(share_after)
-    assert rows["ARM"]["change_points"] == pytest.approx(
-        round((share_after - 0.0) * 100, 1)
+    # Armenia imported nothing in 2011-2015: no share then, so no change in points
+    assert rows["ARM"]["share_before"] is None and rows["ARM"]["change_points"] is None
+    india = rows["IND"]  # imports before and after: a change in points
+    assert india["change_points"] == pytest.approx(
+        round((india["share_after"] - india["share_before"]) * 100, 1)
     )
     assert "armenia-russian-arms-credit-2015" in rows["ARM"]["between"]
     assert "armenia-iskander-2016" not in rows["ARM"]["between"]  # the event itself

@@ -238,8 +238,8 @@ def test_every_name_is_accepted_and_unknown_ones_are_kept_and_reported(project, 
     result = CliRunner().invoke(cli, ["import", "sipri", str(file), "--events",
                                       str(project / "events")])  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "Ruritania Army*: is a name" in result.output
-    assert "Atlantis Navy: is a name" in result.output
+    assert "\"Ruritania Army*\": is a name" in result.output
+    assert "\"Atlantis Navy\": is a name" in result.output
     assert "names.yml" in result.output
     events = derived(project)
     atlantis = next(e for e in events.values() if "Atlantis" in e.title)
@@ -485,3 +485,42 @@ def test_filters_tell_states_from_armed_groups(project, tmp_path):
     bad = CliRunner().invoke(cli, ["list", "--actor-type", "rebel", "--events",
                                    str(project / "events")])  # fmt: skip
     assert bad.exit_code != 0 and "actor type" in bad.output
+
+
+def test_editions_that_disagree_are_said_so(project, tmp_path):
+    """--edition never overrides a file's own stamp; a registered file keeps its scope;
+    an edition older than a registered one says that it is superseded; the ids the
+    report prints are ids `show` takes."""
+    old = write(tmp_path / "old.csv", register(ROWS_1))
+    new = write(tmp_path / "new.csv", register(ROWS_2, "10 Mar 2026 09:15:02 AM"))
+    with pytest.raises(ValidationError) as caught:
+        import_sipri(old, project / "events", edition="2020-01-01")
+    assert "disagrees with the file's own stamp" in str(caught.value)
+    import_sipri(new, project / "events")
+    with pytest.raises(ValidationError) as caught:
+        import_sipri(new, project / "events", suppliers=["Russia"])
+    assert "keeps its scope" in str(caught.value)
+    args = ["--events", str(project / "events")]
+    result = CliRunner().invoke(cli, ["import", "sipri", str(old), *args])
+    assert result.exit_code == 0, result.output
+    assert "is older than 'sipri-trade-register-2026-03-10'" in result.output
+    shown = [line.split()[-1] for line in result.output.splitlines()
+             if line.strip().startswith("withdrawn ")]  # fmt: skip
+    for event_id in shown:
+        assert CliRunner().invoke(cli, ["show", event_id, *args]).exit_code == 0
+    bad = CliRunner().invoke(cli, ["import", "sipri", str(tmp_path), *args])
+    assert bad.exit_code == 1 and "not a regular file" in bad.output
+
+
+def test_an_invisible_character_in_a_name_is_kept_and_named(project, tmp_path):
+    """A zero-width space makes "Ind\u200bia" another name than India: kept as written
+    (unmapped), and the warning names the character instead of printing it invisibly."""
+    rows = [*ROWS_1, "Ind\u200bia,Russia,2021,,2,,Ka-226,light helicopter,2,,2022,New,,3,6,6"]
+    file = tmp_path / "r.csv"
+    file.write_bytes(register(rows).encode("utf-8"))
+    result = CliRunner().invoke(cli, ["import", "sipri", str(file), "--events",
+                                      str(project / "events")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Ind\\u200bia" in result.output and "Ind\u200bia" not in result.output
+    actor = next(e for e in derived(project).values() if "Ka-226" in e.title).actors[1]
+    assert (actor.type, actor.name) == ("unmapped", "Ind\u200bia")

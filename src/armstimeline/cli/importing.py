@@ -23,7 +23,7 @@ def import_group() -> None:
     epilog="Example: armstimeline import sipri trade-register.csv --supplier Russia "
     "--supplier 'Soviet Union' --dry-run",
 )
-@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--supplier", "suppliers", multiple=True,
               help="Cover rows with this supplier (a SIPRI name, country name or code); "
               "repeatable. Default: what the download covers.")
@@ -78,15 +78,21 @@ def sipri_command(
         click.echo(f"skipped: {problem}", err=True)
     if report.selected != len(reg.rows):
         click.echo(f"{report.selected} rows are within the scope registered.")
+    def rows(n: int) -> str:
+        return f"{n:,} row{'' if n == 1 else 's'}"
+
     click.echo(
-        f"{len(report.added)} rows added, {len(report.revised)} revised, {report.unchanged} "
-        f"unchanged, {len(report.withdrawn)} withdrawn (kept for their pages, left out of "
-        f"lists); {report.events} events."
+        f"{rows(len(report.added))} added, {len(report.revised):,} revised, "
+        f"{report.unchanged:,} unchanged, {len(report.withdrawn):,} withdrawn (kept for their "
+        f"pages, left out of lists); {report.events:,} events."
     )
-    for event_id, rule, changes in report.revised:
-        click.echo(f"  {rule:<20} {event_id}: {'; '.join(changes)}")
-    for event_id in report.withdrawn:
-        click.echo(f"  withdrawn            {event_id}")
+    # each row by its order event's id, which `show` takes
+    for key, rule, changes in report.revised:
+        click.echo(f"  {rule:<20} sipri-{key}-order: {'; '.join(changes)}")
+    for key in report.withdrawn:
+        click.echo(f"  withdrawn            sipri-{key}-order")
+    for sentence in report.cautions:
+        click.echo(f"note: {sentence}", err=True)
     for sentence in report.ambiguous:
         click.echo(f"  ambiguous            {sentence}")
     for warning in report.unmapped:

@@ -116,7 +116,8 @@ def before_after(
                 if wanted(t.supplier):
                     mine += est
             row[f"tiv_{name}"] = round(mine, 3)
-            row[f"share_{name}"] = (mine / total if total else 0.0) if covered else None
+            # a share of nothing is no share: a recipient that imported nothing then
+            row[f"share_{name}"] = mine / total if covered and total else None
         row["change_points"] = (
             None if row["share_before"] is None or row["share_after"] is None
             else round((row["share_after"] - row["share_before"]) * 100, 1)

@@ -368,11 +368,12 @@ def trend(transfers: Transfers, supplier: str, *, size: int = 5) -> dict[str, An
                                "low": round(low, 3), "high": round(high, 3)}  # fmt: skip
         row["change"] = None if not previous else (est - previous) / previous
         if world:
-            found = [r for r in shares((t.supplier, window_tiv(t, span)) for t in transfers)[0]
-                     if r.key == code]  # fmt: skip
-            row["world_share"] = found[0].share if found else 0.0
-            row["world_share_low"] = found[0].share_low if found else 0.0
-            row["world_share_high"] = found[0].share_high if found else 0.0
+            everyone, world_total = shares((t.supplier, window_tiv(t, span)) for t in transfers)
+            found = [r for r in everyone if r.key == code]
+            nothing = None if not world_total else 0.0  # no deliveries at all: no share
+            row["world_share"] = found[0].share if found else nothing
+            row["world_share_low"] = found[0].share_low if found else nothing
+            row["world_share_high"] = found[0].share_high if found else nothing
         rows.append(row)
         previous = est
     years = [

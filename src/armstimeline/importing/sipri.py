@@ -70,6 +70,9 @@ class ImportReport:
     unmapped: tuple[Problem, ...]  # names kept as written
     skipped: tuple[Problem, ...]  # rows --skip-bad-rows left out, with why
     dry_run: bool
+    # sentences about editions: a newer one registered already that supersedes this one
+    # within its scope, another file of the same date
+    cautions: tuple[str, ...] = ()
 
 
 def import_sipri(
@@ -94,7 +97,8 @@ def import_sipri(
     """
     events_dir = Path(events_dir)
     folder = Path(sources_dir) if sources_dir is not None else events_dir.parent / "seeds"
-    again = _registered_already(Path(path), folder)
+    suppliers, recipients = tuple(suppliers), tuple(recipients)
+    again = _registered_already(Path(path), folder, suppliers, recipients)
     if again is not None:
         return again
     register, problems = read_register(path, skip_bad_rows=skip_bad_rows)
@@ -132,6 +136,7 @@ def import_sipri(
         if known is not None and known.register is not None:
             return _report(register, known.id, False, dated, chosen, {}, (), (), (), (),
                            dry_run)  # fmt: skip
+        cautions = _cautions(sources, name, dated, scope, chosen)
         older = _current_before(sources, folder, name, dated, scope)
         revisions = match_rows(older, [row for _, row in chosen])
         inherited = {ids[chosen[m.new][0]]: m.old_id for m in revisions.matches}
@@ -151,13 +156,16 @@ def import_sipri(
             revisions.withdrawn, revisions.ambiguous, dry_run, events,
             tuple(names.report(relpath(Path(path)))), tuple(problems),
         )  # fmt: skip
+        report = attrs.evolve(report, cautions=cautions)
         if dry_run:
             return report
         _plan(folder, register, source_id, known, name, dated, scope, inherited, report).apply()
         return report
 
 
-def _registered_already(path: Path, folder: Path) -> ImportReport | None:
+def _registered_already(
+    path: Path, folder: Path, suppliers: tuple[str, ...], recipients: tuple[str, ...]
+) -> ImportReport | None:
     """The report of a file registered already (the same bytes, as a register): nothing to
     read or write. None when it is not, or cannot be told before reading the file."""
     if not (folder / "sources.yml").is_file():
@@ -167,11 +175,25 @@ def _registered_already(path: Path, folder: Path) -> ImportReport | None:
         return None
     for source in _sources(folder).values():
         if source.register and source.file and _file_digest(folder / source.file) == digest:
+            asked = (suppliers or source.suppliers, recipients or source.recipients)
+            if asked != (source.suppliers, source.recipients):
+                raise ValidationError([Problem(
+                    relpath(path), None, "--supplier/--recipient",
+                    f"this file is registered already as '{source.id}', covering "
+                    f"{_scope_words(source)}; a registered file keeps its scope (register a "
+                    "download of the other scope as a file of its own)",
+                )])  # fmt: skip
             # its rows are not read again: the report says only that nothing changed
             register = Register(path, source.encoding or "latin-1", None, None, (), digest)
             return _report(register, source.id, False, source.edition or "", [], {}, (), (),
                            (), (), False)  # fmt: skip
     return None
+
+
+def _scope_words(source: Source) -> str:
+    sup = ", ".join(source.suppliers) or "every supplier"
+    rec = ", ".join(source.recipients) or "every recipient"
+    return f"{sup} to {rec}"
 
 
 def _file_digest(path: Path) -> str | None:
@@ -226,18 +248,58 @@ def _edition(register: Register, given: date | str | None) -> str:
     if given is not None:
         text = given.isoformat() if isinstance(given, date) else str(given)
         try:
-            return date.fromisoformat(text).isoformat()
+            dated = date.fromisoformat(text).isoformat()
         except ValueError:
             raise ValidationError([Problem(relpath(register.path), None, "--edition",
                                            f"{show_value(text)} is not a date, YYYY-MM-DD")]
                                   ) from None  # fmt: skip
+        if register.generated is not None and register.generated.isoformat() != dated:
+            raise ValidationError([Problem(
+                relpath(register.path), None, "--edition",
+                f"{dated} disagrees with the file's own stamp ({register.generated_text}); "
+                "--edition is only for a file whose stamp was removed",
+            )])  # fmt: skip
+        return dated
     if register.generated is None:
+        said = (f"has a 'Data generated' stamp that is not a date ({register.generated_text})"
+                if register.generated_text else
+                "has no 'Data generated: …' stamp (its preamble was removed)")  # fmt: skip
         raise ValidationError([Problem(
             relpath(register.path), None, "",
-            "has no 'Data generated: …' stamp (its preamble was removed), so which edition "
-            "it is cannot be told; give its date with --edition YYYY-MM-DD",
+            f"{said}, so which edition it is cannot be told; give its date with "
+            "--edition YYYY-MM-DD",
         )])  # fmt: skip
     return register.generated.isoformat()
+
+
+def _cautions(
+    sources: dict[str, Source],
+    name: str,
+    dated: str,
+    scope: tuple[tuple[str, ...], tuple[str, ...]],
+    chosen: list[tuple[int, RegisterRow]],
+) -> tuple[str, ...]:
+    """What a reader of the report must know: a newer edition registered already takes
+    precedence within its scope (so this file's rows there are not used), and another
+    file of the same date is superseded by this one within its scope."""
+    out = []
+    others = [s for s in sources.values() if s.register == name and s.edition]
+    for s in sorted(others, key=lambda s: str(s.edition)):
+        if str(s.edition) > dated:
+            covered = sum(1 for _, r in chosen
+                          if in_scope(r.supplier, r.recipient, s.suppliers, s.recipients))
+            if covered:
+                out.append(
+                    f"This edition ({dated}) is older than '{s.id}' (edition {s.edition}), "
+                    f"which supersedes it within its scope: {covered} of its {len(chosen)} "
+                    "rows are not used (they are kept for provenance, and show as withdrawn)."
+                )  # fmt: skip
+        elif str(s.edition) == dated:
+            out.append(
+                f"'{s.id}' has the same edition date ({dated}); this file, registered "
+                "later, supersedes it within this file's scope."
+            )
+    return tuple(out)
 
 
 def _current_before(

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from armstimeline import reference
-from armstimeline.errors import Problem, relpath
+from armstimeline.errors import Problem, relpath, show_value
 from armstimeline.model import Actor
 
 __all__ = [
@@ -210,9 +210,9 @@ class Names:
             hint = f" (nearest known: {', '.join(nearest)})" if nearest else ""
             more = f", and {len(places) - 1} more rows" if len(places) > 1 else ""
             out.append(Problem(
-                shown, None, name,
+                shown, None, show_value(name),
                 f"is a name armstimeline cannot map yet: kept as written and flagged "
-                f"unmapped (first at {places[0]}{more}){hint}; map it in a names.yml "
-                "beside the events folder",
+                f"unmapped (first at {places[0]} of the register{more}){hint}; map it in a "
+                "names.yml beside the events folder",
             ))  # fmt: skip
         return out

@@ -61,8 +61,11 @@ def _spans(rows: list[Any], years_at: int) -> list[tuple[int, int]]:
     return windows(min(years), max(years), _SIZE)[-_SHOWN:]
 
 
-def _window_table(rows: list[Any], spans: list[tuple[int, int]]) -> list[dict[str, Any]]:
-    """Each window's parties, largest first: rows are (key, label, type, years, tiv)."""
+def _window_table(
+    rows: list[Any], spans: list[tuple[int, int]], through: int
+) -> list[dict[str, Any]]:
+    """Each window's parties, largest first: rows are (key, label, type, years, tiv). A
+    window past ``through`` (the register's last delivery year) is marked partial."""
     out = []
     for first, last in spans:
         shares, total = party_shares(
@@ -71,8 +74,17 @@ def _window_table(rows: list[Any], spans: list[tuple[int, int]]) -> list[dict[st
             for r in rows
         )
         if total:
-            out.append({"window": f"{first}–{last}", "total": total, "rows": shares})
+            partial = last > through
+            label = f"{first}–{last}" + (f" (so far: to {through})" if partial else "")
+            out.append({"window": f"{first}–{last}", "label": label, "partial": partial,
+                        "total": total, "rows": shares})  # fmt: skip
     return out
+
+
+async def _through(db: Any) -> int:
+    """The register's last delivery year: a window past it is only partly known."""
+    row = (await db.execute("select max(year) from transfer_years")).rows
+    return int(row[0][0]) if row and row[0][0] is not None else 0
 
 
 async def country_figures(datasette: Any, name: str, code: str, base: str) -> dict[str, Any]:
@@ -87,12 +99,14 @@ async def country_figures(datasette: Any, name: str, code: str, base: str) -> di
         "select supplier_key, supplier, supplier_type, delivery_years, tiv_delivered "
         "from transfers where recipient_key = :code", {"code": code})).rows  # fmt: skip
     if imports and any(not s and _covers(r, code) for s, r, _ in scopes):
-        table = _window_table(imports, _spans(imports, 3))
+        through = await _through(db)
+        table = _window_table(imports, _spans(imports, 3), through)
         out["suppliers"] = table
         out["suppliers_chart"] = share_chart(
             f"Where {country}'s arms imports came from, by five-year window (share of SIPRI "
             "TIV, estimated)",
-            [(w["window"], [(r.label, r.share) for r in w["rows"]]) for w in table],
+            [(w["label"] if not w["partial"] else w["window"] + "*",
+              [(r.label, r.share) for r in w["rows"]]) for w in table],
         )
         out["events_by_window"] = await _curated_by_window(db, code, table, base)
     elif imports:
@@ -105,14 +119,15 @@ async def country_figures(datasette: Any, name: str, code: str, base: str) -> di
         "select recipient_key, recipient, recipient_type, delivery_years, tiv_delivered "
         "from transfers where supplier_key = :code", {"code": code})).rows  # fmt: skip
     if exports and any(not r and _covers(s, code) for s, r, _ in scopes):
-        table = _window_table(exports, _spans(exports, 3))
-        out["clients"] = table[-1] if table else None
+        table = _window_table(exports, _spans(exports, 3), await _through(db))
+        complete = [w for w in table if not w["partial"]]  # the latest window fully known
+        out["clients"] = (complete or table)[-1] if table else None
         per_year: dict[int, set[str]] = defaultdict(set)
         for r in exports:
             for y in json.loads(r[3]):
                 per_year[y].add(r[0])
         out["recipients_per_year"] = [
-            {"year": y, "count": len(per_year[y])} for y in sorted(per_year)[-30:]
+            {"year": y, "count": len(per_year[y])} for y in sorted(per_year)[-12:]
         ]
     return out
 
@@ -165,8 +180,8 @@ async def event_figures(datasette: Any, name: str, event_id: str) -> dict[str, A
         if not (mine_b or mine_a):
             continue
         covered = kind == "state" and any(not s and _covers(r, key) for s, r, _ in scopes)
-        share_b = mine_b / all_b if covered and all_b else (0.0 if covered else None)
-        share_a = mine_a / all_a if covered and all_a else (0.0 if covered else None)
+        share_b = mine_b / all_b if covered and all_b else None  # no imports: no share
+        share_a = mine_a / all_a if covered and all_a else None
         table.append({
             "label": party_label(key, kind), "key": key, "before": mine_b, "after": mine_a,
             "share_before": share_b, "share_after": share_a,
