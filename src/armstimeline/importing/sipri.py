@@ -19,7 +19,7 @@ from pathlib import Path
 
 import attrs
 
-from armstimeline.errors import Problem, ValidationError, did_you_mean, relpath, show_value
+from armstimeline.errors import Problem, ValidationError, relpath
 from armstimeline.importing.legacy import legacy_files
 from armstimeline.importing.registry import (
     SourcePlan,
@@ -28,6 +28,7 @@ from armstimeline.importing.registry import (
     replace_entry,
     source_entry,
 )
+from armstimeline.importing.scope import cautions, edition_of, import_scope, scope_words
 from armstimeline.loading import project_systems
 from armstimeline.loading.sources import parse_sources
 from armstimeline.model import Source
@@ -40,7 +41,6 @@ from armstimeline.registers import (
     current_rows,
     in_scope,
     match_rows,
-    names_match,
     project_names,
     read_editions,
     read_register,
@@ -112,8 +112,8 @@ def import_sipri(
             f"(e.g. {old[0].name}); registers are now read directly, and those files would "
             "count every row twice. Remove them first with `armstimeline import drop-files`",
         )])  # fmt: skip
-    scope = _scope(register, list(suppliers), list(recipients))
-    dated = _edition(register, edition)
+    scope = import_scope(register, list(suppliers), list(recipients))
+    dated = edition_of(register, edition)
     name = REGISTER
     if register.delivery_years:  # counts only those years' deliveries: another register
         name = f"{REGISTER}-{register.delivery_years[0]}-{register.delivery_years[1]}"
@@ -136,7 +136,7 @@ def import_sipri(
         if known is not None and known.register is not None:
             return _report(register, known.id, False, dated, chosen, {}, (), (), (), (),
                            dry_run)  # fmt: skip
-        cautions = _cautions(sources, name, dated, scope, chosen)
+        notes = cautions(sources, name, dated, scope, chosen)
         older = _current_before(sources, folder, name, dated, scope)
         revisions = match_rows(older, [row for _, row in chosen])
         inherited = {ids[chosen[m.new][0]]: m.old_id for m in revisions.matches}
@@ -156,7 +156,7 @@ def import_sipri(
             revisions.withdrawn, revisions.ambiguous, dry_run, events,
             tuple(names.report(relpath(Path(path)))), tuple(problems),
         )  # fmt: skip
-        report = attrs.evolve(report, cautions=cautions)
+        report = attrs.evolve(report, cautions=notes)
         if dry_run:
             return report
         _plan(folder, register, source_id, known, name, dated, scope, inherited, report).apply()
@@ -180,7 +180,7 @@ def _registered_already(
                 raise ValidationError([Problem(
                     relpath(path), None, "--supplier/--recipient",
                     f"this file is registered already as '{source.id}', covering "
-                    f"{_scope_words(source)}; a registered file keeps its scope (register a "
+                    f"{scope_words(source)}; a registered file keeps its scope (register a "
                     "download of the other scope as a file of its own)",
                 )])  # fmt: skip
             # its rows are not read again: the report says only that nothing changed
@@ -188,12 +188,6 @@ def _registered_already(
             return _report(register, source.id, False, source.edition or "", [], {}, (), (),
                            (), (), False)  # fmt: skip
     return None
-
-
-def _scope_words(source: Source) -> str:
-    sup = ", ".join(source.suppliers) or "every supplier"
-    rec = ", ".join(source.recipients) or "every recipient"
-    return f"{sup} to {rec}"
 
 
 def _file_digest(path: Path) -> str | None:
@@ -214,92 +208,6 @@ def _sources(folder: Path) -> dict[str, Source]:
     if problems:
         raise ValidationError(problems)
     return sources
-
-
-def _scope(
-    register: Register, suppliers: list[str], recipients: list[str]
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The suppliers and recipients the file is registered for: the filters given, else
-    what the download says it covers; a filter value no row matches is an error (a typo
-    would otherwise register nothing)."""
-    problems = []
-    for label, wanted, side in (("supplier", suppliers, 0), ("recipient", recipients, 1)):
-        names = {row.supplier if side == 0 else row.recipient for row in register.rows}
-        for value in wanted:
-            if not any(names_match(n, value) for n in names):
-                hint = did_you_mean(value, sorted(n.rstrip("*") for n in names))
-                problems.append(Problem(relpath(register.path), None, f"--{label}",
-                                        f"no {label} in this register is {show_value(value)}"
-                                        f"{hint}"))  # fmt: skip
-    if problems:
-        raise ValidationError(problems)
-    said = (register.suppliers, register.recipients)
-    return tuple(suppliers) or _said(said[0]), tuple(recipients) or _said(said[1])
-
-
-def _said(text: str | None) -> tuple[str, ...]:
-    """A preamble's list of names ("Russia", "Russia, Soviet Union")."""
-    if not text:
-        return ()
-    return tuple(n.strip() for n in text.replace(" and ", ",").split(",") if n.strip())
-
-
-def _edition(register: Register, given: date | str | None) -> str:
-    if given is not None:
-        text = given.isoformat() if isinstance(given, date) else str(given)
-        try:
-            dated = date.fromisoformat(text).isoformat()
-        except ValueError:
-            raise ValidationError([Problem(relpath(register.path), None, "--edition",
-                                           f"{show_value(text)} is not a date, YYYY-MM-DD")]
-                                  ) from None  # fmt: skip
-        if register.generated is not None and register.generated.isoformat() != dated:
-            raise ValidationError([Problem(
-                relpath(register.path), None, "--edition",
-                f"{dated} disagrees with the file's own stamp ({register.generated_text}); "
-                "--edition is only for a file whose stamp was removed",
-            )])  # fmt: skip
-        return dated
-    if register.generated is None:
-        said = (f"has a 'Data generated' stamp that is not a date ({register.generated_text})"
-                if register.generated_text else
-                "has no 'Data generated: …' stamp (its preamble was removed)")  # fmt: skip
-        raise ValidationError([Problem(
-            relpath(register.path), None, "",
-            f"{said}, so which edition it is cannot be told; give its date with "
-            "--edition YYYY-MM-DD",
-        )])  # fmt: skip
-    return register.generated.isoformat()
-
-
-def _cautions(
-    sources: dict[str, Source],
-    name: str,
-    dated: str,
-    scope: tuple[tuple[str, ...], tuple[str, ...]],
-    chosen: list[tuple[int, RegisterRow]],
-) -> tuple[str, ...]:
-    """What a reader of the report must know: a newer edition registered already takes
-    precedence within its scope (so this file's rows there are not used), and another
-    file of the same date is superseded by this one within its scope."""
-    out = []
-    others = [s for s in sources.values() if s.register == name and s.edition]
-    for s in sorted(others, key=lambda s: str(s.edition)):
-        if str(s.edition) > dated:
-            covered = sum(1 for _, r in chosen
-                          if in_scope(r.supplier, r.recipient, s.suppliers, s.recipients))
-            if covered:
-                out.append(
-                    f"This edition ({dated}) is older than '{s.id}' (edition {s.edition}), "
-                    f"which supersedes it within its scope: {covered} of its {len(chosen)} "
-                    "rows are not used (they are kept for provenance, and show as withdrawn)."
-                )  # fmt: skip
-        elif str(s.edition) == dated:
-            out.append(
-                f"'{s.id}' has the same edition date ({dated}); this file, registered "
-                "later, supersedes it within this file's scope."
-            )
-    return tuple(out)
 
 
 def _current_before(
