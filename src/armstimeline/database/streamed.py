@@ -30,6 +30,7 @@ from armstimeline.database.schema import EVENT_TABLES, SCHEMA_VERSION
 from armstimeline.errors import ValidationError
 from armstimeline.figures import load_transfers
 from armstimeline.loading import FolderReader, Progress, recorded_stamp
+from armstimeline.loading.parallel import in_worker
 from armstimeline.model import ORDERING_RELATIONS, Event
 
 __all__ = ["BATCH", "stream"]
@@ -37,11 +38,29 @@ __all__ = ["BATCH", "stream"]
 BATCH = 2000  # events turned into rows at a time
 
 
-def _rows_of(event: Event) -> dict[str, list[tuple[Any, ...]]]:
-    """One event's rows, made where its file is parsed (a worker process for a large
-    folder): rows are plain tuples, cheaper to send back than the event's objects. Its
-    place in the timeline is numbered at the end (``renumber``)."""
-    return event_rows([event], {event.id: 0})
+def _rows_of(event: Event) -> Event | dict[str, list[tuple[Any, ...]]]:
+    """In a parse worker, one event's rows: plain tuples, cheaper to send back than the
+    event's objects. Here, the event itself: a batch's rows are made at once, cheaper
+    than one event's at a time. Its place in the timeline is numbered at the end
+    (``renumber``)."""
+    return event_rows([event], {event.id: 0}) if in_worker() else event
+
+
+def _batch_rows(owns: list[Any]) -> dict[str, list[tuple[Any, ...]]]:
+    """A batch's rows table by table, in file order, from its events or their rows (an
+    event derived from a register is one here even when the files' rows came from
+    workers): what event_rows gives for the batch's events at once."""
+    if all(isinstance(own, Event) for own in owns):
+        return event_rows(owns, dict.fromkeys([e.id for e in owns], 0))
+    rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in EVENT_TABLES}
+    rows["systems"] = []
+    for own in owns:
+        if isinstance(own, Event):
+            own = event_rows([own], {own.id: 0})
+        for name, table in own.items():
+            if table:
+                rows[name] += table
+    return rows
 
 
 def stream(
@@ -61,7 +80,7 @@ def stream(
     edges: list[tuple[str, str, str]] = []
     digest = FileDigest(sources_fp)
     designations: dict[str, tuple[Any, ...]] = {}
-    batch: list[tuple[str, str, dict[str, list[tuple[Any, ...]]]]] = []
+    batch: list[tuple[str, str, Any]] = []
     events = 0
 
     with private_database(path) as conn:
@@ -71,14 +90,7 @@ def stream(
         collected = facet_collector(conn)
 
         def flush() -> None:
-            # the batch's rows table by table, in file order: what event_rows gives for
-            # the batch's events at once
-            rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in EVENT_TABLES}
-            rows["systems"] = []
-            for _, _, own in batch:
-                for name, table in own.items():
-                    if table:
-                        rows[name] += table
+            rows = _batch_rows([own for _, _, own in batch])
             for row in rows.pop("systems"):
                 if row[0] not in catalog_names:
                     designations.setdefault(row[0], row)

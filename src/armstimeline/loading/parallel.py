@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-__all__ = ["PARALLEL_MIN_FILES", "in_order"]
+__all__ = ["PARALLEL_MIN_FILES", "in_order", "in_worker"]
 
 T = TypeVar("T")
 Work = Callable[[int, int], list[Any]]
@@ -80,6 +80,11 @@ def _start(parent: int, work: Work) -> None:
     _die_with_parent(parent)
     _work = work
     gc.disable()
+
+
+def in_worker() -> bool:
+    """Whether this process is a worker: what is made for the parent must travel."""
+    return _work is not None
 
 
 def _run(span: tuple[int, int]) -> bytes:
