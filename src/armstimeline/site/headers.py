@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from armstimeline.site.adapter import jinja_environment
 from armstimeline.site.sqllane import App
 
 __all__ = ["DATASETTE", "STRICT", "is_reader_page", "policy", "script_hash", "with_headers"]
@@ -57,7 +58,7 @@ def policy(inline_scripts: Iterable[str]) -> str:
 def _template_scripts(datasette: Any) -> list[str]:
     """The inline scripts of Datasette's base template, read from the template itself."""
     found = []
-    env = datasette.jinja_env
+    env = jinja_environment(datasette)  # 0.65's jinja_env, 1.0's get_jinja_environment
     for name in _DATASETTE_SCRIPTS:
         source = env.loader.get_source(env, name)[0]
         found += _SCRIPT.findall(source)
