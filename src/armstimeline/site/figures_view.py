@@ -11,8 +11,10 @@ from collections import defaultdict
 from typing import Any
 
 from armstimeline import reference
+from armstimeline.figures import Coverage
 from armstimeline.figures.charts import share_chart
 from armstimeline.figures.measures import NOTICE, party_label, party_shares, span_tiv, windows
+from armstimeline.figures.transfers import Scope
 
 __all__ = ["country_figures", "event_figures", "withdrawn_entry"]
 
@@ -39,19 +41,28 @@ async def _has_transfers(db: Any) -> bool:
     return bool((await db.execute("select 1 from transfers limit 1")).rows)
 
 
-async def _scopes(db: Any) -> list[tuple[list[str], list[str], str]]:
+async def _coverage(db: Any) -> Coverage:
+    """What the registered files cover, as the build stored it: the library's own
+    ``Coverage`` answers whether a figure may be given."""
     rows = (await db.execute(
-        "select suppliers, recipients, source_id || ' (edition ' || edition || ')' "
+        "select suppliers, recipients, source_id, edition, delivery_years "
         "from register_scopes")).rows  # fmt: skip
-    return [(json.loads(s), json.loads(r), e) for s, r, e in rows]
+    return Coverage(tuple(
+        Scope(tuple(json.loads(s)), tuple(json.loads(r)), source, edition,
+              _span(years))
+        for s, r, source, edition, years in rows
+    ))  # fmt: skip
 
 
-def _covers(values: list[str], code: str) -> bool:
-    return not values or any(reference.resolve_country(v) == code for v in values)
+def _span(years: str | None) -> tuple[int, int] | None:
+    if not years:
+        return None
+    first, _, last = years.partition("/")
+    return int(first), int(last)
 
 
-def _notice(scopes: list[tuple[list[str], list[str], str]]) -> str:
-    return NOTICE.format(editions=", ".join(dict.fromkeys(e for _, _, e in scopes)))
+def _notice(coverage: Coverage) -> str:
+    return NOTICE.format(editions=", ".join(coverage.editions))
 
 
 def _spans(rows: list[Any], years_at: int) -> list[tuple[int, int]]:
@@ -92,13 +103,13 @@ async def country_figures(datasette: Any, name: str, code: str, base: str) -> di
     db = datasette.get_database(name)
     if not await _has_transfers(db):
         return {}
-    scopes = await _scopes(db)
+    coverage = await _coverage(db)
     country = reference.country_name(code)
-    out: dict[str, Any] = {"notice": _notice(scopes), "country": country}
+    out: dict[str, Any] = {"notice": _notice(coverage), "country": country}
     imports = (await db.execute(
         "select supplier_key, supplier, supplier_type, delivery_years, tiv_delivered "
         "from transfers where recipient_key = :code", {"code": code})).rows  # fmt: skip
-    if imports and any(not s and _covers(r, code) for s, r, _ in scopes):
+    if imports and coverage.all_suppliers_to(code):
         through = await _through(db)
         table = _window_table(imports, _spans(imports, 3), through)
         out["suppliers"] = table
@@ -118,7 +129,7 @@ async def country_figures(datasette: Any, name: str, code: str, base: str) -> di
     exports = (await db.execute(
         "select recipient_key, recipient, recipient_type, delivery_years, tiv_delivered "
         "from transfers where supplier_key = :code", {"code": code})).rows  # fmt: skip
-    if exports and any(not r and _covers(s, code) for s, r, _ in scopes):
+    if exports and coverage.all_recipients_of(code):
         table = _window_table(exports, _spans(exports, 3), await _through(db))
         complete = [w for w in table if not w["partial"]]  # the latest window fully known
         out["clients"] = (complete or table)[-1] if table else None
@@ -174,12 +185,12 @@ async def event_figures(datasette: Any, name: str, event_id: str) -> dict[str, A
     rows = (await db.execute(_AROUND, {
         "code": code, "b0": before[0], "b1": before[1], "a0": after[0], "a1": after[1],
     })).rows  # fmt: skip
-    scopes = await _scopes(db)
+    coverage = await _coverage(db)
     table = []
     for key, kind, all_b, all_a, mine_b, mine_a in rows:
         if not (mine_b or mine_a):
             continue
-        covered = kind == "state" and any(not s and _covers(r, key) for s, r, _ in scopes)
+        covered = kind == "state" and coverage.all_suppliers_to(key)
         share_b = mine_b / all_b if covered and all_b else None  # no imports: no share
         share_a = mine_a / all_a if covered and all_a else None
         table.append({
@@ -194,7 +205,7 @@ async def event_figures(datasette: Any, name: str, event_id: str) -> dict[str, A
         "after": f"{after[0]}–{after[1]}",
         "rows": table[:12],
         "more": max(0, len(table) - 12),
-        "notice": _notice(scopes),
+        "notice": _notice(coverage),
     }
 
 
