@@ -29,7 +29,7 @@ from armstimeline.registers import (
 )
 from armstimeline.registers.names import fold
 
-__all__ = ["Coverage", "Scope", "Transfer", "Transfers", "load_transfers"]
+__all__ = ["Coverage", "Scope", "Transfer", "Transfers", "delivery_span", "load_transfers"]
 
 
 @attrs.frozen
@@ -127,6 +127,12 @@ def _current(editions: list[Edition]) -> Iterator[tuple[Edition, RegisterRow, st
             yield edition, row, key
 
 
+def delivery_span(text: str | None) -> tuple[int, int] | None:
+    """A download's delivery-year range as registered ("2014/2023"), or None."""
+    first, _, last = (text or "").partition("/")
+    return (int(first), int(last)) if first.isdigit() and last.isdigit() else None
+
+
 def load_transfers(
     events_dir: str | Path,
     sources_dir: str | Path,
@@ -149,21 +155,17 @@ def load_transfers(
     rows: list[Transfer] = []
     scopes: list[Scope] = []
     for editions in by_register.values():
+        spans = {id(e): delivery_span(e.source.delivery_years) for e in editions}
         for edition, row, key in _current(editions):
-            years = edition.source.delivery_years
-            span = tuple(int(y) for y in years.split("/")) if years else None
             system = systems.get(row.designation.casefold())
             rows.append(Transfer(
                 key, row, names.actor(row.supplier, "supplier"),
                 names.actor(row.recipient, "recipient"),
                 category.get(system, row.description) if system else row.description,
-                edition.date, edition.source.id,
-                (span[0], span[1]) if span and len(span) == 2 else None,
+                edition.date, edition.source.id, spans[id(edition)],
             ))  # fmt: skip
         for edition in editions:  # every file's scope: an older one's rows outside a
             s = edition.source  # newer one's scope are still current
-            years = s.delivery_years
-            span = tuple(int(y) for y in years.split("/")) if years else None
             scopes.append(Scope(s.suppliers, s.recipients, s.id, edition.date,
-                                (span[0], span[1]) if span and len(span) == 2 else None))
+                                spans[id(edition)]))  # fmt: skip
     return Transfers(tuple(rows), Coverage(tuple(scopes)))

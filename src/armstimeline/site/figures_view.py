@@ -14,7 +14,7 @@ from armstimeline import reference
 from armstimeline.figures import Coverage
 from armstimeline.figures.charts import share_chart
 from armstimeline.figures.measures import NOTICE, party_label, party_shares, span_tiv, windows
-from armstimeline.figures.transfers import Scope
+from armstimeline.figures.transfers import Scope, delivery_span
 
 __all__ = ["country_figures", "event_figures", "withdrawn_entry"]
 
@@ -49,16 +49,9 @@ async def _coverage(db: Any) -> Coverage:
         "from register_scopes")).rows  # fmt: skip
     return Coverage(tuple(
         Scope(tuple(json.loads(s)), tuple(json.loads(r)), source, edition,
-              _span(years))
+              delivery_span(years))
         for s, r, source, edition, years in rows
     ))  # fmt: skip
-
-
-def _span(years: str | None) -> tuple[int, int] | None:
-    if not years:
-        return None
-    first, _, last = years.partition("/")
-    return int(first), int(last)
 
 
 def _notice(coverage: Coverage) -> str:
