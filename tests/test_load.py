@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -298,6 +299,23 @@ class TestDataset:
         assert len(events) >= 50
         for event in events:
             assert any(sources[c.source].checked_locally for c in event.sources), event.id
+
+
+def test_workers_are_used_only_while_two_cores_are_idle(monkeypatch):
+    """A second process buys wall-clock time with CPU time: worth it on idle cores only.
+    The count includes this process, which parses too."""
+    from armstimeline.loading.parallel import PARALLEL_MIN_FILES, processes
+
+    monkeypatch.delenv("ARMSTIMELINE_WORKERS", raising=False)
+    many = PARALLEL_MIN_FILES * 10
+    cores = os.cpu_count() or 1
+    assert processes(many, idle=lambda: 0) == 1  # a busy machine: parse here
+    assert processes(many, idle=lambda: 1) == 1  # one idle core is this process's
+    assert processes(many, idle=lambda: 2) == min(cores, 2)
+    assert processes(many, idle=lambda: 64) == min(cores, 4)
+    assert processes(PARALLEL_MIN_FILES - 1, idle=lambda: 64) == 1  # too few files
+    monkeypatch.setenv("ARMSTIMELINE_WORKERS", "3")
+    assert processes(10, idle=lambda: 0) == 3  # the override wins
 
 
 @pytest.mark.slow

@@ -19,7 +19,7 @@ from armstimeline.database.fingerprints import combine, sources_fingerprint
 from armstimeline.errors import ValidationError
 from armstimeline.figures import load_transfers
 from armstimeline.importing import import_sipri
-from armstimeline.loading import load_events, project_systems, recorded_stamp
+from armstimeline.loading import load_events, parallel, project_systems, recorded_stamp
 
 from .conftest import EVENTS, ROOT, SEEDS
 from .sipri_fixture import ROWS_1, register
@@ -87,9 +87,42 @@ def test_streamed_build_dumps_the_same_as_an_in_memory_build(tmp_path, folder, m
     assert dump(tmp_path / "streamed.db") == dump(tmp_path / "memory.db")
 
 
+@pytest.mark.slow
+def test_workers_rows_events_read_here_and_a_registers_events_make_one_database(
+    tmp_path, monkeypatch
+):
+    """With parse workers, a batch mixes a worker's rows for its chunk, events parsed in
+    this process while the worker was busy, and events derived from a register: the
+    database is the one a build in one process makes, byte for byte."""
+    events, seeds = generated(tmp_path, 700)
+    file = tmp_path / "register.csv"
+    file.write_bytes(register(ROWS_1).encode("latin-1"))
+    import_sipri(file, events)
+    monkeypatch.setattr(parallel, "CHUNK", 23)  # chunks straddle batches
+    monkeypatch.setattr(streamed_module, "BATCH", 37)
+    made_here: list[int] = []
+    rows_of = streamed_module.event_rows
+
+    def counting_rows(batch, order):
+        made_here.append(len(batch))
+        return rows_of(batch, order)
+
+    monkeypatch.setattr(streamed_module, "event_rows", counting_rows)
+    monkeypatch.setenv("ARMSTIMELINE_WORKERS", "1")
+    one = build(events, seeds, tmp_path / "one.db", incremental=False)
+    here_alone = sum(made_here)
+    made_here.clear()
+    monkeypatch.setenv("ARMSTIMELINE_WORKERS", "2")
+    two = build(events, seeds, tmp_path / "two.db", incremental=False)
+    assert one.events == two.events > 700
+    # this process made rows only for what it parsed itself and the register's events
+    assert 0 < sum(made_here) < here_alone == one.events
+    assert (tmp_path / "one.db").read_bytes() == (tmp_path / "two.db").read_bytes()
+
+
 def test_streamed_build_holds_at_most_a_batch_of_events(tmp_path, monkeypatch):
-    """Rows are made and written a batch at a time: no call holds more than BATCH
-    events (a parse worker makes each event's rows alone; here there is none)."""
+    """Rows are made a chunk of files at a time and written a batch at a time: no call
+    holds more than BATCH events."""
     events, seeds = generated(tmp_path, 300)
     seen, made = [], []
     insert, rows_of = streamed_module.insert_rows, streamed_module.event_rows
@@ -104,11 +137,12 @@ def test_streamed_build_holds_at_most_a_batch_of_events(tmp_path, monkeypatch):
         return rows_of(batch, order)
 
     monkeypatch.setattr(streamed_module, "BATCH", 50)
+    monkeypatch.setattr(parallel, "CHUNK", 25)
     monkeypatch.setattr(streamed_module, "insert_rows", counting_insert)
     monkeypatch.setattr(streamed_module, "event_rows", counting_rows)
     report = build(events, seeds, tmp_path / "a.db", incremental=False)
     assert report.events == 300 and sum(seen) == 300 and max(seen) == 50
-    assert sum(made) == 300 and max(made) == 50
+    assert sum(made) == 300 and max(made) == 25
 
 
 def test_streamed_build_reports_every_problem_and_publishes_nothing(tmp_path, monkeypatch):

@@ -30,7 +30,6 @@ from armstimeline.database.schema import EVENT_TABLES, SCHEMA_VERSION
 from armstimeline.errors import ValidationError
 from armstimeline.figures import load_transfers
 from armstimeline.loading import FolderReader, Progress, recorded_stamp
-from armstimeline.loading.parallel import in_worker
 from armstimeline.model import ORDERING_RELATIONS, Event
 
 __all__ = ["BATCH", "stream"]
@@ -38,28 +37,34 @@ __all__ = ["BATCH", "stream"]
 BATCH = 2000  # events turned into rows at a time
 
 
-def _rows_of(event: Event) -> Event | dict[str, list[tuple[Any, ...]]]:
-    """In a parse worker, one event's rows: plain tuples, cheaper to send back than the
-    event's objects. Here, the event itself: a batch's rows are made at once, cheaper
-    than one event's at a time. Its place in the timeline is numbered at the end
-    (``renumber``)."""
-    return event_rows([event], {event.id: 0}) if in_worker() else event
+def _rows_of(events: list[Event]) -> dict[str, list[tuple[Any, ...]]]:
+    """Events' rows, made at once (their places in the timeline are numbered at the end,
+    by ``renumber``): the reader makes them for each chunk of files, and a parse worker
+    sends them back, plain tuples, cheaper to send than the events' objects."""
+    return event_rows(events, dict.fromkeys([e.id for e in events], 0))
 
 
 def _batch_rows(owns: list[Any]) -> dict[str, list[tuple[Any, ...]]]:
-    """A batch's rows table by table, in file order, from its events or their rows (an
-    event derived from a register is one here even when the files' rows came from
-    workers): what event_rows gives for the batch's events at once."""
+    """A batch's rows table by table, in file order, from what the reader kept: the rows
+    of a chunk of files, None (an event whose rows come with its chunk's last), or an
+    event derived from a register (each run of them made into rows at once)."""
     if all(isinstance(own, Event) for own in owns):
-        return event_rows(owns, dict.fromkeys([e.id for e in owns], 0))
+        return _rows_of(owns)
     rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in EVENT_TABLES}
     rows["systems"] = []
-    for own in owns:
+    run: list[Event] = []
+    for own in [*owns, None]:
         if isinstance(own, Event):
-            own = event_rows([own], {own.id: 0})
-        for name, table in own.items():
-            if table:
-                rows[name] += table
+            run.append(own)
+            continue
+        parts = [own] if own is not None else []
+        if run:
+            parts.insert(0, _rows_of(run))
+            run = []
+        for part in parts:
+            for name, table in part.items():
+                if table:
+                    rows[name] += table
     return rows
 
 
@@ -75,7 +80,7 @@ def stream(
     read_at = time.time_ns()
     hashes: dict[str, Any] = {}
     reader = FolderReader(events_dir, sources_dir, progress, hashes, with_withdrawn=True,
-                          keep=_rows_of)  # fmt: skip
+                          bundle=_rows_of)  # fmt: skip
     problems = reader.problems
     edges: list[tuple[str, str, str]] = []
     digest = FileDigest(sources_fp)

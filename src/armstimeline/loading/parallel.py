@@ -26,19 +26,20 @@ from typing import Any, TypeVar
 
 import attrs
 
-__all__ = ["PARALLEL_MIN_FILES", "in_order", "in_worker"]
+__all__ = ["CHUNK", "PARALLEL_MIN_FILES", "idle_cores", "in_order", "processes"]
 
 T = TypeVar("T")
 Work = Callable[[int, int], list[Any]]
 
 PARALLEL_MIN_FILES = 2000
-_CHUNK = 500
+CHUNK = 500  # files a worker is given at a time
 _work: Work | None = None  # in a worker: what to do with a chunk (set once, by fork)
 
 
-def _workers(n_files: int) -> int:
-    """Processes to parse with: one per idle core (at most 4) for large folders where
-    fork is available; ``ARMSTIMELINE_WORKERS`` overrides (1 turns parallel parsing off).
+def processes(n_files: int, idle: Callable[[], int] | None = None) -> int:
+    """Processes to parse with, this one included: one per idle core (at most 4) for
+    large folders where fork is available; ``ARMSTIMELINE_WORKERS`` overrides (1 turns
+    parallel parsing off). ``idle`` counts idle cores (``idle_cores`` by default).
 
     Workers buy wall-clock time with CPU time (a second process's cold caches, results
     sent between processes): worth it while a core is idle, a loss on a busy machine,
@@ -49,10 +50,10 @@ def _workers(n_files: int) -> int:
         return max(1, int(override))
     if n_files < PARALLEL_MIN_FILES or sys.platform != "linux":
         return 1
-    return max(1, min(os.cpu_count() or 1, 4, _idle_cores()))
+    return max(1, min(os.cpu_count() or 1, 4, (idle or idle_cores)()))
 
 
-def _idle_cores(seconds: float = 0.05) -> int:
+def idle_cores(seconds: float = 0.05) -> int:
     """How many cores were idle over a short moment (Linux's /proc/stat); every core
     when it cannot be read."""
     import time
@@ -80,11 +81,6 @@ def _start(parent: int, work: Work) -> None:
     _die_with_parent(parent)
     _work = work
     gc.disable()
-
-
-def in_worker() -> bool:
-    """Whether this process is a worker: what is made for the parent must travel."""
-    return _work is not None
 
 
 def _run(span: tuple[int, int]) -> bytes:
@@ -143,31 +139,55 @@ def _die_with_parent(parent: int) -> None:
 
 def in_order(n_files: int, work: Callable[[int, int], list[T]]) -> Iterator[T]:
     """``work(start, stop)``'s results for files ``start`` to ``stop``, chunk after chunk
-    in file order: in forked workers when the folder is large, else here.
+    in file order: in forked workers and here when the folder is large, else here.
 
-    A few chunks are in flight per worker, not the whole folder: a consumer slower than
-    the workers (a streamed build writing rows) would otherwise hold every result."""
-    starts = range(0, n_files, _CHUNK)
-    workers = _workers(n_files)
+    This process is one of the parsers: while the next chunk due from a worker is not
+    ready, it parses a later chunk itself, so only the workers' share of the results is
+    pickled and sent (half of them with two cores), and one process fewer is forked.
+    A few chunks are in flight per worker and a few parsed here ahead, never the whole
+    folder: a consumer slower than the parsers (a streamed build writing rows) would
+    otherwise hold every result."""
+    starts = iter(range(0, n_files, CHUNK))
+    workers = processes(n_files)
     if workers <= 1:
         for start in starts:
-            yield from work(start, min(start + _CHUNK, n_files))
+            yield from work(start, min(start + CHUNK, n_files))
         return
     import multiprocessing
 
+    helpers = workers - 1  # this process parses too
     with multiprocessing.get_context("fork").Pool(
-        workers, initializer=_start, initargs=(os.getpid(), work)
+        helpers, initializer=_start, initargs=(os.getpid(), work)
     ) as pool:
+        # every chunk in file order: parsed here (its results) or sent (its AsyncResult)
+        due: collections.deque[tuple[bool, Any]] = collections.deque()
+        sent = here = 0
 
-        def submit(start: int) -> Any:
-            return pool.apply_async(_run, ((start, min(start + _CHUNK, n_files)),))
+        def send() -> None:
+            nonlocal sent
+            while sent < 2 * helpers:
+                start = next(starts, None)
+                if start is None:
+                    return
+                span = (start, min(start + CHUNK, n_files))
+                due.append((False, pool.apply_async(_run, (span,))))
+                sent += 1
 
-        ahead = 2 * workers
-        pending = collections.deque(submit(start) for start in starts[:ahead])
-        later = iter(starts[ahead:])
-        while pending:
-            results = pickle.loads(pending.popleft().get())
-            following = next(later, None)
-            if following is not None:
-                pending.append(submit(following))
+        send()
+        while due:
+            local, item = due[0]
+            if not local and not item.ready() and here < 2 * helpers:
+                later = next(starts, None)
+                if later is not None:  # the worker is busy: parse a later chunk here
+                    due.append((True, work(later, min(later + CHUNK, n_files))))
+                    here += 1
+                    continue
+            due.popleft()
+            if local:
+                here -= 1
+                yield from item
+                continue
+            results = pickle.loads(item.get())
+            sent -= 1
+            send()
             yield from results

@@ -53,7 +53,11 @@ class FolderReader:
     ``kept`` is what ``keep`` makes of the event (the event itself by default): it is
     made where the file is parsed, in a worker process for a large folder, so a caller
     that needs rows, or nothing, is not sent whole events. ``problems`` grows as files
-    are read (a caller may stop writing once it is not empty); ``hashes``, when given,
+    are read (a caller may stop writing once it is not empty). ``bundle``, when given, makes the
+    ``kept`` of a chunk of files at once (a build's rows for 500 events cost half as much
+    to make at once as one by one, and a tenth to send back from a worker), which
+    arrives as the ``kept`` of the chunk's last event, the others' being None: the same
+    in a worker and here, so a build is the same file either way; ``hashes``, when given,
     is filled with each file's stamp as it is read.
     After the files come the events derived from the registered registers' current rows,
     each with the register file's name; ``warnings`` then names the register names
@@ -70,6 +74,7 @@ class FolderReader:
         hashes: dict[str, Any] | None = None,
         with_withdrawn: bool = False,
         keep: Callable[[Event], Any] = _the_event,
+        bundle: Callable[[list[Any]], Any] | None = None,
     ) -> None:
         events_dir = Path(events_dir)
         self._sources_dir = Path(sources_dir)
@@ -86,6 +91,7 @@ class FolderReader:
         self._progress = progress
         self._hashes = hashes
         self._keep = keep
+        self._bundle = bundle
         self._systems = lookup_table(self.catalog)
         self._broken: set[str] = set()  # unreadable files: their links are not reported again
         self._links = Links(broken=self._broken)
@@ -121,6 +127,21 @@ class FolderReader:
             read = (event.id, item.path, item.id_line, relations_of(item), event.imported,
                     cites, warned, keep(event))  # fmt: skip
             out.append((found, stamp, read))
+        if self._bundle is not None:
+            return self._bundled(out)
+        return out
+
+    def _bundled(self, out: list[FileResult]) -> list[FileResult]:
+        """A chunk's kept values made into one by ``bundle``, carried by its last event."""
+        assert self._bundle is not None
+        at = [i for i, (_, _, read) in enumerate(out) if read is not None]
+        if not at:
+            return out
+        made = self._bundle([read[-1] for _, _, read in out if read is not None])
+        for i in at:
+            found, stamp, read = out[i]
+            assert read is not None
+            out[i] = (found, stamp, (*read[:-1], made if i == at[-1] else None))
         return out
 
     def __iter__(self) -> Iterator[tuple[str, str, Relations, Any]]:
