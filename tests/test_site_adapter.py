@@ -13,6 +13,7 @@ from armstimeline.site.adapter import (
     can_view,
     canned_queries,
     datasette_options,
+    instance_metadata,
     jinja_environment,
 )  # fmt: skip
 from armstimeline.site.serve import load_metadata, site_options
@@ -77,3 +78,13 @@ async def test_the_template_environment_is_datasettes_own(db_path):
     env = jinja_environment(ds)
     assert "<html" in env.loader.get_source(env, "base.html")[0]
     assert "armstimeline/reader.html" in env.list_templates()
+
+
+async def test_the_instance_metadata_is_metadata_yml_s(db_path):
+    """``instance_metadata``: the title and description the front page shows, as
+    Datasette holds them on either version."""
+    ds = Datasette(immutables=[str(db_path)], **site_options(db_path, ROOT / "metadata.yml"))
+    await ds.invoke_startup()
+    written = load_metadata(db_path, ROOT / "metadata.yml")
+    held = await instance_metadata(ds)
+    assert held["title"] == written["title"] and held["description"] == written["description"]

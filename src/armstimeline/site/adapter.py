@@ -21,6 +21,8 @@ pinned by a test in ``tests/test_site_adapter.py`` that fails when Datasette cha
   site's (``errorpage``) answers alone. Pinned by ``tests/test_site_busy.py``.
 - ``canned_queries``: 0.65 gives a database's canned queries through ``metadata()``; 1.0
   keeps them in its configuration (``datasette.config``).
+- ``instance_metadata``: the instance's title and description are ``metadata()`` on 0.65
+  and ``await get_instance_metadata()`` on 1.0.
 """
 
 from __future__ import annotations
@@ -34,8 +36,8 @@ from armstimeline.site.timelimit import WatchedConnection
 
 __all__ = [
     "CONFIG_KEYS", "DEFAULT_HANDLER", "WatchedDatabase", "can_view", "canned_queries",
-    "datasette_options", "jinja_environment", "replace_default_handler", "takes_config",
-    "watch_databases",
+    "datasette_options", "instance_metadata", "jinja_environment", "replace_default_handler",
+    "takes_config", "watch_databases",
 ]  # fmt: skip
 
 
@@ -108,6 +110,14 @@ def canned_queries(datasette: Any, database: str) -> dict[str, Any]:
     if takes_config() and isinstance(config, dict):
         return dict(((config.get("databases") or {}).get(database) or {}).get("queries") or {})
     return dict(datasette.metadata("queries", database=database) or {})
+
+
+async def instance_metadata(datasette: Any) -> dict[str, Any]:
+    """The instance's metadata (title, description, licence), on either version."""
+    get = getattr(datasette, "get_instance_metadata", None)
+    if get is not None:  # Datasette 1.0
+        return dict(await get() or {})
+    return dict(datasette.metadata() or {})
 
 
 def jinja_environment(datasette: Any) -> Any:

@@ -5,12 +5,14 @@ what went wrong, and the reader's choices read from the query string."""
 from __future__ import annotations
 
 import urllib.parse
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from datasette import Response
 
 from armstimeline.site.adapter import can_view
 from armstimeline.site.choices import BadChoice, Choices, read_choices
+from armstimeline.site.memo import remembered
 from armstimeline.site.selection import FACET_OF, stored_sets
 
 __all__ = ["choices_or_problem", "events_database", "our_database", "problem_page",
@@ -18,13 +20,21 @@ __all__ = ["choices_or_problem", "events_database", "our_database", "problem_pag
 
 
 async def events_database(datasette: Any) -> str | None:
-    """The name of the first database holding armstimeline's events and stored facets."""
+    """The name of the first database holding armstimeline's events and stored facets
+    (asked once per serving process of an immutable database: every reader page asks)."""
     for name, db in datasette.databases.items():
         if name.startswith("_"):
             continue
-        if await db.table_exists("events") and await db.table_exists("facet_members"):
+        if await remembered(datasette, name, "holds events", _holds_events(db)):
             return str(name)
     return None
+
+
+def _holds_events(db: Any) -> Callable[[], Awaitable[bool]]:
+    async def ask() -> bool:
+        return bool(await db.table_exists("events") and await db.table_exists("facet_members"))
+
+    return ask
 
 
 async def problem_page(datasette: Any, request: Any, status: int, title: str,

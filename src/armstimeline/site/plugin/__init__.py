@@ -4,6 +4,7 @@ Only hook implementations live here; each hands over to the module that does the
 
 The reader's pages (``register_routes``):
 
+- ``front``: the front page, ``/`` (in place of Datasette's index, with its template);
 - ``pages``: the events browser, an event, a country, a weapon system, their lists;
 - ``timeline_page``: the visual timeline of the same choices;
 - ``choices``: the pages' parameters, checked and resolved as the command line does;
@@ -26,7 +27,6 @@ Datasette's own views, through its hooks:
 - ``timelimit``: the SQL time limit kept by a watchdog, not a handler taking the GIL;
 - ``examples``: canned queries open on an example;
 - ``popup``: map popups may only link to http(s) pages;
-- ``front``: the front page's figures (Datasette's ``index.html``, overridden);
 - ``invisible``: direction overrides and zero-width characters shown as visible marks;
 - ``sqllane``, ``csvcells``, ``headers``, ``pagesize``: visitors' SQL queued in a lane of
   its own, the formula rule on CSV downloads, hardening headers, HTML table pages of at
@@ -51,7 +51,7 @@ from armstimeline.site.csvcells import neutral_csv
 from armstimeline.site.errorpage import error_response
 from armstimeline.site.examples import with_examples
 from armstimeline.site.facets import ChildFacet, StoredFacet
-from armstimeline.site.front import front_page_context
+from armstimeline.site.front import front_page
 from armstimeline.site.headers import with_headers
 from armstimeline.site.ics import can_render_ics, render_ics
 from armstimeline.site.invisible import mark_invisible
@@ -115,6 +115,7 @@ def render_cell(
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
     return [
+        (r"^/$", front_page),
         (r"^/events$", pages.events_page),
         (r"^/events/(?P<id>[^/]+)$", pages.event_page),
         (r"^/countries$", pages.countries_page),
@@ -160,14 +161,3 @@ def extra_body_script() -> str:
 def extra_css_urls(datasette: Any) -> list[str]:
     return [datasette.urls.static_plugins("armstimeline", "site.css")]
 
-
-@hookimpl
-def extra_template_vars(view_name: str, datasette: Any) -> Any:
-    """The front page's figures and links (``front``)."""
-    if view_name != "index":
-        return {}
-
-    async def front() -> dict[str, Any]:
-        return {"front": await front_page_context(datasette)}
-
-    return front
