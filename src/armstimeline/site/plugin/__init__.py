@@ -28,9 +28,10 @@ Datasette's own views, through its hooks:
 - ``examples``: canned queries open on an example;
 - ``popup``: map popups may only link to http(s) pages;
 - ``invisible``: direction overrides and zero-width characters shown as visible marks;
-- ``sqllane``, ``csvcells``, ``headers``, ``pagesize``: visitors' SQL queued in a lane of
-  its own, the formula rule on CSV downloads, hardening headers, HTML table pages of at
-  most 200 rows (one ``asgi_wrapper``);
+- ``sqllane``, ``offloop``, ``csvcells``, ``headers``, ``pagesize``: visitors' SQL queued
+  in a lane of its own and its HTML pages written off the event loop, the formula rule on
+  CSV downloads, hardening headers, HTML table pages of at most 200 rows (one
+  ``asgi_wrapper``);
 - ``serve``: running Datasette on a built database (used by ``armstimeline serve``).
 """
 
@@ -56,6 +57,7 @@ from armstimeline.site.headers import with_headers
 from armstimeline.site.ics import can_render_ics, render_ics
 from armstimeline.site.invisible import mark_invisible
 from armstimeline.site.links import event_link
+from armstimeline.site.offloop import off_loop
 from armstimeline.site.pagesize import html_page_size
 from armstimeline.site.popup import POPUP_GUARD
 from armstimeline.site.redirects import moved_pages, old_timeline
@@ -142,7 +144,7 @@ def table_actions(datasette: Any, database: str, table: str, request: Any) -> li
 def asgi_wrapper(datasette: Any) -> Any:
     def wrap(app: Any) -> Any:
         app = moved_pages(datasette, with_examples(datasette, legacy_through(app)))
-        return with_headers(datasette, neutral_csv(sql_lane(html_page_size(app))))
+        return with_headers(datasette, neutral_csv(sql_lane(off_loop(html_page_size(app)))))
 
     return wrap
 
