@@ -6,7 +6,7 @@ import json
 import re
 import sqlite3
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from datasette.app import Datasette
@@ -17,6 +17,7 @@ from armstimeline.site.serve import site_options
 from armstimeline.timeline import load as load_timeline
 
 from .conftest import EVENTS, ROOT, SEEDS
+from .datasettes import ONE, get_calendar, old_sql_path_redirects, sql_path
 
 TIMELINE = load_timeline(EVENTS, SEEDS)
 
@@ -165,7 +166,8 @@ class TestSite:
     async def test_writes_are_refused(self, ds, db_path):
         """SQL that writes is rejected, and the file is opened immutable."""
         before = db_path.read_bytes()
-        response = await ds.client.get("/armstimeline.json?sql=delete+from+events&_shape=objects")
+        await old_sql_path_redirects(ds, "delete from events")
+        response = await ds.client.get(sql_path("delete from events", ".json", _shape="objects"))
         assert response.status_code == 400
         assert "Statement must be a SELECT" in response.text
         db = ds.get_database("armstimeline")
@@ -187,7 +189,7 @@ class TestIcsRenderer:
         from armstimeline.timeline import load
 
         through = json.dumps({"table": "actors", "column": "country", "value": "TUR"})
-        first = await ds.client.get("/armstimeline/events.ics", params={"_through": through})
+        first = await get_calendar(ds, "/armstimeline/events.ics", {"_through": through})
         assert first.status_code == 200
         assert first.headers["content-type"].startswith("text/calendar")
         items = list(icalendar.Calendar.from_ical(first.content).walk("VEVENT"))
@@ -202,15 +204,15 @@ class TestIcsRenderer:
             assert item.decoded("dtstart") == twin.decoded("dtstart")
             assert item.decoded("dtend") == twin.decoded("dtend")
             assert str(item["summary"]) == str(twin["summary"])
-        again = await ds.client.get("/armstimeline/events.ics", params={"_through": through})
+        again = await get_calendar(ds, "/armstimeline/events.ics", {"_through": through})
         assert again.content == first.content
 
     async def test_array_filter_and_canned_query_as_ics(self, ds):
-        r = await ds.client.get("/armstimeline/events.ics?countries__arraycontains=ARM")
+        r = await get_calendar(ds, "/armstimeline/events.ics?countries__arraycontains=ARM")
         assert r.status_code == 200
         assert b"armenia-iskander-2016@armstimeline" in r.content
         assert b"myanmar-coup-2021@armstimeline" not in r.content
-        q = await ds.client.get("/armstimeline/country_timeline.ics?country=MMR")
+        q = await get_calendar(ds, "/armstimeline/country_timeline.ics?country=MMR")
         assert q.status_code == 200
         assert b"myanmar-coup-2021@armstimeline" in q.content
 
@@ -292,7 +294,9 @@ async def test_stored_column_facets(db_path, tmp_path):
     assert all(isinstance(r["value"], int) for r in year["results"])
     kind = next(f for f in facets if f["name"] == "kind")
     deal = next(r for r in kind["results"] if r["value"] == "deal")
-    assert deal["toggle_url"].endswith("?kind=deal")
+    toggle = urlsplit(deal["toggle_url"])  # the request's own arguments (1.0's _extra) kept
+    assert toggle.path.endswith("/armstimeline/events.json")
+    assert [a for a in parse_qsl(toggle.query) if a[0] != "_extra"] == [("kind", "deal")]
     with sqlite3.connect(db_path) as conn:
         (deals,) = conn.execute("select count(*) from events where kind = 'deal'").fetchone()
     assert deal["count"] == deals
@@ -330,7 +334,7 @@ class TestCalendarHoldsEveryRow:
     async def uids(ds, path: str, **params) -> set[str]:
         import icalendar
 
-        response = await ds.client.get(path, params=params)
+        response = await get_calendar(ds, path, params or None)
         assert response.status_code == 200, response.text[:300]
         calendar = icalendar.Calendar.from_ical(response.content)
         return {str(item["UID"]).split("@")[0] for item in calendar.walk("VEVENT")}
@@ -355,13 +359,13 @@ class TestCalendarHoldsEveryRow:
         }
         sql = "select id from events where kind = :kind"
         deals = {e.id for e in TIMELINE.filter(kinds="deal")}
-        assert await self.uids(ds, "/armstimeline.ics", sql=sql, kind="deal") == deals
+        assert await self.uids(ds, sql_path(sql, ".ics", kind="deal")) == deals
 
     async def test_past_the_limit_it_says_so(self, ds, monkeypatch):
         from armstimeline.site import ics
 
         monkeypatch.setattr(ics, "MAX_ICS_EVENTS", 10)
-        response = await ds.client.get("/armstimeline/events.ics")
+        response = await get_calendar(ds, "/armstimeline/events.ics")
         assert response.status_code == 413
         assert "more than 10 events" in response.text
 
@@ -422,7 +426,7 @@ class TestSmallSiteDefects:
     async def test_the_quid_pro_quo_calendar_holds_both_sides(self, ds):
         import icalendar
 
-        response = await ds.client.get("/armstimeline/quid_pro_quo_events.ics")
+        response = await get_calendar(ds, "/armstimeline/quid_pro_quo_events.ics")
         assert response.status_code == 200
         uids = {str(item["UID"]).split("@")[0]
                 for item in icalendar.Calendar.from_ical(response.content).walk("VEVENT")}
@@ -443,14 +447,14 @@ class TestOneCallIsBounded:
          "select length(replace(hex(zeroblob(200000)), '0', '000000'))"],
     )  # fmt: skip
     async def test_huge_values_fail_at_once(self, ds, sql):
-        response = await ds.client.get("/armstimeline.json", params={"sql": sql})
+        response = await ds.client.get(sql_path(sql, ".json"))
         assert response.status_code == 400
         assert "too big" in response.json()["error"]
 
     @pytest.mark.parametrize("fmt", ["%.*c", "%*c", "%.*d"])
     async def test_printf_padding_is_refused_before_it_runs(self, ds, fmt):
         def url(sql: str) -> str:
-            return "/armstimeline.json?" + urlencode({"sql": sql, "_shape": "array"})
+            return sql_path(sql, ".json", _shape="array")
 
         data = await get_json(ds, url(f"select printf('{fmt}', 1000000000, 'x') as out"))
         assert data == [{"out": None}]
@@ -591,7 +595,10 @@ async def test_facets_counted_together_equal_each_counted_alone(
                 f"({marks}) and {column} is not null group by 1", ids).fetchall())  # fmt: skip
             assert facet_values(data, name) == {str(k): v for k, v in expected.items()}, (
                 query, name)  # fmt: skip
-    counted = [sql for sql in own if sql.startswith("select count(*) from events where")]
+    # Datasette's count of the view: 1.0 counts a subquery capped past its count limit
+    counting = "select count(*) from (select * from events where" if ONE else (
+        "select count(*) from events where")  # fmt: skip
+    counted = [sql for sql in own if sql.startswith(counting)]
     if path == "live":
         assert sorted(used) == ["children_together", "columns_together"]
         assert counted, "Datasette counted the view"

@@ -23,6 +23,10 @@ pinned by a test in ``tests/test_site_adapter.py`` that fails when Datasette cha
   keeps them in its configuration (``datasette.config``).
 - ``instance_metadata``: the instance's title and description are ``metadata()`` on 0.65
   and ``await get_instance_metadata()`` on 1.0.
+- ``view_params``, ``asking_for_params``: an output renderer is given the view's SQL
+  (documented) but not its parameters; the ``data`` it is also given holds them under
+  ``query.params`` on 0.65 always, on 1.0 only when the request asks for the documented
+  ``query`` extra (``?_extra=query``). Pinned by the ``.ics`` of a filtered view.
 """
 
 from __future__ import annotations
@@ -35,9 +39,9 @@ from datasette.database import Database
 from armstimeline.site.timelimit import WatchedConnection
 
 __all__ = [
-    "CONFIG_KEYS", "DEFAULT_HANDLER", "WatchedDatabase", "can_view", "canned_queries",
-    "datasette_options", "instance_metadata", "jinja_environment", "replace_default_handler",
-    "takes_config", "watch_databases",
+    "CONFIG_KEYS", "DEFAULT_HANDLER", "WatchedDatabase", "asking_for_params", "can_view",
+    "canned_queries", "datasette_options", "instance_metadata", "jinja_environment",
+    "replace_default_handler", "takes_config", "view_params", "watch_databases",
 ]  # fmt: skip
 
 
@@ -118,6 +122,26 @@ async def instance_metadata(datasette: Any) -> dict[str, Any]:
     if get is not None:  # Datasette 1.0
         return dict(await get() or {})
     return dict(datasette.metadata() or {})
+
+
+def view_params(data: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The parameters of the SQL a table or query view ran, from the ``data`` Datasette
+    gives its output renderers; None when this request did not ask for them (1.0)."""
+    query = (data or {}).get("query")
+    if not isinstance(query, dict):
+        return None
+    return dict(query.get("params") or {})
+
+
+def asking_for_params(request: Any) -> str | None:
+    """The same request's path and query string, asking for the ``query`` extra (where
+    Datasette 1.0 gives a view's parameters to its output renderers); None if it did."""
+    from urllib.parse import parse_qsl, urlencode
+
+    args = parse_qsl(request.query_string, keep_blank_values=True)
+    if ("_extra", "query") in args:
+        return None
+    return request.path + "?" + urlencode([*args, ("_extra", "query")])
 
 
 def jinja_environment(datasette: Any) -> Any:

@@ -33,6 +33,7 @@ from datasette import Response
 from datasette.database import QueryInterrupted
 
 from armstimeline.database import read_events
+from armstimeline.site.adapter import asking_for_params, view_params
 
 __all__ = ["CALENDAR_LANES", "MAX_ICS_EVENTS", "can_render_ics", "render_ics"]
 
@@ -116,7 +117,12 @@ async def render_ics(
     column = _id_column(list(columns), table)
     if column is None or not sql:
         return _refusal("This view has no event ids to put in a calendar.", 400)
-    params = ((data or {}).get("query") or {}).get("params") or {}
+    params = view_params(data)
+    if params is None:  # Datasette 1.0 gives them when asked: ask, once
+        again = asking_for_params(request)
+        if again is None:
+            return _refusal("This view's parameters could not be read for a calendar.", 500)
+        return Response.redirect(again)
     db = datasette.get_database(database)
     try:
         result = await db.execute(_all_rows_sql(sql, column, table), params, truncate=False)
