@@ -19,6 +19,7 @@ from armstimeline.site import budget, headers, sqllane
 from armstimeline.site.serve import SETTINGS, load_metadata
 
 from .conftest import EVENTS, ROOT, SEEDS
+from .datasettes import ONE, get_calendar, sql_path
 
 pytestmark = pytest.mark.asyncio
 
@@ -36,7 +37,7 @@ def ds(tmp_path_factory) -> Datasette:
 
 
 def sql_url(sql: str, ext: str = ".json", **extra: str) -> str:
-    return f"/armstimeline{ext}?" + urlencode({"sql": sql, **extra})
+    return sql_path(sql, ext, **extra)
 
 
 ROWS = "with recursive n(i) as (select 1 union all select i + 1 from n limit {n}) "
@@ -48,10 +49,15 @@ class TestResultBudget:
         sql = ROWS.format(n=10) + "select i, zeroblob(500000) as big from n"
         for ext in (".json", ""):
             response = await ds.client.get(sql_url(sql, ext))
-            assert response.status_code == 400, ext
+            # Datasette 1.0's SQL page shows a failed query's error on its form (a 200)
+            assert response.status_code == (200 if ONE and not ext else 400), ext
             assert "more than 4 MiB, more than one page may" in response.text, ext
-        # Datasette answers the CSV of a failed query with an empty 200
-        assert len((await ds.client.get(sql_url(sql, ".csv"))).content) < 10
+        failed = await ds.client.get(sql_url(sql, ".csv"))
+        if ONE:  # Datasette 1.0 answers the CSV of a failed query with its error page
+            assert failed.status_code == 400
+            assert "more than 4 MiB, more than one page may" in failed.text
+        else:  # 0.65 with an empty 200
+            assert failed.status_code == 200 and len(failed.content) < 10
 
     async def test_pages_within_the_budget_are_whole(self, ds):
         sql = ROWS.format(n=1000) + "select i, hex(zeroblob(1500)) as big from n"
@@ -110,12 +116,12 @@ class TestCalendars:
     async def test_a_query_calendar_holds_what_the_query_returns(self, ds):
         query = "select id as event_id from events order by id limit "
         for sql, n in [(query + "2", 2), (query + "3 offset 1", 3)]:
-            response = await ds.client.get(sql_url(sql, ".ics"))
+            response = await get_calendar(ds, sql_url(sql, ".ics"))
             assert response.status_code == 200
             assert response.text.count("BEGIN:VEVENT") == n, sql
 
     async def test_a_table_calendar_holds_every_event_the_view_matches(self, ds):
-        response = await ds.client.get("/armstimeline/events.ics?_size=2")
+        response = await get_calendar(ds, "/armstimeline/events.ics?_size=2")
         db = ds.get_database("armstimeline")
         total = (await db.execute("select count(*) from events")).rows[0][0]
         assert response.text.count("BEGIN:VEVENT") == total > 2
@@ -127,13 +133,13 @@ class TestCalendars:
 
         monkeypatch.setattr(ics, "SMALL_CALENDAR", 2)
         monkeypatch.setattr(ics, "CALENDAR_WAIT_SECONDS", 0.01)
-        small = await ds.client.get(sql_url("select id as event_id from events limit 2", ".ics"))
+        small = await get_calendar(ds, sql_url("select id as event_id from events limit 2", ".ics"))
         monkeypatch.setitem(ics.CALENDAR_LANES, asyncio.get_running_loop(), asyncio.Semaphore(0))
         assert small.status_code == 200
-        busy = await ds.client.get(sql_url("select id as event_id from events limit 3", ".ics"))
+        busy = await get_calendar(ds, sql_url("select id as event_id from events limit 3", ".ics"))
         assert busy.status_code == 503 and busy.text == ics.CALENDAR_BUSY
         assert busy.headers["retry-after"] == "5"
-        again = await ds.client.get(sql_url("select id as event_id from events limit 2", ".ics"))
+        again = await get_calendar(ds, sql_url("select id as event_id from events limit 2", ".ics"))
         assert again.status_code == 200  # a small calendar does not queue
 
     async def test_a_calendar_is_written_off_the_event_loop_once(self, ds, monkeypatch):
@@ -150,10 +156,10 @@ class TestCalendars:
 
         monkeypatch.setattr(ics, "ics_bytes", spy)
         url = sql_url("select id as event_id from events order by id desc limit 5", ".ics")
-        first = await ds.client.get(url)
+        first = await get_calendar(ds, url)
         assert first.status_code == 200 and len(threads) == 1
         assert threads[0] is not threading.current_thread()
-        again = await ds.client.get(url)
+        again = await get_calendar(ds, url)
         assert again.content == first.content and len(threads) == 1
 
 
@@ -226,7 +232,7 @@ def register_site(tmp_path_factory) -> Datasette:
 async def test_a_registers_invisible_characters_show_as_marks(register_site):
     """Kept as written in the data, shown as a visible mark on every page."""
     for path in ["/armstimeline/events", "/events/imported", "/events?origin=register",
-                 "/armstimeline?" + urlencode({"sql": "select title from events"})]:  # fmt: skip
+                 sql_path("select title from events")]:  # fmt: skip
         page = (await register_site.client.get(path)).text
         assert "Armenia⟨U+202E⟩ obtains" in page, path
         assert "\u202e" not in page, path

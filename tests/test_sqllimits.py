@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 from datasette.app import Datasette
@@ -20,6 +19,7 @@ from armstimeline.site import sqllimits
 from armstimeline.site.serve import SETTINGS, load_metadata
 
 from .conftest import EVENTS, ROOT, SEEDS
+from .datasettes import sql_path
 
 LONG = "replace(hex(zeroblob(262000)), '0', 'a')"  # 524,000 a's, within the value cap
 NEEDLE = "replace(hex(zeroblob(131000)), '0', 'a') || 'b'"  # 262,000 a's then b
@@ -38,7 +38,7 @@ def ds(tmp_path_factory) -> Datasette:
 
 
 async def one(ds: Datasette, sql: str) -> dict:
-    response = await ds.client.get("/armstimeline.json?" + urlencode({"sql": sql}))
+    response = await ds.client.get(sql_path(sql, ".json", _shape="arrays"))
     return response.json()
 
 
