@@ -3,6 +3,7 @@ the Datasette versions the site supports, pinned to what Datasette itself does."
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,10 @@ from armstimeline.site.adapter import (
     datasette_options,
     instance_metadata,
     jinja_environment,
+    takes_config,
+    view_params,
 )  # fmt: skip
+from armstimeline.site.ics import render_ics
 from armstimeline.site.serve import load_metadata, site_options
 
 from .conftest import EVENTS, ROOT, SEEDS
@@ -88,3 +92,33 @@ async def test_the_instance_metadata_is_metadata_yml_s(db_path):
     written = load_metadata(db_path, ROOT / "metadata.yml")
     held = await instance_metadata(ds)
     assert held["title"] == written["title"] and held["description"] == written["description"]
+
+
+async def test_a_renderer_is_given_the_views_parameters_as_its_version_gives_them(db_path):
+    """``view_params``, ``asking_for_params``: the ``data`` an output renderer is given holds
+    the view's parameters (0.65 always, 1.0 when ``?_extra=query`` asks); a calendar of a
+    filtered view holds that view's events and no other, on either version."""
+    ds = Datasette(immutables=[str(db_path)], **site_options(db_path, ROOT / "metadata.yml"))
+    await ds.invoke_startup()
+    seen: list[dict | None] = []
+
+    async def spy(datasette, request, database, table, columns, sql, data, query_name):
+        seen.append(view_params(data))
+        return await render_ics(datasette, request, database, table, columns, sql, data,
+                                query_name)  # fmt: skip
+
+    ds.renderers["ics"] = (spy, *ds.renderers["ics"][1:])
+    path = "/armstimeline/events.ics?kind=deal&_size=1"
+    first = await ds.client.get(path)
+    if takes_config():  # 1.0: not given until asked, then asked once
+        assert seen == [None] and first.status_code == 302
+        assert first.headers["location"] == path + "&_extra=query"
+        first = await ds.client.get(first.headers["location"])
+    assert first.status_code == 200
+    assert seen[-1] == {"p0": "deal"}  # the filter's parameter, as Datasette named it
+    with sqlite3.connect(db_path) as conn:
+        deals = {r[0] for r in conn.execute("select id from events where kind = 'deal'")}
+    assert first.text.count("BEGIN:VEVENT") == len(deals) > 1
+    assert all(f"{d}@armstimeline" in first.text for d in deals)
+    asked = await ds.client.get(path + "&_extra=query")
+    assert asked.status_code == 200 and asked.content == first.content
