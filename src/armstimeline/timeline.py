@@ -298,7 +298,9 @@ def load(
     loaded, registry = load_events(events_dir, sources_dir, withdrawn=gone if withdrawn else None)
     from armstimeline.loading import packages, project_systems
 
-    return Timeline(loaded, registry, tuple(gone), packages(project_systems(events_dir)[0]))
+    # load_events gives them in timeline order already: not sorted a second time
+    ordered = _Ordered(loaded)
+    return Timeline(ordered, registry, tuple(gone), packages(project_systems(events_dir)[0]))
 
 
 def _packages() -> dict[str, frozenset[str]]:

@@ -33,11 +33,11 @@ def read_folder(
     events of withdrawn register rows into ``withdrawn`` when it is given."""
     reader = FolderReader(events_dir, sources_dir, progress, hashes, withdrawn is not None)
     # Bulk loading makes millions of objects that are never garbage; the cyclic collector
-    # would walk them again and again (a third of the time at 100k files).
+    # would walk them again and again (a third of the time at 100k files), ordering too.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        events = [event for _, _, _, event in reader]
+        events = order_events([event for _, _, _, event in reader])
     finally:
         if collecting:
             gc.enable()
@@ -46,7 +46,7 @@ def read_folder(
         withdrawn.extend(reader.withdrawn)
     if warnings is not None:
         warnings.extend(reader.warnings)
-    return order_events(events), reader.sources, problems
+    return events, reader.sources, problems
 
 
 def validate(

@@ -204,7 +204,7 @@ class FolderReader:
         self.withdrawn = made.withdrawn
         links = self._links
         files = {
-            sid: (str(s.file), relpath(self._sources_dir / str(s.file)))
+            sid: (Path(str(s.file)).name, relpath(self._sources_dir / str(s.file)))
             for sid, s in self.sources.items() if s.register
         }  # fmt: skip
         for event in sorted(made.events, key=lambda e: e.id):  # as a build from memory
@@ -213,7 +213,7 @@ class FolderReader:
             relations = relations_of(item)
             self.problems.extend(links.add(event.id, shown, 0, relations, True))
             self.derived += 1
-            yield Path(name).name, event.id, relations, self._keep(event)
+            yield name, event.id, relations, self._keep(event)
 
     def finish(self) -> list[Problem]:
         """Every problem, once every file has been read (the link checks need them all);
