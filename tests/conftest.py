@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,18 @@ sources:
     quote: in 2016, Armenia obtained Russian Iskander (SS-26 Stone) short-range
 tags: [south-caucasus]
 """
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _register_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Registers read in the tests are kept in a cache of the run's own, not the user's."""
+    before = os.environ.get("ARMSTIMELINE_CACHE")
+    os.environ["ARMSTIMELINE_CACHE"] = str(tmp_path_factory.mktemp("register-cache"))
+    yield
+    if before is None:
+        os.environ.pop("ARMSTIMELINE_CACHE", None)
+    else:
+        os.environ["ARMSTIMELINE_CACHE"] = before
 
 
 @pytest.fixture

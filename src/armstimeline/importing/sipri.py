@@ -11,6 +11,7 @@ listed. Nothing is written when the file has a problem, or with ``dry_run``.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 from collections.abc import Iterable
@@ -34,13 +35,14 @@ from armstimeline.loading.sources import parse_sources
 from armstimeline.model import Source
 from armstimeline.registers import (
     MATCHES_FORMAT,
+    Edition,
     Names,
     Register,
     RegisterRow,
-    content_ids,
     current_rows,
     in_scope,
     match_rows,
+    number,
     project_names,
     read_editions,
     read_register,
@@ -95,13 +97,43 @@ def import_sipri(
     not a register, a row cannot be read (unless ``skip_bad_rows``), or the project holds
     event files of the old per-row layout; nothing is written then.
     """
-    events_dir = Path(events_dir)
+    # two editions' 60,000 rows are objects that are never garbage: the cyclic collector
+    # would walk them again and again (a fifth of an import's time)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _import(
+            Path(path), Path(events_dir), sources_dir, tuple(suppliers), tuple(recipients),
+            edition, skip_bad_rows, dry_run,
+        )  # fmt: skip
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _import(
+    path: Path,
+    events_dir: Path,
+    sources_dir: str | Path | None,
+    suppliers: tuple[str, ...],
+    recipients: tuple[str, ...],
+    edition: date | str | None,
+    skip_bad_rows: bool,
+    dry_run: bool,
+) -> ImportReport:
     folder = Path(sources_dir) if sources_dir is not None else events_dir.parent / "seeds"
-    suppliers, recipients = tuple(suppliers), tuple(recipients)
     again = _registered_already(Path(path), folder, suppliers, recipients)
     if again is not None:
         return again
-    register, problems = read_register(path, skip_bad_rows=skip_bad_rows)
+    registered, before = _editions_before(folder)
+    # the lines an earlier edition has read as they did there (most of a new edition)
+    lines_known = {
+        text: read
+        for editions in before[0].values()
+        for each in editions
+        for text, read in each.register.known.items()
+    }
+    register, problems = read_register(path, skip_bad_rows=skip_bad_rows, known=lines_known)
     if register is None or (problems and not skip_bad_rows):
         raise ValidationError(problems)
     old = legacy_files(events_dir)
@@ -117,7 +149,7 @@ def import_sipri(
     name = REGISTER
     if register.delivery_years:  # counts only those years' deliveries: another register
         name = f"{REGISTER}-{register.delivery_years[0]}-{register.delivery_years[1]}"
-    ids = content_ids(register.rows)
+    ids = number(register.bases)
     chosen = [
         (i, row) for i, row in enumerate(register.rows)
         if in_scope(row.supplier, row.recipient, *scope)
@@ -137,14 +169,20 @@ def import_sipri(
             return _report(register, known.id, False, dated, chosen, {}, (), (), (), (),
                            dry_run)  # fmt: skip
         notes = cautions(sources, name, dated, scope, chosen)
-        older = _current_before(sources, folder, name, dated, scope)
+        # the editions read before the lock, unless the registry changed meanwhile
+        read = before if sources == registered else read_editions(sources, folder)
+        older = _current_before(read, name, dated, scope)
         revisions = match_rows(older, [row for _, row in chosen])
         inherited = {ids[chosen[m.new][0]]: m.old_id for m in revisions.matches}
         final = {i: inherited.get(ids[i], ids[i]) for i, _ in chosen}
         names = Names(extra)
-        for _, row in chosen:  # every name, so the unmapped ones are reported
-            names.actor(row.supplier, "supplier", f"line {row.line}")
-            names.actor(row.recipient, "recipient", f"line {row.line}")
+        mapped: set[tuple[str, str]] = set()  # an unmapped name is reported with its rows
+        for _, row in chosen:
+            for said in ((row.supplier, "supplier"), (row.recipient, "recipient")):
+                if said in mapped:
+                    continue
+                if names.actor(*said, f"line {row.line}").type != "unmapped":
+                    mapped.add(said)
         events = sum(2 if row.years else 1 for _, row in chosen)  # an order, and deliveries
         _check_ids(events_dir, register, final)
         source_id = known.id if known is not None else _source_id(sources, dated, register)
@@ -210,16 +248,27 @@ def _sources(folder: Path) -> dict[str, Source]:
     return sources
 
 
-def _current_before(
-    sources: dict[str, Source],
+def _editions_before(
     folder: Path,
+) -> tuple[dict[str, Source], tuple[dict[str, list[Edition]], list[Problem]]]:
+    """The registry and its registers' editions as they are before the import takes the
+    lock (a problem with them is reported under the lock)."""
+    try:
+        sources = _sources(folder)
+    except ValidationError:
+        return {}, ({}, [])
+    return sources, read_editions(sources, folder)
+
+
+def _current_before(
+    read: tuple[dict[str, list[Edition]], list[Problem]],
     name: str,
     dated: str,
     scope: tuple[tuple[str, ...], tuple[str, ...]],
 ) -> list[tuple[RegisterRow, str]]:
     """The current rows of editions up to ``dated`` that the new file's scope covers,
     with their ids: what the new edition revises."""
-    by_register, problems = read_editions(sources, folder)
+    by_register, problems = read
     if problems:
         raise ValidationError(problems)
     editions = [e for e in by_register.get(name, []) if e.date <= dated]
@@ -241,7 +290,7 @@ def _check_ids(events_dir: Path, register: Register, final: dict[int, str]) -> N
             problems.append(Problem(relpath(register.path), row.line, "row",
                                     f"has the id of line {register.rows[seen[key]].line}"))
         seen[key] = i
-        for suffix in ("-order", "-delivery"):
+        for suffix in ("-order", "-delivery") if taken else ():
             if f"sipri-{key}{suffix}" in taken:
                 problems.append(Problem(relpath(register.path), row.line, "row",
                                         f"makes the id 'sipri-{key}{suffix}', which a curated "

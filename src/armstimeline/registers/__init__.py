@@ -4,7 +4,7 @@ A registered register file is the source of truth for its rows: the project keep
 file byte for byte and derives its order and delivery events when it loads, instead of
 holding a file per row. The stage below loading: it reads a register file as users
 download it (``reader``), names its actors (``names``) and money (``figures``), turns
-each row into events with ids from its content (``events``), knows what a file covers
+each row into events (``events``) with ids from its content (``identity``), knows what a file covers
 (``scope``), matches a new edition's rows to the rows they revise (``revisions``) and
 puts a project's editions together (``editions``).
 """
@@ -20,7 +20,8 @@ from armstimeline.registers.editions import (
     register_events,
     withdrawn_ids,
 )
-from armstimeline.registers.events import content_ids, row_content, row_events
+from armstimeline.registers.events import row_content, row_events
+from armstimeline.registers.identity import content_ids, number
 from armstimeline.registers.names import NAMES_FILE, Names, nearest_names, project_names
 from armstimeline.registers.reader import Register, RegisterRow, read_register
 from armstimeline.registers.revisions import Revisions, match_rows
@@ -41,6 +42,7 @@ __all__ = [
     "match_rows",
     "names_match",
     "nearest_names",
+    "number",
     "project_names",
     "read_editions",
     "read_register",

@@ -21,7 +21,8 @@ import attrs
 
 from armstimeline.errors import Problem, relpath
 from armstimeline.model import Event, Source
-from armstimeline.registers.events import content_ids, row_events
+from armstimeline.registers.events import row_events
+from armstimeline.registers.identity import number
 from armstimeline.registers.names import Names
 from armstimeline.registers.reader import Register, RegisterRow, read_register
 from armstimeline.registers.scope import in_scope
@@ -96,7 +97,7 @@ def _read_edition(source: Source, folder: Path, problems: list[Problem]) -> Edit
         record = _read_matches(folder / source.matches, problems)
         inherited = record.get("inherited", {})
         changes = {k: tuple(v) for k, v in record.get("changes", {}).items()}
-    ids = tuple(inherited.get(own, own) for own in content_ids(register.rows))
+    ids = tuple(inherited.get(own, own) for own in number(register.bases))
     return Edition(source, register, ids, changes)
 
 
@@ -122,8 +123,12 @@ def current_rows(
     for at, edition in enumerate(editions):
         newer = editions[at + 1 :]
         newer_ids = [frozenset(e.ids) for e in newer]
+        everyone = edition.scope == ((), ())
         for row, key in zip(edition.register.rows, edition.ids, strict=True):
-            if not edition.covers(row):  # outside what it was registered for
+            if not everyone and not edition.covers(row):  # outside what it was registered for
+                continue
+            if not newer:  # the newest edition: every row it covers is current
+                yield edition, row, key, None
                 continue
             covering = [(e, ids) for e, ids in zip(newer, newer_ids, strict=True) if e.covers(row)]
             if not covering:

@@ -7,62 +7,28 @@ marks it uncertain), the deliveries at their first to last year ("2017/2019", wi
 year listed in the register entry). An order with nothing delivered has no delivery
 event; its summary says so, and a later edition that records a delivery adds one.
 
-Ids come from a row's content, never from its place in the file: readable words
-(recipient, supplier, year of order, designation) and a hash of every field, so two
-different rows never share an id and a row SIPRI moves within the file keeps its own.
-Rows identical in every field are numbered among themselves only.
+Each event's id is its row's (see ``identity``) with ``-order`` or ``-delivery``.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
-from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from armstimeline.dates import EventDate, parse_date
 from armstimeline.model import Amount, Citation, Event, RegisterEntry, Relation
 from armstimeline.registers.figures import money_in_comments
 from armstimeline.registers.names import Names
 from armstimeline.registers.reader import RegisterRow
-from armstimeline.slugs import slugify
+from armstimeline.registers.row import CONTENT
 
-__all__ = ["content_ids", "row_content", "row_events"]
-
-_PART = 24  # characters of each name in an id, so ids stay under 120
+__all__ = ["row_content", "row_events"]
 
 
 def row_content(row: RegisterRow) -> tuple[Any, ...]:
     """Every field of a row as read (not its raw text: white space SIPRI moves about, or a
     line break inside Comments, is not a different row)."""
-    return (
-        row.recipient, row.supplier, row.year, row.year_uncertain, row.ordered,
-        row.ordered_uncertain, row.designation, row.description, row.delivered,
-        row.delivered_uncertain, row.years, row.status, row.comments, row.tiv_unit,
-        row.tiv_order, row.tiv_delivered,
-    )  # fmt: skip
-
-
-def content_ids(rows: Iterable[RegisterRow]) -> list[str]:
-    """Each row's own id: its words and the hash of its content; rows alike in every
-    field are numbered among themselves (-2, -3) in file order."""
-    out, seen = [], dict[str, int]()
-    for row in rows:
-        digest = hashlib.sha256(repr(row_content(row)).encode()).hexdigest()[:10]
-        words = "-".join(
-            _slug(p) for p in (row.recipient.rstrip("*"), row.supplier.rstrip("*"),
-                               str(row.year), row.designation)
-        )  # fmt: skip
-        base = f"{words}-{digest}"
-        seen[base] = seen.get(base, 0) + 1
-        out.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
-    return out
-
-
-@functools.lru_cache(maxsize=65536)
-def _slug(text: str) -> str:
-    """One part of an id (names and designations repeat: cached)."""
-    return slugify(text)[:_PART].strip("-") or "x"
+    return cast(tuple[Any, ...], row[CONTENT])
 
 
 @functools.lru_cache(maxsize=4096)

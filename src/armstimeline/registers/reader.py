@@ -11,18 +11,21 @@ them slightly still reads; anything else is a problem naming the line.
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 
 import attrs
 
 from armstimeline.errors import Problem, relpath, show_value
-from armstimeline.registers.row import RegisterRow, read_row
+from armstimeline.registers import cache
+from armstimeline.registers.identity import bases as content_bases
+from armstimeline.registers.row import RegisterRow, RowPattern, read_row
 
 __all__ = ["MAX_REGISTER_BYTES", "MAX_VALUE", "Register", "RegisterRow", "read_register"]
 
@@ -56,6 +59,7 @@ _YEARS = re.compile(r"year range '(?P<first>[^']*)' to '(?P<last>[^']*)'", re.IG
 MAX_REGISTER_BYTES = 64 * 1024 * 1024
 # The site caps any one value at 512 KiB; a register cell longer than that is refused.
 MAX_VALUE = 512 * 1024
+_row = functools.partial(tuple.__new__, RegisterRow)  # a row from its fields, in C
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")  # not str.splitlines: Latin-1 0x85 is a character
 _YEAR = re.compile(r"\d{4}")
 
@@ -77,22 +81,41 @@ class Register:
     recipients: str | None = None
     delivery_years: tuple[int, int] | None = None
     skipped: tuple[int, ...] = ()  # lines left out with ``skip_bad_rows``
+    bases: tuple[str, ...] = ()  # each row's id before numbering (see ``identity``)
+
+    @property
+    def known(self) -> dict[str, tuple[RegisterRow, str]]:
+        """Each row, with its base, by its text: what a newer edition's identical lines
+        read as (SIPRI changes a few hundred of 30,000 rows a year)."""
+        return {row.text: (row, base) for row, base in zip(self.rows, self.bases, strict=True)}
 
 
 def read_register(
-    path: str | Path, *, skip_bad_rows: bool = False
+    path: str | Path,
+    *,
+    skip_bad_rows: bool = False,
+    known: Mapping[str, tuple[RegisterRow, str]] | None = None,
 ) -> tuple[Register | None, list[Problem]]:
     """Read a register file; every problem found, each naming its line, or the register.
 
     With ``skip_bad_rows`` a row that cannot be read is left out (its line is listed in
     ``Register.skipped`` and its problem returned beside the register) instead of refusing
-    the file; a file that is not a register is refused either way.
+    the file; a file that is not a register is refused either way. A file read before
+    without a problem comes from the cache (see ``cache``); a line whose text is in
+    ``known`` (an earlier edition's ``Register.known``) reads as that row did.
     """
     path = Path(path)
     shown = relpath(path)
     data, problem = _read_bytes(path, shown)
     if data is None:
         return None, [problem] if problem else []
+    digest = hashlib.sha256(data).hexdigest()
+    kept = cache.cached(digest)
+    if kept is not None:
+        about, rows_kept, bases_kept = kept
+        when = about.pop("generated", None)
+        about["generated"] = date.fromisoformat(when) if isinstance(when, str) else None
+        return Register(path, rows=rows_kept, sha256=digest, bases=bases_kept, **about), []
     text, encoding = _decode(data)
     lines = _LINE_BREAK.split(text)
     header_at = _find_header(lines)
@@ -106,14 +129,26 @@ def read_register(
     stamp = _STAMP.search(preamble)
     generated = _stamp_date(stamp.group(1)) if stamp else None
     rows: list[RegisterRow] = []
+    row_bases: list[str | None] = []  # None: to be hashed
     skipped: list[int] = []
+    seen = known or {}
     for number, row_text, fields in _records(
-        shown, lines, header_at + 1, len(header), columns, problems, skipped
+        shown, lines, header_at + 1, len(header), columns, problems, skipped, seen
     ):
+        if isinstance(fields, RegisterRow):  # a well-formed line, read at once
+            rows.append(fields)
+            row_bases.append(None)
+            continue
+        if isinstance(fields, tuple):  # a line an earlier edition has: read as it was
+            earlier, base = fields
+            rows.append(_row((number, *earlier[1:])))
+            row_bases.append(base)
+            continue
         before = len(problems)
         row = read_row(shown, number, row_text, fields, columns, problems)
         if row is not None:
             rows.append(row)
+            row_bases.append(None)
         elif len(problems) > before:
             skipped.append(number)
     if problems and not skip_bad_rows:
@@ -121,15 +156,22 @@ def read_register(
     if not rows:
         return None, [*problems, Problem(shown, header_at + 1, "", "has a header but no rows")]
     stamp_text = stamp.group(0).strip() if stamp else None
-    digest = hashlib.sha256(data).hexdigest()
     covers = _COVERS.search(preamble)
+    fresh = iter(content_bases(r for r, b in zip(rows, row_bases, strict=True) if b is None))
+    about = {
+        "encoding": encoding, "generated": generated, "generated_text": stamp_text,
+        "suppliers": _covered(covers["suppliers"]) if covers else None,
+        "recipients": _covered(covers["recipients"]) if covers else None,
+        "delivery_years": _year_range(preamble),
+    }  # fmt: skip
     register = Register(
-        path, encoding, generated, stamp_text, tuple(rows), digest,
-        suppliers=_covered(covers["suppliers"]) if covers else None,
-        recipients=_covered(covers["recipients"]) if covers else None,
-        delivery_years=_year_range(preamble),
-        skipped=tuple(sorted(skipped)),
+        path, rows=tuple(rows), sha256=digest, skipped=tuple(sorted(skipped)),
+        bases=tuple(base if base is not None else next(fresh) for base in row_bases),
+        **about,
     )  # fmt: skip
+    if not problems:
+        when = generated.isoformat() if generated else None
+        cache.keep(digest, {**about, "generated": when}, register.rows, register.bases)
     return register, problems
 
 
@@ -266,15 +308,29 @@ def _records(
     columns: dict[str, int],
     problems: list[Problem],
     skipped: list[int],
-) -> Iterator[tuple[int, str, list[str]]]:
-    """(line number, row text, fields) of each row. A row broken by raw line breaks is
-    joined with the lines after it wherever the pieces make exactly one row (the break
-    read as a space, as in Comments); a line that cannot be completed so is a problem."""
+    known: Mapping[str, tuple[RegisterRow, str]],
+) -> Iterator[tuple[int, str, list[str] | RegisterRow | tuple[RegisterRow, str]]]:
+    """(line number, row text, fields) of each row; instead of its fields, the row and
+    base ``known`` has for its text, or the row itself when its line is well formed. A
+    row broken by raw line breaks is joined with the lines after it wherever the pieces
+    make exactly one row (the break read as a space, as in Comments); a line that cannot
+    be completed so is a problem."""
+    whole = RowPattern(columns, width).row
     i = start
     while i < len(lines):
         line = lines[i]
         number = i + 1
         i += 1
+        if known:
+            earlier = known.get(line.strip())
+            if earlier is not None:
+                yield number, line, earlier
+                continue
+        if len(line) <= MAX_VALUE:
+            row = whole(number, line)
+            if row is not None:
+                yield number, line, row
+                continue
         if not line.strip():
             continue
         fields = line.split(",")
