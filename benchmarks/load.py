@@ -166,6 +166,7 @@ def run(args: argparse.Namespace) -> dict:
             check=True, capture_output=True,
         )  # fmt: skip
     before = hashlib.sha256(db.read_bytes()).hexdigest()
+    load_before = [round(x, 2) for x in os.getloadavg()]
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen(
@@ -287,10 +288,17 @@ def run(args: argparse.Namespace) -> dict:
         "slowest_pages_p99_ms": dict(sorted(
             ((page[:50], round(pct(0.99, sorted(times)), 1)) for page, times in by_page.items()),
             key=lambda item: -item[1])[:4]),
+        # every reader page: requests, p50 and p99 in ms
+        "pages": {
+            page[:60]: [len(times), round(pct(0.50, sorted(times)), 1),
+                        round(pct(0.99, sorted(times)), 1)]
+            for page, times in by_page.items()
+        },
         "heavy_clients": args.heavy,
         "heavy_answers": dict(sorted(heavy.items())),
         "attack_clients": args.attack,
         "attack_answers": dict(sorted(attacks.items())),
+        "load_average_before": load_before,
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "server_peak_rss_mb": peak_mb,
         "first_answer_s": round(started, 2),
