@@ -22,9 +22,11 @@ from armstimeline.database import read_events
 from armstimeline.datewords import describe
 from armstimeline.export.density import DENSE, render_density_svg
 from armstimeline.export.svg import LANE_KEYS, LaneKey, render_svg
+from armstimeline.site.adapter import jinja_environment
 from armstimeline.site.browsing import browse_context, choice_words, selected
 from armstimeline.site.choices import Choices
 from armstimeline.site.frame import choices_or_problem, our_database, problem_page
+from armstimeline.site.memo import remembered_sized
 from armstimeline.site.selection import Found, facet_counts, select
 
 __all__ = ["BIG_TIMELINE", "timeline_page"]
@@ -102,7 +104,7 @@ async def timeline_page(datasette: Any, request: Any) -> Response:
     here = path("/timeline")
     events_url = path("/events")
     focus = choices.countries[0] if choices.countries else None
-    groups: list[dict[str, Any]] = []
+    years = ""
     counts = None
     if found.count > DENSE:
         counts = _year_counts(found)
@@ -116,15 +118,23 @@ async def timeline_page(datasette: Any, request: Any) -> Response:
             + (f", {words}" if words else "")
         )  # fmt: skip
         lanes: LaneKey = "kind"
-    else:
-        ids = await _ids(datasette, name, found)
-        db = datasette.get_database(name)
-        events, _ = await db.execute_fn(lambda conn: read_events(conn, ids))
-        many = asked is None and len(events) > BIG_TIMELINE
-        lanes = "kind" if asked == "kind" or many else "country"
-        svg = render_svg(events, lanes=lanes, link=events_url + "/{id}",
-                         title="armstimeline timeline", focus=focus)  # fmt: skip
-        groups = _by_year(events, path)
+    else:  # the same picture for every reader of an immutable database: drawn once
+        async def draw() -> tuple[str, str, LaneKey]:
+            ids = await _ids(datasette, name, found)
+            db = datasette.get_database(name)
+            events, _ = await db.execute_fn(lambda conn: read_events(conn, ids))
+            many = asked is None and len(events) > BIG_TIMELINE
+            lanes: LaneKey = "kind" if asked == "kind" or many else "country"
+            svg = render_svg(events, lanes=lanes, link=events_url + "/{id}",
+                             title="armstimeline timeline", focus=focus)  # fmt: skip
+            listed = jinja_environment(datasette).get_template("armstimeline/timeline_years.html")
+            years = await listed.render_async(groups=_by_year(events, path))
+            return svg, years, lanes
+
+        svg, years, lanes = await remembered_sized(
+            datasette, name, ("timeline", choices, asked), draw,
+            size=lambda drawn: len(drawn[0]) + len(drawn[1]),
+        )  # fmt: skip
     if request.args.get("format") == "svg":
         return Response(svg, content_type="image/svg+xml; charset=utf-8")
     if request.args.get("format") not in (None, "html"):
@@ -134,7 +144,7 @@ async def timeline_page(datasette: Any, request: Any) -> Response:
         **base,
         "title": "Timeline" + (" — " + base["words"] if base["words"] else ""),
         "svg": svg,
-        "groups": groups,
+        "years": years,
         "dense": DENSE if counts is not None else None,
         "lanes": lanes,
         "lane_links": [(k, here + choices.query() + ("&" if choices.pairs() else "?")
