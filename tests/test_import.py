@@ -254,6 +254,9 @@ def test_every_name_is_accepted_and_unknown_ones_are_kept_and_reported(project, 
     assert atlantis.countries_in("recipient") == ("GRC",)
     result = CliRunner().invoke(cli, ["validate", "--events", str(project / "events")])
     assert result.exit_code == 0 and "Ruritania" in result.output
+    # the warning names the register file that uses the name, not the registry
+    warned = next(line for line in result.output.splitlines() if "Ruritania" in line)
+    assert ".csv" in warned and "sources.yml" not in warned, warned
 
 
 def test_broken_and_odd_rows(project, tmp_path):
@@ -285,6 +288,9 @@ def test_broken_and_odd_rows(project, tmp_path):
     ("text", "message"),
     [
         (register(ROWS_1).replace("status,Comments", "Comments,Comments"), "twice"),
+        (register(ROWS_1).replace("Recipient,Supplier", "Recipient,Recipient"),
+         "recipient\" twice (fields 1 and 2)"),
+        (register(ROWS_1).replace(HEADER, HEADER.replace(",", ";")), "(line 8)"),
         ("id,title\n1,x\n", "not a SIPRI trade register"),
         (register(ROWS_1, stamp=None), "--edition"),
     ],

@@ -184,7 +184,9 @@ def register_events(
             for key, what in edition.changes.items():
                 changed.setdefault(key, []).extend(f"{edition.date}: {c}" for c in what)
         listed = {id(e): frozenset(e.ids) for e in editions}
+        files = {id(e): relpath(folder / str(e.source.file)) for e in editions}
         for edition, row, key, by in current_rows(editions):
+            names.file = files[id(edition)]  # an unmapped name is reported with its file
             history = (tuple(dict.fromkeys(seen_in.get(key, ()))), tuple(changed.get(key, ())))
             if by is None:
                 events.extend(row_events(row, key, edition.source.id, systems, names, history))

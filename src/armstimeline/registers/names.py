@@ -183,6 +183,8 @@ class Names:
         self._extra = extra or {}
         self._cache: dict[tuple[str, str], Actor] = {}
         self.unmapped: dict[str, list[str]] = {}  # name as written -> where it is used
+        self.first_file: dict[str, str] = {}  # name as written -> the file first using it
+        self.file = ""  # the register file being read, shown (set by the caller)
 
     def actor(self, name: str, role: str, where: str = "") -> Actor:
         """The actor ``name`` means; an unmapped actor, kept as written, when none does."""
@@ -199,18 +201,21 @@ class Names:
             found = self._cache[key] = Actor(country, role, name=label, type=kind)
         if found.type == "unmapped":
             self.unmapped.setdefault(name, []).append(where)
+            self.first_file.setdefault(name, self.file)
         return found
 
     def report(self, shown: str) -> list[Problem]:
-        """One warning per unmapped name: where it is first used, how often, the nearest
-        known names and how to map it."""
+        """One warning per unmapped name: the register file and line where it is first
+        used (``shown`` when no file was set), how often, the nearest known names and how
+        to map it."""
         out = []
         for name, places in sorted(self.unmapped.items()):
+            shown_here = self.first_file.get(name) or shown
             nearest = nearest_names(name, 3)
             hint = f" (nearest known: {', '.join(nearest)})" if nearest else ""
             more = f", and {len(places) - 1} more rows" if len(places) > 1 else ""
             out.append(Problem(
-                shown, None, show_value(name),
+                shown_here, None, show_value(name),
                 f"is a name armstimeline cannot map yet: kept as written and flagged "
                 f"unmapped (first at {places[0]} of the register{more}){hint}; map it in a "
                 "names.yml beside the events folder",

@@ -239,27 +239,33 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 
 def _find_header(lines: list[str]) -> int | None:
+    """The header's line: it begins 'Recipient,Supplier,Year of order', or at least
+    'Recipient' and has a register's width (a header with a column named twice or
+    missing is then refused naming the column, not as 'no header')."""
     for i, line in enumerate(lines[:_HEADER_SEARCH]):
-        first = [f.strip().casefold() for f in line.split(",")[:3]]
-        if first == ["recipient", "supplier", "year of order"]:
+        fields = [f.strip().casefold() for f in line.split(",")]
+        if fields[:3] == ["recipient", "supplier", "year of order"] or (
+            fields[0] == "recipient" and len(fields) >= 12
+        ):
             return i
     return None
 
 
 def _not_a_register(shown: str, lines: list[str]) -> Problem:
     first = next((line for line in lines if line.strip()), "")
-    hint = ""
-    for line in lines[:_HEADER_SEARCH]:
+    hint, at = "", 1
+    for number, line in enumerate(lines[:_HEADER_SEARCH], start=1):
         bare = line.replace('"', "").casefold()
         if re.match(r"recipient\s*[;\t]\s*supplier", bare) or line.startswith('"Recipient"'):
             hint = (
-                " Its header is there but re-saved by a spreadsheet (quoted cells or ';' or tab "
-                "separators): use the file as SIPRI's site exports it."
+                f" Its header is there (line {number}) but re-saved by a spreadsheet (quoted "
+                "cells or ';' or tab separators): use the file as SIPRI's site exports it."
             )
+            at = number
             break
     return Problem(
         shown,
-        1,
+        at,
         "",
         "is not a SIPRI trade register: no header line 'Recipient,Supplier,Year of order,…' "
         f"in its first {_HEADER_SEARCH} lines (the first line reads {show_value(first)})." + hint,
