@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MAX_QUOTE", "SourceText", "normalise_space", "quote_in_text"]
+__all__ = ["MAX_QUOTE", "SourceText", "SourceTexts", "normalise_space", "quote_in_text"]
 
 MAX_QUOTE = 400
 _SPACE = re.compile(r"\s+")
@@ -33,6 +33,35 @@ class SourceText(str):
             else frozenset()
         )
         return text
+
+
+class SourceTexts(dict[str, str]):
+    """Sources' texts by id; a long one (a register of 4 MB) is normalised only when a
+    quote is first looked up in it: most loads quote no register row by hand (its own
+    events quote their rows without a lookup)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._raw: dict[str, str] = {}
+
+    def add(self, source_id: str, raw: str) -> None:
+        if len(raw) >= _INDEX_FROM:
+            self._raw[source_id] = raw
+            self.pop(source_id, None)
+        else:
+            self[source_id] = SourceText(raw)
+
+    def __missing__(self, source_id: str) -> str:
+        self[source_id] = text = SourceText(self._raw.pop(source_id))
+        return text
+
+    def get(self, source_id: str, default: str = "") -> str:  # type: ignore[override]
+        if source_id in self._raw:
+            return self[source_id]
+        return super().get(source_id, default)
+
+    def __contains__(self, source_id: object) -> bool:
+        return source_id in self._raw or super().__contains__(source_id)
 
 
 def quote_in_text(quote: str, text: str) -> bool:

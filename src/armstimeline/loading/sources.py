@@ -9,7 +9,7 @@ from typing import Any
 
 from armstimeline.errors import Problem, ValidationError, relpath, show_value
 from armstimeline.loading.fields import FieldReader
-from armstimeline.loading.quotes import SourceText
+from armstimeline.loading.quotes import SourceTexts
 from armstimeline.loading.yamlsafe import MAX_LIST_BYTES, compose, is_empty
 from armstimeline.model import Source
 
@@ -52,7 +52,7 @@ def parse_sources(
     r = FieldReader(shown)
     r.check_node(node, "")
     sources: dict[str, Source] = {}
-    texts: dict[str, str] = {}
+    texts = SourceTexts()
     for i, item in enumerate(r.sequence(node, "sources")):
         field = f"[{i}]"
         keys = r.mapping(item, field, _SOURCE_KEYS, 1)
@@ -79,7 +79,7 @@ def parse_sources(
                 if text is None:
                     file = None
                 else:
-                    texts[sid or ""] = SourceText(text)
+                    texts.add(sid or "", text)
         if sid is None or title is None:
             continue
         url = r.url(keys.get("url"), f"{field}.url")

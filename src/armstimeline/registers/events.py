@@ -47,6 +47,7 @@ def _count(number: int | None, uncertain: bool) -> str:
     return "" if number is None else f"{number}{'?' if uncertain else ''} "
 
 
+@functools.lru_cache(maxsize=4096)
 def _years(years: tuple[int, ...]) -> str:
     listed = [str(y) for y in sorted(set(years))]
     return listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
