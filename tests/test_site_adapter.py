@@ -3,21 +3,29 @@ the Datasette versions the site supports, pinned to what Datasette itself does."
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from datasette.app import Datasette
 
 from armstimeline.database import build
 from armstimeline.site.adapter import (
+    base_template_scripts,
+    body_scripts,
     can_view,
     canned_queries,
+    cors_headers,
     datasette_options,
+    error_parts,
     instance_metadata,
     jinja_environment,
     takes_config,
     view_params,
+    without_page_limit,
 )  # fmt: skip
 from armstimeline.site.ics import render_ics
 from armstimeline.site.serve import load_metadata, site_options
@@ -122,3 +130,96 @@ async def test_a_renderer_is_given_the_views_parameters_as_its_version_gives_the
     assert all(f"{d}@armstimeline" in first.text for d in deals)
     asked = await ds.client.get(path + "&_extra=query")
     assert asked.status_code == 200 and asked.content == first.content
+
+
+async def test_a_table_views_sql_ends_with_its_page_limit(db_path):
+    """``without_page_limit``: the SQL a table view gives an output renderer is its page's
+    (``limit`` one past the page size); without it, the view's every row."""
+    ds = Datasette(immutables=[str(db_path)], **site_options(db_path, ROOT / "metadata.yml"))
+    await ds.invoke_startup()
+    given: list[str] = []
+
+    async def spy(datasette, request, database, table, columns, sql, data, query_name):
+        given.append(sql)
+        return await render_ics(datasette, request, database, table, columns, sql, data,
+                                query_name)  # fmt: skip
+
+    ds.renderers["ics"] = (spy, *ds.renderers["ics"][1:])
+    response = await ds.client.get("/armstimeline/events.ics?kind=deal&_size=3&_extra=query")
+    assert response.status_code == 200
+    assert re.search(r"\slimit 4\s*$", given[-1]), given[-1]
+    whole = without_page_limit(given[-1])
+    assert " limit " not in whole.lower()
+    rows = (await ds.get_database("armstimeline").execute(whole, {"p0": "deal"})).rows
+    with sqlite3.connect(db_path) as conn:
+        (deals,) = conn.execute("select count(*) from events where kind = 'deal'").fetchone()
+    assert len(rows) == deals > 3
+
+
+async def test_errors_read_as_datasettes_own_handler_reads_them(db_path):
+    """``error_parts``, ``cors_headers``: Datasette's exceptions give their status, message,
+    title and fields; ``--cors`` adds Datasette's CORS headers, to the site's errors too."""
+    from datasette.utils.asgi import Forbidden, NotFound
+    from datasette.views.base import DatasetteError
+    from markupsafe import Markup
+
+    assert error_parts(NotFound("No such table")) == (404, "No such table", None, {})
+    assert error_parts(Forbidden("No"))[0] == 403
+    html = error_parts(DatasetteError("<b>x</b>", title="T", status=418, message_is_html=True,
+                                      error_dict={"k": 1}))  # fmt: skip
+    assert html == (418, Markup("<b>x</b>"), "T", {"k": 1}) and isinstance(html[1], Markup)
+    assert error_parts(ValueError("boom")) == (500, "boom", None, {})
+    plain = Datasette(immutables=[str(db_path)], **site_options(db_path, ROOT / "metadata.yml"))
+    assert cors_headers(plain) == {}
+    cors = Datasette(immutables=[str(db_path)], cors=True,
+                     **site_options(db_path, ROOT / "metadata.yml"))  # fmt: skip
+    assert cors_headers(cors)["Access-Control-Allow-Origin"] == "*"
+    missing = await cors.client.get("/armstimeline/no_such_table.json")
+    assert missing.status_code == 404 and missing.json()["ok"] is False
+    assert missing.headers["access-control-allow-origin"] == "*"
+    stock = await cors.client.get("/armstimeline/kinds.json")  # Datasette's own answer
+    assert set(cors_headers(cors)) <= {k.title() for k in stock.headers}
+
+
+async def test_datasettes_through_filter_still_clashes_with_column_filters(db_path):
+    """``legacy_through`` exists because Datasette's ``_through`` names its parameter
+    ``p0``, as the first column filter does (the README's bug): when this fails, Datasette
+    fixed it, and old links may go to its filter again."""
+    from datasette.filters import Filters, through_filters
+    from datasette.utils.asgi import Request
+
+    ds = Datasette(immutables=[str(db_path)], **site_options(db_path, ROOT / "metadata.yml"))
+    await ds.invoke_startup()
+    through = json.dumps({"table": "actors", "column": "country", "value": "TUR"})
+    request = Request.fake("/armstimeline/events?" + urlencode({"kind": "deal",
+                                                                "_through": through}))  # fmt: skip
+    found = await through_filters(request, "armstimeline", "events", ds)()
+    _, column_params = Filters([("kind", "deal")]).build_where_clauses("events")
+    assert set(found.params) == set(column_params) == {"p0"}
+    # and the site reads an old link's _through as its own _child, with the same answer
+    old = await ds.client.get("/armstimeline/events.json?_shape=array&_size=max&kind=deal&"
+                              + urlencode({"_through": through}))  # fmt: skip
+    new = await ds.client.get("/armstimeline/events.json?_shape=array&_size=max&kind=deal&"
+                              + urlencode({"_child": through}))  # fmt: skip
+    assert old.status_code == new.status_code == 200
+    assert old.json() == new.json() != []
+
+
+async def test_a_reader_pages_inline_scripts_are_the_ones_the_policy_allows(db_path):
+    """``base_template_scripts``, ``body_scripts``: every inline script a reader page
+    carries (Datasette's base template's and the plugins') has its hash in the page's
+    Content-Security-Policy, and nothing else is allowed."""
+    from armstimeline.site.headers import script_hash
+
+    ds = Datasette(immutables=[str(db_path)], **site_options(db_path, ROOT / "metadata.yml"))
+    await ds.invoke_startup()
+    for path in ("/", "/events", "/timeline", "/countries/TUR"):
+        response = await ds.client.get(path)
+        assert response.status_code == 200, path
+        # scripts a browser runs: no src, no data block (type="application/json")
+        inline = re.findall(r"<script(?![^>]*\b(?:src=|type=\"application/json))[^>]*>(.*?)"
+                            r"</script>", response.text, re.DOTALL)  # fmt: skip
+        assert inline, path
+        allowed = set(re.findall(r"'sha256-[^']+'", response.headers["content-security-policy"]))
+        assert {script_hash(s) for s in inline} == allowed, path
+    assert await base_template_scripts(ds) and await body_scripts(ds)

@@ -1,7 +1,9 @@
-"""Where the site meets a Datasette API that differs between the versions it supports.
+"""Where the site relies on Datasette beyond its documented hooks and internals, or on an
+API that differs between the versions it supports.
 
 Each function here is the one place the site touches such an API; each assumption is
-pinned by a test in ``tests/test_site_adapter.py`` that fails when Datasette changes it.
+pinned by a test (in ``tests/test_site_adapter.py`` unless named) that fails when
+Datasette changes it. The README lists them with their tests.
 
 - ``can_view``: Datasette 0.65 checks permissions with ``check_visibility`` (a list of
   actions, most specific first); 1.0 with ``allowed(action=…, resource=…)``.
@@ -27,21 +29,37 @@ pinned by a test in ``tests/test_site_adapter.py`` that fails when Datasette cha
   (documented) but not its parameters; the ``data`` it is also given holds them under
   ``query.params`` on 0.65 always, on 1.0 only when the request asks for the documented
   ``query`` extra (``?_extra=query``). Pinned by the ``.ics`` of a filtered view.
+- ``without_page_limit``: the SQL a table view gives an output renderer ends with the
+  page's ``limit`` (and ``offset``), which a calendar of the whole view drops.
+- ``error_parts``, ``cors_headers``: the site's error handler reads Datasette's own
+  exceptions (``Base400`` and its ``NotFound``/``Forbidden``/``BadRequest``, and
+  ``DatasetteError`` with its title, HTML message and extra fields) as Datasette's handler
+  does, and adds the CORS headers Datasette's ``--cors`` adds.
+- ``legacy_through``: Datasette's ``_through`` filter names its parameter ``p0``, as the
+  first column filter does (the bug in the README); old links' ``_through`` is read as the
+  site's ``_child``. Pinned by a test that fails when Datasette stops clashing.
+- ``base_template_scripts``, ``body_scripts``: the inline scripts a page made from
+  Datasette's base template carries (read from the template, and from the plugins'
+  ``extra_body_script`` hooks as Datasette calls them), so the reader pages' policy can
+  allow exactly them by hash. Pinned by every inline script of a reader page.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
-from typing import Any
+from typing import Any, NamedTuple
 
 from datasette.database import Database
 
 from armstimeline.site.timelimit import WatchedConnection
 
 __all__ = [
-    "CONFIG_KEYS", "DEFAULT_HANDLER", "WatchedDatabase", "asking_for_params", "can_view",
-    "canned_queries", "datasette_options", "instance_metadata", "jinja_environment",
-    "replace_default_handler", "takes_config", "view_params", "watch_databases",
+    "CONFIG_KEYS", "DEFAULT_HANDLER", "ErrorParts", "WatchedDatabase", "asking_for_params",
+    "base_template_scripts", "body_scripts", "can_view", "canned_queries", "cors_headers",
+    "datasette_options", "error_parts", "instance_metadata", "jinja_environment",
+    "legacy_through", "replace_default_handler", "takes_config", "view_params",
+    "watch_databases", "without_page_limit",
 ]  # fmt: skip
 
 
@@ -187,3 +205,110 @@ def watch_databases(datasette: Any, kind: type[WatchedDatabase] = WatchedDatabas
         else:
             replaced[name] = db
     datasette.databases = replaced
+
+
+_PAGE_LIMIT = re.compile(r"\s+limit\s+\d+(?:\s+offset\s+\d+)?\s*;?\s*$", re.IGNORECASE)
+
+
+def without_page_limit(sql: str) -> str:
+    """A table view's SQL (as given to an output renderer) without its page's limit."""
+    return _PAGE_LIMIT.sub("", sql.strip().rstrip(";"))
+
+
+class ErrorParts(NamedTuple):
+    """What an error page or its JSON says: Datasette's fields for an exception."""
+
+    status: int
+    message: Any  # text, or Markup when Datasette marked it HTML
+    title: str | None
+    info: dict[str, Any]  # the exception's extra fields for the JSON
+
+
+def error_parts(exception: BaseException) -> ErrorParts:
+    """Datasette's status, message, title and extra fields for ``exception`` (500 with its
+    text for anything not Datasette's own)."""
+    from datasette.utils.asgi import Base400
+    from datasette.views.base import DatasetteError
+    from markupsafe import Markup
+
+    if isinstance(exception, Base400):
+        return ErrorParts(int(exception.status), exception.args[0] if exception.args else "",
+                          None, {})  # fmt: skip
+    if isinstance(exception, DatasetteError):
+        message: Any = exception.message
+        if exception.message_is_html:
+            message = Markup(message)
+        return ErrorParts(int(exception.status), message, exception.title,
+                          dict(exception.error_dict or {}))  # fmt: skip
+    return ErrorParts(500, str(exception), None, {})
+
+
+def cors_headers(datasette: Any) -> dict[str, str]:
+    """The headers Datasette adds to its answers when serving with ``--cors``, else none."""
+    from datasette.utils import add_cors_headers
+
+    headers: dict[str, str] = {}
+    if getattr(datasette, "cors", False):
+        add_cors_headers(headers)
+    return headers
+
+
+_THROUGH = b"_through="
+
+
+def legacy_through(app: Any, key: str) -> Any:
+    """``app`` reading ``_through`` in a query string as ``key`` (see the module)."""
+    renamed_key = key.encode() + b"="
+
+    async def wrapped(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        query = scope.get("query_string", b"")
+        if scope.get("type") == "http" and _THROUGH in query:
+            parts = [
+                renamed_key + p[len(_THROUGH):] if p.startswith(_THROUGH) else p
+                for p in query.split(b"&")
+            ]
+            scope = {**scope, "query_string": b"&".join(parts)}
+        await app(scope, receive, send)
+
+    return wrapped
+
+
+_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+# Datasette's base template and the one it includes on every page write these inline
+# scripts (1.0's base template writes its version into one)
+BASE_TEMPLATES = ("base.html", "_close_open_menus.html")
+
+
+async def base_template_scripts(datasette: Any) -> list[str]:
+    """The inline scripts of Datasette's base template, read from the templates and
+    written as Datasette renders them (its version is the one variable they use)."""
+    from datasette.version import __version__
+
+    env = jinja_environment(datasette)
+    found: list[str] = []
+    for name in BASE_TEMPLATES:
+        for block in _SCRIPT.findall(env.loader.get_source(env, name)[0]):
+            if "{{" in block or "{%" in block:
+                template = env.from_string(block)
+                block = (await template.render_async(datasette_version=__version__)
+                         if env.is_async else template.render(datasette_version=__version__))
+            found.append(block)
+    return found
+
+
+async def body_scripts(datasette: Any) -> list[str]:
+    """What the plugins' ``extra_body_script`` hooks add to a page of the site's own (no
+    database, table or columns of Datasette's), as Datasette's base template writes them
+    (a dict's ``script``, anything else as is)."""
+    from datasette.plugins import pm
+    from datasette.utils import await_me_maybe
+
+    found = []
+    for view_name in ("index", None):
+        for hook in pm.hook.extra_body_script(
+            template="base.html", database=None, table=None, columns=None,
+            view_name=view_name, request=None, datasette=datasette,
+        ):  # fmt: skip
+            script = await await_me_maybe(hook)
+            found.append(str(script["script"] if isinstance(script, dict) else script))
+    return found

@@ -6,7 +6,7 @@ events: every two-filter view a reader reaches from a facet was empty. And its
 ``id in (select …)`` makes SQLite look up and sort every matching event before the first
 page: two seconds for a region half of a million events have (see ``COMMON_SHARE``).
 ``_child`` takes the same JSON ({"table", "column", "value"}) with parameters of its own,
-and the site reads ``_through`` in old links as ``_child`` (``legacy_through``), so
+and the site reads ``_through`` in old links as ``_child`` (``adapter.legacy_through``), so
 Datasette's filter never runs.
 """
 
@@ -21,10 +21,9 @@ from datasette.utils.asgi import BadRequest, Forbidden
 
 from armstimeline.site.adapter import can_view
 
-__all__ = ["CHILD_KEY", "COMMON_SHARE", "child_filters", "legacy_through"]
+__all__ = ["CHILD_KEY", "COMMON_SHARE", "child_filters"]
 
 CHILD_KEY = "_child"
-_LEGACY = b"_through="
 
 
 def child_filters(request: Any, database: str, table: str, datasette: Any) -> Any:
@@ -90,20 +89,3 @@ async def _common(db: Any, facet: str, value: Any) -> bool:
     )
     count, total = found.first() or (None, None)
     return bool(count and total and count >= COMMON_SHARE * total)
-
-
-def legacy_through(app: Any) -> Any:
-    """Read ``_through`` in a query string as ``_child`` (see the module's docstring)."""
-
-    async def wrapped(scope: dict[str, Any], receive: Any, send: Any) -> None:
-        query = scope.get("query_string", b"")
-        if scope.get("type") == "http" and _LEGACY in query:
-            parts = query.split(b"&")
-            renamed = [
-                CHILD_KEY.encode() + b"=" + p[len(_LEGACY):] if p.startswith(_LEGACY) else p
-                for p in parts
-            ]
-            scope = {**scope, "query_string": b"&".join(renamed)}
-        await app(scope, receive, send)
-
-    return wrapped

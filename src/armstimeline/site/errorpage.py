@@ -18,10 +18,8 @@ import traceback
 from typing import Any
 
 from datasette import Response
-from datasette.utils import add_cors_headers
-from datasette.utils.asgi import Base400
-from datasette.views.base import DatasetteError
-from markupsafe import Markup
+
+from armstimeline.site.adapter import cors_headers, error_parts
 
 __all__ = ["error_response"]
 
@@ -37,30 +35,14 @@ def error_response(datasette: Any, request: Any, exception: BaseException) -> An
             import pdb
 
             pdb.post_mortem(exception.__traceback__)
-        title = None
-        info: dict[str, Any] = {}
-        if isinstance(exception, Base400):
-            status = int(exception.status)
-            message: Any = exception.args[0] if exception.args else ""
-        elif isinstance(exception, DatasetteError):
-            status = int(exception.status)
-            info = dict(exception.error_dict or {})
-            message = exception.message
-            if exception.message_is_html:
-                message = Markup(message)
-            title = exception.title
-        else:
-            status = 500
-            message = str(exception)
+        status, message, title, info = error_parts(exception)
         path = request.path if request is not None else ""
         if status >= 500:
             traceback.print_exception(exception)
         else:
             log.info("%s %s: %s", status, path, type(exception).__name__)
         info.update({"ok": False, "error": message, "status": status, "title": title})
-        headers: dict[str, str] = {}
-        if datasette.cors:
-            add_cors_headers(headers)
+        headers = cors_headers(datasette)
         if path.split("?")[0].endswith(".json"):
             return Response.json(info, status=status, headers=headers)
         page = await datasette.render_template([f"{status}.html", "error.html"], info,

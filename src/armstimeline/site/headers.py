@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from armstimeline.site.adapter import jinja_environment
+from armstimeline.site.adapter import base_template_scripts, body_scripts
 from armstimeline.site.sqllane import App
 
 __all__ = ["DATASETTE", "STRICT", "is_reader_page", "policy", "script_hash", "with_headers"]
@@ -36,9 +36,6 @@ STRICT = "script-src 'self' {hashes}; " + _COMMON
 DATASETTE = "script-src 'self' 'unsafe-inline'; " + _COMMON
 # the reader pages (the plugin's routes and the front page)
 _READER = re.compile(r"^/(?:(?:events|countries|systems)(?:/[^/]+)?|timeline)?$")
-_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
-# Datasette's base template includes this one inline script on every page
-_DATASETTE_SCRIPTS = ("_close_open_menus.html",)
 
 
 def is_reader_page(path: str) -> bool:
@@ -55,34 +52,6 @@ def policy(inline_scripts: Iterable[str]) -> str:
     return STRICT.format(hashes=" ".join(sorted({script_hash(s) for s in inline_scripts})))
 
 
-def _template_scripts(datasette: Any) -> list[str]:
-    """The inline scripts of Datasette's base template, read from the template itself."""
-    found = []
-    env = jinja_environment(datasette)  # 0.65's jinja_env, 1.0's get_jinja_environment
-    for name in _DATASETTE_SCRIPTS:
-        source = env.loader.get_source(env, name)[0]
-        found += _SCRIPT.findall(source)
-    return found
-
-
-async def _body_scripts(datasette: Any) -> list[str]:
-    """What the plugins' ``extra_body_script`` hooks add to a reader page (no database,
-    table or columns of Datasette's), as Datasette's base template writes them (a dict's
-    ``script``, anything else as is)."""
-    from datasette.plugins import pm
-    from datasette.utils import await_me_maybe
-
-    found = []
-    for view_name in ("index", None):
-        for hook in pm.hook.extra_body_script(
-            template="base.html", database=None, table=None, columns=None,
-            view_name=view_name, request=None, datasette=datasette,
-        ):  # fmt: skip
-            script = await await_me_maybe(hook)
-            found.append(str(script["script"] if isinstance(script, dict) else script))
-    return found
-
-
 def with_headers(datasette: Any, app: App) -> App:
     """``app`` whose responses carry the hardening headers (see module)."""
     template: list[str] = []
@@ -95,8 +64,8 @@ def with_headers(datasette: Any, app: App) -> App:
         chosen = DATASETTE.encode()
         if is_reader_page(path):
             if not template:
-                template.extend(_template_scripts(datasette))
-            chosen = policy([*template, *await _body_scripts(datasette)]).encode()
+                template.extend(await base_template_scripts(datasette))
+            chosen = policy([*template, *await body_scripts(datasette)]).encode()
 
         async def adding(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":

@@ -23,7 +23,6 @@ written, up to ``CALENDAR_CACHE_BYTES``, keyed by the events they hold.
 from __future__ import annotations
 
 import asyncio
-import re
 import weakref
 from collections import OrderedDict
 from collections.abc import Hashable
@@ -33,7 +32,7 @@ from datasette import Response
 from datasette.database import QueryInterrupted
 
 from armstimeline.database import read_events
-from armstimeline.site.adapter import asking_for_params, view_params
+from armstimeline.site.adapter import asking_for_params, view_params, without_page_limit
 
 __all__ = ["CALENDAR_LANES", "MAX_ICS_EVENTS", "can_render_ics", "render_ics"]
 
@@ -49,7 +48,6 @@ CALENDAR_BUSY = (
 # the large calendars' lane of each event loop (one per serving process)
 CALENDAR_LANES: weakref.WeakKeyDictionary[Any, asyncio.Semaphore] = weakref.WeakKeyDictionary()
 EVENT_TABLES = {"events", "timeline"}
-_PAGE_LIMIT = re.compile(r"\s+limit\s+\d+(?:\s+offset\s+\d+)?\s*;?\s*$", re.IGNORECASE)
 
 
 class _Written:
@@ -95,9 +93,7 @@ def _all_rows_sql(sql: str, column: str, table: str | None) -> str:
     """The view's query, reading only the id column, capped one past the calendar's limit
     so an oversized view is noticed: a table view's without the page limit Datasette
     gave it, a query's as written (its own LIMIT holds)."""
-    body = sql.strip().rstrip(";")
-    if table is not None:
-        body = _PAGE_LIMIT.sub("", body)
+    body = without_page_limit(sql) if table is not None else sql.strip().rstrip(";")
     return (
         f"select [{column}] from ({body}) where [{column}] is not null "
         f"limit {MAX_ICS_EVENTS + 1}"

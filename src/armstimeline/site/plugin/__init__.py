@@ -10,7 +10,8 @@ The reader's pages (``register_routes``):
 - ``choices``: the pages' parameters, checked and resolved as the command line does;
 - ``selection``: the events they select, counted and listed from the stored bitmaps;
 - ``redirects``: old addresses (Datasette's row page, ``/-/timeline``) to the new ones;
-- ``adapter``: the one place an API differs between the Datasette versions supported.
+- ``adapter``: the one place the site relies on Datasette beyond its documented surface
+  (and where its versions differ), each assumption pinned by a test.
 
 Datasette's own views, through its hooks:
 
@@ -45,9 +46,9 @@ from datasette.facets import Facet
 
 from armstimeline.site import pages
 from armstimeline.site.access import ACCESS_SCRIPT
-from armstimeline.site.adapter import replace_default_handler, watch_databases
+from armstimeline.site.adapter import legacy_through, replace_default_handler, watch_databases
 from armstimeline.site.cells import event_cell
-from armstimeline.site.childfilter import child_filters, legacy_through
+from armstimeline.site.childfilter import CHILD_KEY, child_filters
 from armstimeline.site.csvcells import neutral_csv
 from armstimeline.site.errorpage import error_response
 from armstimeline.site.examples import with_examples
@@ -143,7 +144,7 @@ def table_actions(datasette: Any, database: str, table: str, request: Any) -> li
 @hookimpl
 def asgi_wrapper(datasette: Any) -> Any:
     def wrap(app: Any) -> Any:
-        app = moved_pages(datasette, with_examples(datasette, legacy_through(app)))
+        app = moved_pages(datasette, with_examples(datasette, legacy_through(app, CHILD_KEY)))
         return with_headers(datasette, neutral_csv(sql_lane(off_loop(html_page_size(app)))))
 
     return wrap
