@@ -114,6 +114,22 @@ def test_an_editions_known_lines_read_as_they_did(tmp_path, monkeypatch):
     assert [r.line for r in helped.rows] == [r.line for r in alone.rows]
 
 
+def test_known_lines_are_used_only_under_the_same_columns(tmp_path, monkeypatch):
+    """A line with the very text of a line the edition before had reads by its own
+    header: under columns in another order it means something else."""
+    monkeypatch.setenv("ARMSTIMELINE_CACHE", "off")
+    one = read_register(_write(tmp_path / "1.csv", ROWS_1, "13 Mar 2025 10:02:49 AM"))[0]
+    assert one is not None
+    cells = HEADER.split(",")
+    cells[6], cells[7] = cells[7], cells[6]  # designation and description change places
+    path = _write(tmp_path / "2.csv", ROWS_1, "10 Mar 2026 09:15:02 AM")
+    path.write_bytes(path.read_bytes().replace(HEADER.encode(), ",".join(cells).encode()))
+    alone, _ = read_register(path)
+    helped, _ = read_register(path, known=one.known)
+    assert alone is not None and helped == alone
+    assert [r.designation for r in alone.rows] == [r.description for r in one.rows]
+
+
 def test_the_cache_is_outside_the_project_by_default(monkeypatch):
     monkeypatch.delenv("ARMSTIMELINE_CACHE", raising=False)
     folder = cache.cache_folder()

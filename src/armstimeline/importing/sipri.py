@@ -47,7 +47,7 @@ from armstimeline.registers import (
     read_editions,
     read_register,
 )
-from armstimeline.registers.reader import MAX_REGISTER_BYTES, MAX_VALUE
+from armstimeline.registers.reader import MAX_REGISTER_BYTES, MAX_VALUE, Known
 
 __all__ = ["REGISTER", "ImportReport", "import_sipri"]
 
@@ -127,12 +127,11 @@ def _import(
         return again
     registered, before = _editions_before(folder)
     # the lines an earlier edition has read as they did there (most of a new edition)
-    lines_known = {
-        text: read
-        for editions in before[0].values()
-        for each in editions
-        for text, read in each.register.known.items()
-    }
+    lines_known: Known = {}
+    for editions in before[0].values():
+        for each in editions:
+            for header, lines in each.register.known.items():
+                lines_known.setdefault(header, {}).update(lines)
     register, problems = read_register(path, skip_bad_rows=skip_bad_rows, known=lines_known)
     if register is None or (problems and not skip_bad_rows):
         raise ValidationError(problems)

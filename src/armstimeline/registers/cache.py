@@ -5,7 +5,7 @@ A registered register never changes (its SHA-256 is checked), yet every ``load()
 the edition before it. The rows of a file that read without a problem are kept here, with
 each row's content hash (the ``base`` of its id, see ``events.content_ids``), so the next
 reading of the same bytes is one ``marshal.loads``. It is a cache and nothing more: keyed
-by the bytes' SHA-256, the cache's format and the Python that wrote it, never in the
+by the bytes' SHA-256, the code that read them and the Python that did, never in the
 project folder, never required — a missing, unreadable or foreign entry is read again
 from the register, and a cache that cannot be written is skipped silently.
 ``ARMSTIMELINE_CACHE`` names another folder; ``off`` turns it off.
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import marshal
 import os
 import sys
@@ -28,8 +29,20 @@ from armstimeline.registers.row import RegisterRow
 
 __all__ = ["FORMAT", "cache_folder", "cached", "forget", "keep"]
 
-FORMAT = 1  # bump when what is kept, or how a row is read, changes
-_TAG = f"{FORMAT}-{sys.implementation.cache_tag}"
+FORMAT = 1  # bump when what is kept changes
+
+
+def _reading_code() -> str:
+    """A digest of the code that reads a register: rows kept by other code are not read
+    back (a cache need not be cleared by hand after an upgrade)."""
+    digest = hashlib.sha256()
+    for module in ("reader.py", "row.py", "identity.py", "cache.py"):
+        with contextlib.suppress(OSError):
+            digest.update((Path(__file__).parent / module).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+_TAG = f"{FORMAT}-{sys.implementation.cache_tag}-{_reading_code()}"
 # kept column by column: marshal writes a string met again as a reference to the first
 _REPEATED = frozenset({"recipient", "supplier", "designation", "description", "status"})
 _row = functools.partial(tuple.__new__, RegisterRow)  # a row from its fields, in C
@@ -88,6 +101,9 @@ def keep(
             column = tuple(map({value: value for value in column}.__getitem__, column))
         columns.append(column)
     data = marshal.dumps((_TAG, about, tuple(columns), tuple(bases)))
+    for older in path.parent.glob(f"{sha256}.*.marshal") if path.parent.is_dir() else ():
+        with contextlib.suppress(OSError):  # kept by other code: never read again
+            older.unlink()
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")

@@ -82,19 +82,27 @@ class Register:
     delivery_years: tuple[int, int] | None = None
     skipped: tuple[int, ...] = ()  # lines left out with ``skip_bad_rows``
     bases: tuple[str, ...] = ()  # each row's id before numbering (see ``identity``)
+    header: tuple[str, ...] = ()  # the header's names as read (case-folded)
 
     @property
-    def known(self) -> dict[str, tuple[RegisterRow, str]]:
-        """Each row, with its base, by its text: what a newer edition's identical lines
-        read as (SIPRI changes a few hundred of 30,000 rows a year)."""
-        return {row.text: (row, base) for row, base in zip(self.rows, self.bases, strict=True)}
+    def known(self) -> Known:
+        """Each row, with its base, by its header and text: what a newer edition's
+        identical lines under the same header read as (SIPRI changes a few hundred of
+        30,000 rows a year)."""
+        rows = zip(self.rows, self.bases, strict=True)
+        return {self.header: {row.text: (row, base) for row, base in rows}}
+
+
+# rows with their bases, by their text, by the header they were read under: a line reads
+# as it did before only under the same columns
+Known = dict[tuple[str, ...], dict[str, tuple[RegisterRow, str]]]
 
 
 def read_register(
     path: str | Path,
     *,
     skip_bad_rows: bool = False,
-    known: Mapping[str, tuple[RegisterRow, str]] | None = None,
+    known: Known | None = None,
 ) -> tuple[Register | None, list[Problem]]:
     """Read a register file; every problem found, each naming its line, or the register.
 
@@ -102,7 +110,8 @@ def read_register(
     ``Register.skipped`` and its problem returned beside the register) instead of refusing
     the file; a file that is not a register is refused either way. A file read before
     without a problem comes from the cache (see ``cache``); a line whose text is in
-    ``known`` (an earlier edition's ``Register.known``) reads as that row did.
+    ``known`` under the same header (an earlier edition's ``Register.known``) reads as
+    that row did.
     """
     path = Path(path)
     shown = relpath(path)
@@ -115,6 +124,7 @@ def read_register(
         about, rows_kept, bases_kept = kept
         when = about.pop("generated", None)
         about["generated"] = date.fromisoformat(when) if isinstance(when, str) else None
+        about["header"] = tuple(about.get("header", ()))
         return Register(path, rows=rows_kept, sha256=digest, bases=bases_kept, **about), []
     text, encoding = _decode(data)
     lines = _LINE_BREAK.split(text)
@@ -131,7 +141,7 @@ def read_register(
     rows: list[RegisterRow] = []
     row_bases: list[str | None] = []  # None: to be hashed
     skipped: list[int] = []
-    seen = known or {}
+    seen = (known or {}).get(tuple(header), {})
     for number, row_text, fields in _records(
         shown, lines, header_at + 1, len(header), columns, problems, skipped, seen
     ):
@@ -162,7 +172,7 @@ def read_register(
         "encoding": encoding, "generated": generated, "generated_text": stamp_text,
         "suppliers": _covered(covers["suppliers"]) if covers else None,
         "recipients": _covered(covers["recipients"]) if covers else None,
-        "delivery_years": _year_range(preamble),
+        "delivery_years": _year_range(preamble), "header": tuple(header),
     }  # fmt: skip
     register = Register(
         path, rows=tuple(rows), sha256=digest, skipped=tuple(sorted(skipped)),
