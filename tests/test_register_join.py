@@ -135,6 +135,20 @@ async def test_a_dense_timeline_is_drawn_as_counts_and_says_so(project, tmp_path
     assert link is not None
     listed = (await ds.client.get(link.group(1).replace("&amp;", "&"))).text
     assert listed.count('<li class="event') == int(link.group(2))
+    # on a phone, a vertical list: decades with their counts, each year a link to its events
+    phone = page[page.index('<ol class="vtimeline vcounts"'):]
+    phone = phone[:phone.index("</main>")]
+    decades = re.findall(r"<h2>(\d{4})s <span class=\"vcount\">([\d,]+) events?</span>", phone)
+    years = re.findall(r'<a href="([^"]+)"><span class="vtitle">(\d{4}): ([\d,]+) events?', phone)
+    assert sum(int(n.replace(",", "")) for _, n in decades) == total
+    assert sum(int(n.replace(",", "")) for _, _, n in years) == total
+    assert [int(y) for _, y, _ in years] == sorted({int(y) for y, _, _ in labels})
+    for decade, n in decades:  # a decade's count is its years'
+        assert int(n.replace(",", "")) == sum(
+            int(c.replace(",", "")) for _, y, c in years if y[:3] == decade[:3])
+    url, _, n = next(y for y in years if y[1] == "2016")
+    listed = (await ds.client.get(url.replace("&amp;", "&"))).text
+    assert listed.count('<li class="event') == int(n) > 0
     # filtered below the density, each event is drawn again
     small = (await ds.client.get("/timeline?country=ARM&kind=deal&origin=all")).text
     assert "too many to draw" not in small and "sipri-armenia-russia-2013-9m723-iskander" in small

@@ -4,7 +4,9 @@ parameters), drawn.
 The events come from the same selection as the browser (``selection``), so the two
 pages cannot disagree; past ``DENSE`` events the picture counts them by year and kind
 from the stored bitmaps. On a wide screen it is the SVG of ``armstimeline export``; on a
-phone, a vertical list by year a thumb can scroll (the same events, each a link).
+phone, a vertical list by year a thumb can scroll (the same events, each a link), or past
+``DENSE`` events a list of decades and years with their counts, each year a link to its
+events.
 Old addresses (``/<database>/-/timeline`` with Datasette's table filters) redirect here
 with their filters in words (``redirects``).
 """
@@ -73,6 +75,28 @@ def _by_year(events: list[Any], path: Any) -> list[dict[str, Any]]:
     return groups
 
 
+def _by_decade(counts: dict[tuple[int, str], int], link: Any) -> list[dict[str, Any]]:
+    """The phone's vertical timeline past the density: each decade with its events'
+    count, each year with its count by kind and a link to its events (``link(year)``)."""
+    per_year: dict[int, dict[str, int]] = {}
+    for (year, kind), n in counts.items():
+        of_year = per_year.setdefault(year, {})
+        of_year[kind] = of_year.get(kind, 0) + n
+    decades: list[dict[str, Any]] = []
+    for year in sorted(per_year):
+        decade = year - year % 10
+        if not decades or decades[-1]["decade"] != decade:
+            decades.append({"decade": decade, "label": f"{decade}s", "count": 0, "years": []})
+        ranked = sorted(per_year[year].items(), key=lambda kn: (-kn[1], kn[0]))
+        total = sum(n for _, n in ranked)
+        decades[-1]["count"] += total
+        decades[-1]["years"].append({
+            "year": year, "count": total, "url": link(year),
+            "kinds": [(k.replace("_", " "), n) for k, n in ranked],
+        })  # fmt: skip
+    return decades
+
+
 async def _form_choices(found: Found) -> dict[str, list[tuple[str, str]]]:
     """The values the form offers: the countries, kinds and systems the events use."""
     countries = sorted(
@@ -118,6 +142,10 @@ async def timeline_page(datasette: Any, request: Any) -> Response:
             + (f", {words}" if words else "")
         )  # fmt: skip
         lanes: LaneKey = "kind"
+        listed = jinja_environment(datasette).get_template("armstimeline/timeline_counts.html")
+        years = await listed.render_async(
+            decades=_by_decade(counts, lambda year: events_url + choices.query(year=year))
+        )
     else:  # the same picture for every reader of an immutable database: drawn once
         async def draw() -> tuple[str, str, LaneKey]:
             ids = await _ids(datasette, name, found)
