@@ -276,3 +276,20 @@ async def test_an_event_page_links_sources_only_at_web_addresses(tmp_path):
     page = (await site.client.get("/events/bangladesh-arms-loan-2013")).text
     assert "bangladesh" in page.lower()
     assert "href=\"javascript:" not in page and "alert(1)" not in page
+
+
+async def test_invisible_marks_read_a_strings_characters_without_its_methods():
+    """``visible`` runs on every value every template writes: it reads the characters
+    through ``str``'s own methods, never a subclass's (Datasette's URL strings look each
+    method up anew, at a hundred times the cost), and marks them all the same."""
+    from armstimeline.site.invisible import visible
+
+    class Costly(str):
+        def __getattribute__(self, name: str):  # type: ignore[no-untyped-def]
+            if not name.startswith("__"):
+                raise AssertionError(f"looked up {name}")
+            return super().__getattribute__(name)
+
+    url = Costly("/events?country=TUR")
+    assert visible(url) is url
+    assert visible(Costly("Iskander\u202eed")) == "Iskander⟨U+202E⟩ed"

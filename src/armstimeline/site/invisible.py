@@ -27,8 +27,10 @@ def _mark(match: Any) -> str:
 def visible(value: Any) -> Any:
     """``value`` with each invisible character as a mark; anything else as it is (HTML
     the site built stays HTML: the marks are text, safe inside tags and attributes)."""
-    # isascii() first: most values are ASCII, and it is far cheaper than the search
-    if isinstance(value, str) and not value.isascii() and SPOOFING.search(value):
+    # isascii() first: most values are ASCII, and it is far cheaper than the search; as
+    # str's own method, not the value's: Datasette's URL strings (PrefixedUrlString) look
+    # up every method anew through dir(str), 17 µs a call, a third of the events page's time
+    if isinstance(value, str) and not str.isascii(value) and SPOOFING.search(value):
         marked = SPOOFING.sub(_mark, value)
         return Markup(marked) if isinstance(value, Markup) else marked
     return value
