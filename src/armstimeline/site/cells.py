@@ -1,5 +1,6 @@
-"""How the events table's cells read: lists as chips that filter, titles that open the
-event, dates in words. Other tables and the JSON are left as Datasette makes them."""
+"""How cells read (Datasette's ``render_cell``): the events table's lists as chips that
+filter, titles that open the event, dates in words; event ids in a query's results as
+links to the events' pages. Other cells and the JSON are left as Datasette makes them."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from markupsafe import Markup, escape
 from armstimeline import reference
 from armstimeline.dates import parse_date
 from armstimeline.datewords import describe
+from armstimeline.model import ID_PATTERN
 from armstimeline.site.facets import read_through, through_url
 
-__all__ = ["CHIP_COLUMNS", "event_cell", "plain_heading", "plain_words"]
+__all__ = ["CHIP_COLUMNS", "EVENT_ID_COLUMNS", "event_cell", "event_link", "plain_heading",
+           "plain_words"]
 
 # list columns and the child table each value filters through (as the facets do)
 CHIP_COLUMNS = {
@@ -28,6 +31,21 @@ CHIP_COLUMNS = {
 }
 EVENT_TABLES = ("events", "timeline")
 _READ_COLUMNS = frozenset([*CHIP_COLUMNS, "title", "date"])
+
+
+EVENT_ID_COLUMNS = frozenset({"id", "event_id", "given_id", "traded_for_id", "from_event",
+                              "to_event"})  # fmt: skip
+
+
+def event_link(value: Any, column: str, table: str | None, database: str, datasette: Any) -> Any:
+    """A link for an event id in a query's results (tables link their own keys already);
+    None to leave the cell to Datasette."""
+    if table is not None or column not in EVENT_ID_COLUMNS or not isinstance(value, str):
+        return None
+    if not ID_PATTERN.fullmatch(value):
+        return None
+    href = datasette.urls.row(database, "events", value)
+    return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
 
 
 def event_cell(row: Any, value: Any, column: str, table: str | None, database: str,

@@ -13,11 +13,21 @@ from typing import Any
 from armstimeline.database import read_events
 from armstimeline.dates import Precision
 from armstimeline.datewords import describe, qualifier_words
+from armstimeline.loading.safetext import url_problem
 from armstimeline.model import Amount, Event
-from armstimeline.site.links import web_address
 from armstimeline.timeline import Timeline
 
-__all__ = ["event_page_context", "format_amount", "precision_sentence"]
+__all__ = ["event_page_context", "format_amount", "precision_sentence", "web_address"]
+
+
+def web_address(url: Any) -> str | None:
+    """``url`` when it is an http(s) address a page may link to, else None: the validator
+    refuses any other, and a database built before it did, or by other means, may hold a
+    ``javascript:`` or ``data:`` address that must not become a live link."""
+    if isinstance(url, str) and url_problem(url) is None:
+        return url
+    return None
+
 
 _KNOWN = {
     Precision.DAY: "the day is known",

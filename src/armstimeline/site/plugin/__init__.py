@@ -21,13 +21,14 @@ Datasette's own views, through its hooks:
 - ``childfilter``: the ``_child`` filter those facets link to (old ``_through`` links are
   read as ``_child``: Datasette's own mixes up its parameters with column filters');
 - ``ics``: the ``.ics`` output renderer, with every row a view matches;
-- ``cells``, ``links``: events-table cells and event ids in query results as links;
+- ``cells``: events-table cells and event ids in query results as links;
 - ``sqllimits``: what one SQL call may cost, on every connection;
 - ``errorpage``: error pages without Datasette's costly traceback dump;
 - ``sqlthreads``: threads running SQL yield to the thread rendering pages;
 - ``timelimit``: the SQL time limit kept by a watchdog, not a handler taking the GIL;
 - ``examples``: canned queries open on an example;
-- ``popup``: map popups may only link to http(s) pages;
+- ``pagescripts``: the inline script on every page (map popups may only link to http(s)
+  pages; names for the filter form's controls, the page's language);
 - ``invisible``: direction overrides and zero-width characters shown as visible marks;
 - ``sqllane``, ``offloop``, ``csvcells``, ``headers``, ``pagesize``: visitors' SQL queued
   in a lane of its own and its HTML pages written off the event loop, the formula rule on
@@ -45,9 +46,8 @@ from datasette import hookimpl
 from datasette.facets import Facet
 
 from armstimeline.site import pages
-from armstimeline.site.access import ACCESS_SCRIPT
 from armstimeline.site.adapter import legacy_through, replace_default_handler, watch_databases
-from armstimeline.site.cells import event_cell
+from armstimeline.site.cells import event_cell, event_link
 from armstimeline.site.childfilter import CHILD_KEY, child_filters
 from armstimeline.site.csvcells import neutral_csv
 from armstimeline.site.errorpage import error_response
@@ -57,10 +57,9 @@ from armstimeline.site.front import front_page
 from armstimeline.site.headers import with_headers
 from armstimeline.site.ics import can_render_ics, render_ics
 from armstimeline.site.invisible import mark_invisible
-from armstimeline.site.links import event_link
 from armstimeline.site.offloop import off_loop
+from armstimeline.site.pagescripts import BODY_SCRIPT
 from armstimeline.site.pagesize import html_page_size
-from armstimeline.site.popup import POPUP_GUARD
 from armstimeline.site.redirects import moved_pages, old_timeline
 from armstimeline.site.sqlfunctions import register_functions
 from armstimeline.site.sqllane import sql_lane
@@ -70,7 +69,6 @@ from armstimeline.site.timeline_page import timeline_page
 
 __all__: list[str] = []  # hook implementations only
 
-BODY_SCRIPT = POPUP_GUARD + ACCESS_SCRIPT  # on every page
 
 
 @hookimpl

@@ -1,7 +1,7 @@
 // armstimeline: a small map of an event's places on its page, with the Leaflet the map
 // plugin already serves. A file, not an inline script, so the page's Content-Security-
 // Policy allows no inline script but the site's own; place names go into the popups as
-// text, never as HTML (see site/popup.py).
+// text, never as HTML (see site/pagescripts.py).
 window.addEventListener("load", function () {
   var box = document.getElementById("armstimeline-map");
   var leaflet = window.datasette && window.datasette.leaflet;
