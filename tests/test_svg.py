@@ -152,3 +152,31 @@ def test_labels_sit_above_the_relation_curves_on_a_halo(timeline):
     style = ET.fromstring(svg).find("svg:style", NS).text
     rule = style[style.index(".mark text{"):].split("}", 1)[0]
     assert "paint-order:stroke" in rule and "stroke:#fff" in rule
+
+
+@pytest.mark.parametrize("width", [600, 1200])
+def test_a_dense_pictures_legend_names_every_kind_inside_the_picture_in_one_order(width):
+    """Every kind's legend entry starts inside the picture (wrapped onto rows, none past
+    the right edge), most frequent first and ties by name, whatever order counts come in;
+    the bars sit below the last row."""
+    from armstimeline import reference
+    from armstimeline.export.density import render_density_svg
+
+    kinds = sorted(reference.kinds())
+    counts = {(2000 + i % 5, kind): 10 + (i % 3) for i, kind in enumerate(kinds)}
+    drawn = render_density_svg(counts, lambda y, k: f"/events?year={y}", "t", width=width)
+    again = render_density_svg(dict(reversed(list(counts.items()))),
+                               lambda y, k: f"/events?year={y}", "t", width=width)  # fmt: skip
+    assert drawn == again
+    root = ET.fromstring(drawn)
+    ns = "{http://www.w3.org/2000/svg}"
+    legend = [t for t in root.iter(ns + "text") if t.text in {k.replace("_", " ") for k in kinds}]
+    assert sorted(t.text for t in legend) == sorted(k.replace("_", " ") for k in kinds)
+    for text in legend:
+        assert float(text.get("x")) + 6.5 * len(text.text) <= width
+    totals = {k: sum(n for (_, kk), n in counts.items() if kk == k) for k in kinds}
+    assert [t.text for t in legend] == [
+        k.replace("_", " ") for k in sorted(kinds, key=lambda k: (-totals[k], k))]
+    lowest_legend = max(float(t.get("y")) for t in legend)
+    bars = [float(r.get("y")) for a in root.iter(ns + "a") for r in a.iter(ns + "rect")]
+    assert bars and min(bars) > lowest_legend

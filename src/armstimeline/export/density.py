@@ -16,6 +16,7 @@ __all__ = ["DENSE", "render_density_svg"]
 
 DENSE = 2_000  # past this many events a timeline is drawn as counts
 _LEFT, _TOP, _BOTTOM, _HEIGHT = 48, 40, 28, 260
+_LEGEND_ROW = 16  # a legend row's height
 
 
 def render_density_svg(
@@ -36,10 +37,15 @@ def render_density_svg(
     for (year, _), n in counts.items():
         per_year[year] = per_year.get(year, 0) + n
     top = max(per_year.values())
-    kinds = sorted({k for _, k in counts}, key=lambda k: -sum(
-        n for (_, kk), n in counts.items() if kk == k))  # fmt: skip
+    per_kind: dict[str, int] = {}
+    for (_, kind), n in counts.items():
+        per_kind[kind] = per_kind.get(kind, 0) + n
+    # most frequent first, ties by name: the same picture in every process
+    kinds = sorted(per_kind, key=lambda k: (-per_kind[k], k))
+    legend = _legend(kinds, width)
+    top_y = _TOP + _LEGEND_ROW * (legend[-1][2] if legend else 0)  # rows past the first
     slot = (width - _LEFT - 10) / (last - first + 1)
-    height = _TOP + _HEIGHT + _BOTTOM
+    height = top_y + _HEIGHT + _BOTTOM
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="armstimeline-svg armstimeline-density" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
@@ -47,15 +53,14 @@ def render_density_svg(
         f"<title>{e(title)}</title>",
         '<style>a.bar rect:hover,a.bar:focus rect{stroke:#000;stroke-width:1.5}</style>',
     ]
-    x = 6.0
-    for kind in kinds:  # the legend: most frequent kind first
-        label = kind.replace("_", " ")
-        out.append(f'<rect x="{x:.0f}" y="8" width="10" height="10" '
+    for kind, x, row in legend:  # the legend: most frequent kind first
+        label, ry = kind.replace("_", " "), 8 + _LEGEND_ROW * row
+        out.append(f'<rect x="{x:.0f}" y="{ry}" width="10" height="10" '
                    f'fill="{KIND_COLOURS.get(kind, "#555")}"/>'
-                   f'<text x="{x + 14:.0f}" y="17" fill="#222">{e(label)}</text>')  # fmt: skip
-        x += 24 + 6.5 * len(label)
+                   f'<text x="{x + 14:.0f}" y="{ry + 9}" fill="#222">{e(label)}</text>'
+                   )  # fmt: skip
     for tick in _ticks(top):
-        y = _TOP + _HEIGHT - _HEIGHT * tick / top
+        y = top_y + _HEIGHT - _HEIGHT * tick / top
         out.append(f'<line x1="{_LEFT}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" '
                    f'stroke="#e4e4e4"/><text x="{_LEFT - 4}" y="{y + 4:.1f}" '
                    f'text-anchor="end" fill="#555">{tick:,}</text>')  # fmt: skip
@@ -65,7 +70,7 @@ def render_density_svg(
             xx = _LEFT + (year - first) * slot
             out.append(f'<text x="{xx:.1f}" y="{height - 8}" fill="#444">{year}</text>')
     for year in years:
-        base = float(_TOP + _HEIGHT)
+        base = float(top_y + _HEIGHT)
         xx = _LEFT + (year - first) * slot
         for kind in kinds:
             n = counts.get((year, kind), 0)
@@ -82,6 +87,20 @@ def render_density_svg(
             )
     out.append("</svg>")
     return "".join(out)
+
+
+def _legend(kinds: list[str], width: int) -> list[tuple[str, float, int]]:
+    """Each kind's legend entry (x and row), wrapped onto another row rather than past
+    the picture's right edge."""
+    placed: list[tuple[str, float, int]] = []
+    x, row = 6.0, 0
+    for kind in kinds:
+        wide = 24 + 6.5 * len(kind)
+        if x > 6.0 and x + wide - 10 > width:
+            x, row = 6.0, row + 1
+        placed.append((kind, x, row))
+        x += wide
+    return placed
 
 
 def _ticks(top: int) -> list[int]:
