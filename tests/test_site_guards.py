@@ -293,3 +293,22 @@ async def test_invisible_marks_read_a_strings_characters_without_its_methods():
     url = Costly("/events?country=TUR")
     assert visible(url) is url
     assert visible(Costly("Iskander\u202eed")) == "Iskander⟨U+202E⟩ed"
+
+
+async def test_a_query_stopped_at_the_time_limit_anywhere_is_a_400_sentence(ds, capsys):
+    """Datasette lets a query stopped at the limit on a streamed CSV's first page reach
+    the error handler bare: it is the visitor's query, a 400 with Datasette's sentence,
+    never a 500 with a traceback."""
+    from datasette.database import QueryInterrupted
+
+    from armstimeline.site.errorpage import error_response
+
+    from datasette.utils.asgi import Request
+
+    stopped = QueryInterrupted(RuntimeError("interrupted"), "select * from events", {})
+    request = Request.fake("/armstimeline/events.json?_stream=on")
+    response = await error_response(ds, request, stopped)()
+    assert response.status == 400
+    assert '"SQL Interrupted"' in response.body and "took too long" in response.body
+    assert "Traceback" not in capsys.readouterr().err
+
