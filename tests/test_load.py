@@ -318,6 +318,24 @@ def test_workers_are_used_only_while_two_cores_are_idle(monkeypatch):
     assert processes(10, idle=lambda: 0) == 3  # the override wins
 
 
+def test_this_process_parses_too_and_the_order_holds(monkeypatch):
+    """With a worker, this process parses chunks too (what a worker parses is pickled and
+    read again), and the results come in file order."""
+    from armstimeline.loading import parallel
+
+    monkeypatch.setenv("ARMSTIMELINE_WORKERS", "2")
+    monkeypatch.setattr(parallel, "CHUNK", 5)
+    here = os.getpid()
+
+    def work(start: int, stop: int) -> list[tuple[int, bool]]:
+        return [(i, os.getpid() == here) for i in range(start, stop)]
+
+    got = list(parallel.in_order(400, work))
+    assert [i for i, _ in got] == list(range(400))
+    chunks_here = sum(1 for i, mine in got if mine and i % 5 == 0)
+    assert 0 < chunks_here < 80  # of 80 chunks, some parsed here and some by the worker
+
+
 @pytest.mark.slow
 def test_parallel_parsing_gives_the_same_result(tmp_path, monkeypatch):
     """Large folders are parsed by several processes; the result is the same as one."""

@@ -300,10 +300,9 @@ async def test_a_query_stopped_at_the_time_limit_anywhere_is_a_400_sentence(ds, 
     the error handler bare: it is the visitor's query, a 400 with Datasette's sentence,
     never a 500 with a traceback."""
     from datasette.database import QueryInterrupted
+    from datasette.utils.asgi import Request
 
     from armstimeline.site.errorpage import error_response
-
-    from datasette.utils.asgi import Request
 
     stopped = QueryInterrupted(RuntimeError("interrupted"), "select * from events", {})
     request = Request.fake("/armstimeline/events.json?_stream=on")
