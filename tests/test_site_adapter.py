@@ -223,3 +223,20 @@ async def test_a_reader_pages_inline_scripts_are_the_ones_the_policy_allows(db_p
         allowed = set(re.findall(r"'sha256-[^']+'", response.headers["content-security-policy"]))
         assert {script_hash(s) for s in inline} == allowed, path
     assert await base_template_scripts(ds) and await body_scripts(ds)
+
+
+def test_datasettes_quoting_and_request_errors_are_as_the_site_reads_them():
+    """The site's SQL quotes names and searches as Datasette's views do, and its 400 and
+    403 exceptions are the ones Datasette's error handler answers."""
+    from armstimeline.site.adapter import BadRequest, Forbidden, escape_fts, escape_sqlite
+
+    from .datasettes import ONE
+
+    assert escape_sqlite("events") == "events"  # a plain name stays bare
+    # a keyword or a name with a space is quoted: [brackets] on 0.65, "quotes" on 1.0
+    assert escape_sqlite("group") == ('"group"' if ONE else "[group]")
+    assert escape_sqlite("a b") == ('"a b"' if ONE else "[a b]")
+    assert escape_fts("Su-35 Iskander") == '"Su-35" "Iskander"'  # each term a phrase
+    assert escape_fts('x"y') == '"x" "y"'  # a stray quote cannot open a phrase
+    assert (BadRequest("x").status, Forbidden("y").status) == (400, 403)
+    assert error_parts(BadRequest("no such page")).status == 400

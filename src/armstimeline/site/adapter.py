@@ -38,6 +38,10 @@ Datasette changes it. The README lists them with their tests.
 - ``legacy_through``: Datasette's ``_through`` filter names its parameter ``p0``, as the
   first column filter does (the bug in the README); old links' ``_through`` is read as the
   site's ``_child``. Pinned by a test that fails when Datasette stops clashing.
+- ``escape_sqlite``, ``escape_fts``, ``BadRequest``, ``Forbidden``: Datasette's own
+  quoting of a table or column name and of a full-text search (so the site's SQL reads
+  as Datasette's), and its 400 and 403 exceptions, which its error handler answers; all
+  in ``datasette.utils`` beyond its documented functions. Pinned by what each gives.
 - ``base_template_scripts``, ``body_scripts``: the inline scripts a page made from
   Datasette's base template carries (read from the template, and from the plugins'
   ``extra_body_script`` hooks as Datasette calls them), so the reader pages' policy can
@@ -51,15 +55,36 @@ import sqlite3
 from typing import Any, NamedTuple
 
 from datasette.database import Database
+from datasette.utils import escape_fts, escape_sqlite
+from datasette.utils.asgi import BadRequest, Forbidden
 
 from armstimeline.site.timelimit import WatchedConnection
 
 __all__ = [
-    "CONFIG_KEYS", "DEFAULT_HANDLER", "ErrorParts", "WatchedDatabase", "asking_for_params",
-    "base_template_scripts", "body_scripts", "can_view", "canned_queries", "cors_headers",
-    "datasette_options", "error_parts", "instance_metadata", "jinja_environment",
-    "legacy_through", "replace_default_handler", "takes_config", "view_params",
-    "watch_databases", "without_page_limit",
+    "CONFIG_KEYS",
+    "DEFAULT_HANDLER",
+    "BadRequest",
+    "ErrorParts",
+    "Forbidden",
+    "WatchedDatabase",
+    "asking_for_params",
+    "base_template_scripts",
+    "body_scripts",
+    "can_view",
+    "canned_queries",
+    "cors_headers",
+    "datasette_options",
+    "error_parts",
+    "escape_fts",
+    "escape_sqlite",
+    "instance_metadata",
+    "jinja_environment",
+    "legacy_through",
+    "replace_default_handler",
+    "takes_config",
+    "view_params",
+    "watch_databases",
+    "without_page_limit",
 ]  # fmt: skip
 
 

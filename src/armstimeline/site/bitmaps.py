@@ -25,9 +25,9 @@ import asyncio
 import json
 from typing import Any
 
-from datasette.utils import escape_fts, escape_sqlite
 from pyroaring import BitMap, FrozenBitMap
 
+from armstimeline.site.adapter import escape_fts, escape_sqlite
 from armstimeline.site.childfilter import CHILD_KEY
 from armstimeline.site.facetcount import Rows, top
 from armstimeline.site.memo import remembered

@@ -16,10 +16,8 @@ import json
 from typing import Any
 
 from datasette.filters import FilterArguments
-from datasette.utils import escape_sqlite
-from datasette.utils.asgi import BadRequest, Forbidden
 
-from armstimeline.site.adapter import can_view
+from armstimeline.site.adapter import BadRequest, Forbidden, can_view, escape_sqlite
 
 __all__ = ["CHILD_KEY", "COMMON_SHARE", "child_filters"]
 

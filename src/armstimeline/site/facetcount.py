@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from datasette.utils import escape_sqlite
+from armstimeline.site.adapter import escape_sqlite
 
 __all__ = ["Rows", "children_together", "columns_together", "top"]
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from datasette.database import QueryInterrupted
 from datasette.facets import Facet
-from datasette.utils import escape_sqlite
 
+from armstimeline.site.adapter import escape_sqlite
 from armstimeline.site.bitmaps import view_counts
 from armstimeline.site.childfilter import CHILD_KEY
 from armstimeline.site.facetcount import children_together, columns_together

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from importlib import metadata
 from typing import Any
 
 from datasette import Response
-from datasette.version import __version__ as datasette_version
 
 from armstimeline.dates import parse_date
 from armstimeline.datewords import describe
@@ -43,7 +43,7 @@ async def front_page(datasette: Any, request: Any) -> Response:
         "front": front,
         "metadata": await instance_metadata(datasette),
         "databases": [{"name": name} for name in datasette.databases if not name.startswith("_")],
-        "datasette_version": datasette_version,
+        "datasette_version": metadata.version("datasette"),
         "alternate_url_json": json_url,
     }
     html = await datasette.render_template("index.html", context, request=request)
