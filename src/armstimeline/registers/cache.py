@@ -14,7 +14,6 @@ from the register, and a cache that cannot be written is skipped silently.
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import marshal
 import os
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from armstimeline.registers.row import FIELDS as _FIELDS
-from armstimeline.registers.row import RegisterRow
+from armstimeline.registers.row import RegisterRow, row_from
 
 __all__ = ["FORMAT", "cache_folder", "cached", "forget", "keep"]
 
@@ -45,7 +44,6 @@ def _reading_code() -> str:
 _TAG = f"{FORMAT}-{sys.implementation.cache_tag}-{_reading_code()}"
 # kept column by column: marshal writes a string met again as a reference to the first
 _REPEATED = frozenset({"recipient", "supplier", "designation", "description", "status"})
-_row = functools.partial(tuple.__new__, RegisterRow)  # a row from its fields, in C
 
 
 def cache_folder() -> Path | None:
@@ -82,7 +80,7 @@ def cached(sha256: str) -> tuple[dict[str, Any], tuple[RegisterRow, ...], tuple[
             or any(len(column) != len(bases) for column in columns)
         ):  # fmt: skip
             return None
-        made = tuple(map(_row, zip(*columns, strict=True)))
+        made = tuple(map(row_from, zip(*columns, strict=True)))
     except (TypeError, ValueError):
         return None
     return about, made, tuple(bases)

@@ -11,7 +11,6 @@ them slightly still reads; anything else is a problem naming the line.
 from __future__ import annotations
 
 import codecs
-import functools
 import hashlib
 import os
 import re
@@ -25,7 +24,7 @@ import attrs
 from armstimeline.errors import Problem, relpath, show_value
 from armstimeline.registers import cache
 from armstimeline.registers.identity import bases as content_bases
-from armstimeline.registers.row import RegisterRow, RowPattern, read_row
+from armstimeline.registers.row import RegisterRow, RowPattern, read_row, row_from
 
 __all__ = ["MAX_REGISTER_BYTES", "MAX_VALUE", "Register", "RegisterRow", "read_register"]
 
@@ -59,7 +58,6 @@ _YEARS = re.compile(r"year range '(?P<first>[^']*)' to '(?P<last>[^']*)'", re.IG
 MAX_REGISTER_BYTES = 64 * 1024 * 1024
 # The site caps any one value at 512 KiB; a register cell longer than that is refused.
 MAX_VALUE = 512 * 1024
-_row = functools.partial(tuple.__new__, RegisterRow)  # a row from its fields, in C
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")  # not str.splitlines: Latin-1 0x85 is a character
 _YEAR = re.compile(r"\d{4}")
 
@@ -151,7 +149,7 @@ def read_register(
             continue
         if isinstance(fields, tuple):  # a line an earlier edition has: read as it was
             earlier, base = fields
-            rows.append(_row((number, *earlier[1:])))
+            rows.append(row_from((number, *earlier[1:])))
             row_bases.append(base)
             continue
         before = len(problems)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 from collections import defaultdict
@@ -10,7 +11,7 @@ from typing import NamedTuple
 
 from armstimeline.errors import Problem, show_value
 
-__all__ = ["CONTENT", "FIELDS", "RegisterRow", "RowPattern", "read_row"]
+__all__ = ["CONTENT", "FIELDS", "RegisterRow", "RowPattern", "read_row", "row_from"]
 
 _YEAR = re.compile(r"\d{4}")
 _INT = re.compile(r"\d{1,9}")  # SIPRI's largest counts have 5 digits; 9 is any real one
@@ -47,6 +48,8 @@ class RegisterRow(NamedTuple):
 
 FIELDS = RegisterRow._fields  # their names, in order
 CONTENT = slice(2, None)  # a row's fields after its line number and text
+# a row from a tuple of its fields, made in C (a register's 30,000 rows, read or cached)
+row_from = functools.partial(tuple.__new__, RegisterRow)
 
 _YEAR_LIST = re.compile(r"\d{4}(?:\s*;\s*\d{4})*")
 _MARKS = frozenset(("", "?"))
@@ -239,7 +242,7 @@ class RowPattern:
         (recipient, supplier, year, year_mark, ordered, ordered_mark, designation,
          description, delivered, delivered_mark, years, status, comments, unit, order,
          done) = self._cells(found.groups())  # fmt: skip
-        return _make((
+        return row_from((
             number, line.strip(), recipient, supplier, int(year), year_mark == "?",
             int(ordered) if ordered else None, ordered_mark == "?", designation,
             description, int(delivered) if delivered else None, delivered_mark == "?",
@@ -249,6 +252,4 @@ class RowPattern:
             float(done) if done else None,
         ))  # fmt: skip
 
-
-_make = RegisterRow._make
 
