@@ -92,8 +92,9 @@ def test_workers_rows_events_read_here_and_a_registers_events_make_one_database(
     tmp_path, monkeypatch
 ):
     """With parse workers, a batch mixes a worker's rows for its chunk, events parsed in
-    this process while the worker was busy, and events derived from a register: the
-    database is the one a build in one process makes, byte for byte."""
+    this process while the worker was busy, and rows of events derived from a register
+    (made in a worker while this process writes, their transfers in a process beside):
+    the database is the one a build in one process makes, byte for byte."""
     events, seeds = generated(tmp_path, 700)
     file = tmp_path / "register.csv"
     file.write_bytes(register(ROWS_1).encode("latin-1"))
@@ -101,22 +102,27 @@ def test_workers_rows_events_read_here_and_a_registers_events_make_one_database(
     monkeypatch.setattr(parallel, "CHUNK", 23)  # chunks straddle batches
     monkeypatch.setattr(streamed_module, "BATCH", 37)
     made_here: list[int] = []
+    derived_here: list[int] = []
     rows_of = streamed_module.event_rows
 
     def counting_rows(batch, order):
         made_here.append(len(batch))
+        derived_here.append(sum(e.imported for e in batch))
         return rows_of(batch, order)
 
     monkeypatch.setattr(streamed_module, "event_rows", counting_rows)
     monkeypatch.setenv("ARMSTIMELINE_WORKERS", "1")
     one = build(events, seeds, tmp_path / "one.db", incremental=False)
-    here_alone = sum(made_here)
+    here_alone, derived_alone = sum(made_here), sum(derived_here)
     made_here.clear()
+    derived_here.clear()
     monkeypatch.setenv("ARMSTIMELINE_WORKERS", "2")
     two = build(events, seeds, tmp_path / "two.db", incremental=False)
     assert one.events == two.events > 700
-    # this process made rows only for what it parsed itself and the register's events
+    # this process made rows only for what it parsed itself: a worker made the first
+    # chunks of the files and of the register's events
     assert 0 < sum(made_here) < here_alone == one.events
+    assert sum(derived_here) < derived_alone == one.events - 700
     assert (tmp_path / "one.db").read_bytes() == (tmp_path / "two.db").read_bytes()
 
 

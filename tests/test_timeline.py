@@ -166,3 +166,46 @@ class TestFilterErrors:
     def test_unknown_keyword_names_the_valid_ones(self, timeline):
         with pytest.raises(FilterError, match=r"did you mean 'countries'.*the keywords are"):
             timeline.filter(country="TUR")
+
+
+def test_timeline_order_is_date_then_depth_in_the_story_then_id():
+    """``order_ids`` against a plain recursive definition, on random acyclic stories:
+    a cause before its effect, a whole before its part, however deep the chain."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from armstimeline.model import order_ids
+
+    @settings(max_examples=200, deadline=None)
+    @given(
+        st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2), st.integers(0, 3)),
+                 min_size=1, max_size=12),
+        st.lists(st.tuples(st.sampled_from(["caused", "part_of", "response_to", "other"]),
+                           st.integers(0, 11), st.integers(0, 11)), max_size=20),
+    )  # fmt: skip
+    def check(keys_list, raw_edges):
+        keys = {f"e{i}": key for i, key in enumerate(keys_list)}
+        n = len(keys)
+        before: dict[str, set[str]] = {}
+        edges = []
+        for rtype, a, b in raw_edges:
+            a, b = a % n, b % n
+            if a == b:
+                continue
+            # acyclic: what comes first has the lower number
+            if rtype == "caused":  # a caused b: a first
+                source, target = min(a, b), max(a, b)
+                before.setdefault(f"e{target}", set()).add(f"e{source}")
+            else:  # a is part of (or a response to) b: b first
+                source, target = max(a, b), min(a, b)
+                if rtype != "other":
+                    before.setdefault(f"e{source}", set()).add(f"e{target}")
+            edges.append((rtype, f"e{source}", f"e{target}"))
+
+        def depth(e: str) -> int:
+            return 1 + max((depth(p) for p in before.get(e, ())), default=-1)
+
+        expected = sorted(keys, key=lambda k: (*keys[k], depth(k), k))
+        assert order_ids(keys, edges) == expected
+
+    check()

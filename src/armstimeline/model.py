@@ -334,6 +334,9 @@ def order_ids(
             return 0
         if event_id in depth:
             return depth[event_id]
+        if not any(p in before for p in before[event_id]):  # the usual: one step deep
+            depth[event_id] = 1
+            return 1
         stack, on_path = [event_id], {event_id}
         while stack:
             top = stack[-1]
@@ -349,7 +352,10 @@ def order_ids(
             on_path.discard(top)
         return depth[event_id]
 
-    return sorted(keys, key=lambda k: (*keys[k], rank(k), k))
+    # most events have nothing before them: their rank is 0 without a call
+    ranked = [(*key, rank(k) if k in before else 0, k) for k, key in keys.items()]
+    ranked.sort()
+    return [r[-1] for r in ranked]
 
 
 def order_events(events: list[Event] | tuple[Event, ...]) -> list[Event]:

@@ -39,10 +39,11 @@ def timeline_order(
 
 
 def renumber(conn: sqlite3.Connection, order: dict[str, int]) -> None:
-    """Write ``order`` into ``sort_order``: only the rows whose number changes."""
+    """Write ``order`` into ``sort_order``: only the rows whose number changes, found by
+    rowid (a lookup by id would go through the id's index first)."""
     moves = [
-        (order[eid], eid)
-        for eid, old in conn.execute("select id, sort_order from events")
+        (order[eid], rowid)
+        for rowid, eid, old in conn.execute("select rowid, id, sort_order from events")
         if order[eid] != old
     ]
-    conn.executemany("update events set sort_order = ? where id = ?", moves)
+    conn.executemany("update events set sort_order = ? where rowid = ?", moves)

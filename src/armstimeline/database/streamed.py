@@ -29,7 +29,7 @@ from armstimeline.database.rows import (
 from armstimeline.database.schema import EVENT_TABLES, SCHEMA_VERSION
 from armstimeline.errors import ValidationError
 from armstimeline.figures import load_transfers
-from armstimeline.loading import FolderReader, Progress, recorded_stamp
+from armstimeline.loading import FolderReader, Progress, beside, recorded_stamp
 from armstimeline.model import ORDERING_RELATIONS, Event
 
 __all__ = ["BATCH", "stream"]
@@ -88,7 +88,13 @@ def stream(
     batch: list[tuple[str, str, Any]] = []
     events = 0
 
-    with private_database(path) as conn:
+    registered = any(s.register for s in reader.sources.values())
+
+    def transfers() -> dict[str, list[tuple[Any, ...]]]:
+        return transfer_tables(load_transfers(events_dir, sources_dir, reader.registers))
+
+    # a register's transfers are made beside the events, in a process of their own
+    with private_database(path) as conn, beside(transfers, reader.register_rows) as transferred:
         vocabulary = vocabulary_rows(reader.sources, reader.catalog)
         catalog_names = {row[0] for row in vocabulary["systems"]}
         insert_rows(conn, vocabulary)
@@ -112,10 +118,11 @@ def stream(
             batch.clear()
 
         for name, event_id, relations, own in reader:
-            edges.extend(
-                [(rtype, event_id, target) for rtype, target, _ in relations
-                 if rtype in ORDERING_RELATIONS]
-            )  # fmt: skip
+            if relations:
+                edges.extend(
+                    [(rtype, event_id, target) for rtype, target, _ in relations
+                     if rtype in ORDERING_RELATIONS]
+                )  # fmt: skip
             events += 1
             if not problems:  # a failed build writes no more rows than it must
                 batch.append((name, event_id, own))
@@ -127,9 +134,8 @@ def stream(
             raise ValidationError(problems)
         flush()
         insert_rows(conn, {"systems": list(designations.values())})
-        if any(s.register for s in reader.sources.values()):
-            transfers = load_transfers(events_dir, sources_dir, reader.registers)
-            insert_rows(conn, transfer_tables(transfers))
+        if registered:
+            insert_rows(conn, transferred())
             insert_rows(conn, {"withdrawn_events": withdrawn_rows(reader.withdrawn)})
         renumber(conn, timeline_order(stored_keys(conn), edges))
         fingerprint = digest.hexdigest()

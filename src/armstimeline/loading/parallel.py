@@ -26,7 +26,15 @@ from typing import Any, TypeVar
 
 import attrs
 
-__all__ = ["CHUNK", "OWN_SHARE", "PARALLEL_MIN_FILES", "idle_cores", "in_order", "processes"]
+__all__ = [
+    "CHUNK",
+    "OWN_SHARE",
+    "PARALLEL_MIN_FILES",
+    "beside",
+    "idle_cores",
+    "in_order",
+    "processes",
+]
 
 T = TypeVar("T")
 Work = Callable[[int, int], list[Any]]
@@ -131,6 +139,31 @@ class _Pickler(pickle.Pickler):
         return _rebuild, (cls, _fields(cls)[1](obj))
 
 
+@contextlib.contextmanager
+def beside(work: Callable[[], T], size: int) -> Iterator[Callable[[], T]]:
+    """A function that gives ``work()``'s result: done in a forked process, beside what
+    this process does meanwhile, when ``size`` is large enough to parallelise and a core
+    is idle (``processes``); else done here when the result is first asked for. The
+    process ends with the block, whatever happens in it."""
+    if processes(size) <= 1:
+        done: list[T] = []
+
+        def here() -> T:
+            if not done:
+                done.append(work())
+            return done[0]
+
+        yield here
+        return
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(
+        1, initializer=_start, initargs=(os.getpid(), lambda _a, _b: work())
+    ) as pool:
+        pending = pool.apply_async(_run, ((0, 0),))
+        yield lambda: pickle.loads(pending.get())
+
+
 def _die_with_parent(parent: int) -> None:
     """In a worker: end when the parent ends, even by ``kill -9`` (Linux's parent-death
     signal), instead of running on for seconds as an orphan."""
@@ -144,17 +177,24 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def in_order(n_files: int, work: Callable[[int, int], list[T]]) -> Iterator[T]:
+def in_order(
+    n_files: int,
+    work: Callable[[int, int], list[T]],
+    share: float = OWN_SHARE,
+    ahead: int = 2,
+) -> Iterator[T]:
     """``work(start, stop)``'s results for files ``start`` to ``stop``, chunk after chunk
     in file order: in forked workers and here when the folder is large, else here.
 
     This process is one of the parsers: while the next chunk due from a worker is not
-    ready, or while it has parsed less than its share (``OWN_SHARE``), it parses a later
-    chunk itself (a few ahead at most), so only the workers' share of the results is
-    pickled and sent, and one process fewer is forked.
-    A few chunks are in flight per worker and a few parsed here ahead, never the whole
-    folder: a consumer slower than the parsers (a streamed build writing rows) would
-    otherwise hold every result."""
+    ready, or while it has parsed less than its ``share`` (``OWN_SHARE`` times its even
+    share by default), it parses a later chunk itself (a few ahead at most), so only the
+    workers' share of the results is pickled and sent, and one process fewer is forked.
+    ``ahead`` chunks are in flight per worker and as many parsed here ahead, never the
+    whole folder: a consumer slower than the parsers (a streamed build writing rows)
+    would otherwise hold every result. A consumer with work of its own (a build writing
+    the rows of a register's events while a worker makes the next) asks for a share of
+    0 and more chunks ahead: this process then works only while it would wait."""
     starts = iter(range(0, n_files, CHUNK))
     workers = processes(n_files)
     if workers <= 1:
@@ -173,7 +213,7 @@ def in_order(n_files: int, work: Callable[[int, int], list[T]]) -> Iterator[T]:
 
         def send() -> None:
             nonlocal sent
-            while sent < 2 * helpers:
+            while sent < ahead * helpers:
                 start = next(starts, None)
                 if start is None:
                     return
@@ -187,8 +227,8 @@ def in_order(n_files: int, work: Callable[[int, int], list[T]]) -> Iterator[T]:
             local, item = due[0]
             # parse a later chunk here while the worker is busy, or while this process
             # has parsed less than its share
-            behind = parsed_here < OWN_SHARE / workers * (parsed_here + parsed_there)
-            if not local and (behind or not item.ready()) and here < 2 * helpers:
+            behind = parsed_here < share / workers * (parsed_here + parsed_there)
+            if not local and (behind or not item.ready()) and here < ahead * helpers:
                 later = next(starts, None)
                 if later is not None:
                     due.append((True, work(later, min(later + CHUNK, n_files))))

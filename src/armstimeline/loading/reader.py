@@ -20,7 +20,7 @@ from armstimeline.errors import Problem, relpath
 from armstimeline.loading.checks import Links, Relations, citation_problems, relations_of
 from armstimeline.loading.event import ParsedEvent, parse_event
 from armstimeline.loading.files import Progress, event_paths
-from armstimeline.loading.parallel import in_order
+from armstimeline.loading.parallel import CHUNK, in_order
 from armstimeline.loading.sources import parse_sources
 from armstimeline.loading.stamps import Stamp
 from armstimeline.loading.systems import lookup_table, project_systems
@@ -29,7 +29,7 @@ from armstimeline.registers import (
     Names,
     project_names,
     read_editions,
-    register_events,
+    register_plan,
     withdrawn_ids,
 )
 
@@ -103,6 +103,12 @@ class FolderReader:
             else None
         )
         self._withdrawn_ids = withdrawn_ids(self.registers[0]) if self.registers else {}
+        # rows read from registers: about how much register work there is
+        self.register_rows = (
+            sum(len(e.register.rows) for es in self.registers[0].values() for e in es)
+            if self.registers
+            else 0
+        )
 
     def _read(self, start: int, stop: int) -> list[FileResult]:
         """Files ``start`` to ``stop``, each read and checked alone (in a worker process
@@ -190,30 +196,47 @@ class FolderReader:
 
     def _derived(self) -> Iterator[tuple[str, str, Relations, Any]]:
         """The registers' events: checked for ids and links like any event; their quote is
-        their own row, so there is nothing to look up."""
+        their own row, so there is nothing to look up. A build's (``bundle``) are made
+        into rows in a parse worker while this process writes the rows already made: what
+        comes back is rows, as for files, and every id and link is known beforehand."""
         if self.registers is None:
             return
         extra, problems = project_names(self._events_dir)
         self.problems.extend(problems)
-        made = register_events(
+        plan = register_plan(
             self.sources, self._sources_dir, self._systems, Names(extra),
             self._with_withdrawn, self.registers,
         )  # fmt: skip
-        self.problems.extend(made.problems)
-        self.warnings.extend(made.warnings)
-        self.withdrawn = made.withdrawn
+        self.problems.extend(plan.problems)
+        self.warnings.extend(plan.warnings)
+        self.withdrawn = plan.withdrawn
+        keep, bundle = self._keep, self._bundle
+
+        def make(start: int, stop: int) -> list[Any]:
+            kept = [keep(event) for event in plan.events(start, stop)]
+            if bundle is None or not kept:
+                return kept
+            return [*[None] * (len(kept) - 1), bundle(kept)]
+
+        made = (
+            in_order(len(plan), make, share=0.0, ahead=8)
+            if bundle is not None
+            else (kept for start in range(0, len(plan), CHUNK)
+                  for kept in make(start, start + CHUNK))
+        )  # fmt: skip
         links = self._links
         files = {
             sid: (Path(str(s.file)).name, relpath(self._sources_dir / str(s.file)))
             for sid, s in self.sources.items() if s.register
         }  # fmt: skip
-        for event in sorted(made.events, key=lambda e: e.id):  # as a build from memory
-            name, shown = files[event.sources[0].source]
-            item = ParsedEvent(event, shown, 0, [], [(r, 0) for r in event.relations])
-            relations = relations_of(item)
-            self.problems.extend(links.add(event.id, shown, 0, relations, True))
+        for event_id, related, source_id, kept in zip(
+            plan.ids, plan.relations, plan.sources, made, strict=True
+        ):
+            name, shown = files[source_id]
+            relations = tuple([(r.type, r.target, 0) for r in related]) if related else ()
+            self.problems.extend(links.add(event_id, shown, 0, relations, True))
             self.derived += 1
-            yield name, event.id, relations, self._keep(event)
+            yield name, event_id, relations, kept
 
     def finish(self) -> list[Problem]:
         """Every problem, once every file has been read (the link checks need them all);

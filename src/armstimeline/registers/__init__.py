@@ -15,9 +15,11 @@ from armstimeline.registers.editions import (
     MATCHES_FORMAT,
     Edition,
     RegisterEvents,
+    RegisterPlan,
     current_rows,
     read_editions,
     register_events,
+    register_plan,
     withdrawn_ids,
 )
 from armstimeline.registers.events import row_content, row_events
@@ -34,6 +36,7 @@ __all__ = [
     "Names",
     "Register",
     "RegisterEvents",
+    "RegisterPlan",
     "RegisterRow",
     "Revisions",
     "content_ids",
@@ -47,6 +50,7 @@ __all__ = [
     "read_editions",
     "read_register",
     "register_events",
+    "register_plan",
     "row_content",
     "row_events",
     "withdrawn_ids",

@@ -13,6 +13,7 @@ loading never matches again.
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,8 @@ from typing import Any
 import attrs
 
 from armstimeline.errors import Problem, relpath
-from armstimeline.model import Event, Source
-from armstimeline.registers.events import row_events
+from armstimeline.model import Event, Relation, Source
+from armstimeline.registers.events import row_events, row_links
 from armstimeline.registers.identity import number
 from armstimeline.registers.names import Names
 from armstimeline.registers.reader import Register, RegisterRow, read_register
@@ -31,9 +32,11 @@ __all__ = [
     "MATCHES_FORMAT",
     "Edition",
     "RegisterEvents",
+    "RegisterPlan",
     "current_rows",
     "read_editions",
     "register_events",
+    "register_plan",
     "withdrawn_ids",
 ]
 
@@ -148,6 +151,108 @@ class RegisterEvents:
     warnings: list[Problem]
 
 
+Planned = tuple[RegisterRow, str, str, tuple[tuple[str, ...], tuple[str, ...]]]
+
+
+@attrs.frozen
+class RegisterPlan:
+    """The events of a project's registers before they are made: each one's id,
+    relations and source, in id order (the order they are handed on), and the row it
+    comes from. Knowing these, the events can be made a span at a time, in any process
+    (``events``): a build makes them in a parse worker while it writes rows. The names
+    of every row were looked up, and the unmapped ones reported, when it was planned."""
+
+    ids: list[str]
+    relations: list[tuple[Relation, ...]]
+    sources: list[str]  # the id of each event's register source
+    withdrawn: list[Event]
+    problems: list[Problem]
+    warnings: list[Problem]
+    rows: list[Planned]  # (row, id, source id, history) of every current row
+    made_from: list[tuple[int, int]]  # each event's row (index in ``rows``) and part
+    systems: dict[str, str]
+    names: Names
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def events(self, start: int, stop: int) -> list[Event]:
+        """Events ``start`` to ``stop``, in id order."""
+        made: dict[int, list[Event]] = {}
+        out = []
+        for at, part in self.made_from[start:stop]:
+            both = made.get(at)
+            if both is None:
+                row, key, source_id, history = self.rows[at]
+                both = made[at] = row_events(
+                    row, key, source_id, self.systems, self.names, history, record=False
+                )
+            out.append(both[part])
+        return out
+
+
+def register_plan(
+    sources: dict[str, Source],
+    folder: Path,
+    systems: dict[str, str],
+    names: Names,
+    with_withdrawn: bool = False,
+    editions_read: tuple[dict[str, list[Edition]], list[Problem]] | None = None,
+) -> RegisterPlan:
+    """The plan of the order and delivery events of every current row of every registered
+    register; withdrawn rows' events apart (made now, only when asked for).
+    ``editions_read`` is what ``read_editions`` gave, when the caller has read them."""
+    by_register, problems = editions_read or read_editions(sources, folder)
+    planned: list[tuple[str, tuple[Relation, ...], str, int, int]] = []
+    rows: list[Planned] = []
+    withdrawn: list[Event] = []
+    for editions in by_register.values():
+        seen_in: dict[str, list[str]] = {}
+        changed: dict[str, list[str]] = {}
+        for edition in editions:
+            for key in edition.ids:
+                seen_in.setdefault(key, []).append(edition.date)
+            for key, what in edition.changes.items():
+                changed.setdefault(key, []).extend(f"{edition.date}: {c}" for c in what)
+        listed = {id(e): frozenset(e.ids) for e in editions}
+        files = {id(e): relpath(folder / str(e.source.file)) for e in editions}
+        for edition, row, key, by in current_rows(editions):
+            names.file = files[id(edition)]  # an unmapped name is reported with its file
+            history = (tuple(dict.fromkeys(seen_in.get(key, ()))), tuple(changed.get(key, ())))
+            source_id = edition.source.id
+            if by is None:
+                where = f"line {row.line}"  # the names, reported as the events are made
+                names.actor(row.supplier, "supplier", where)
+                names.actor(row.recipient, "recipient", where)
+                at = len(rows)
+                rows.append((row, key, source_id, history))
+                planned.extend(
+                    (event_id, relations, source_id, at, part)
+                    for part, (event_id, relations) in enumerate(row_links(row, key))
+                )
+            elif with_withdrawn and key not in listed[id(by)]:
+                made = row_events(row, key, source_id, systems, names, history)
+                withdrawn.extend(
+                    attrs.evolve(e, register=attrs.evolve(entry, withdrawn_in=by.date))
+                    for e in made
+                    if (entry := e.register) is not None
+                )
+    planned.sort(key=operator.itemgetter(0))  # stable: an id made twice keeps its order
+    shown = relpath(folder / "sources.yml")
+    return RegisterPlan(
+        ids=[p[0] for p in planned],
+        relations=[p[1] for p in planned],
+        sources=[p[2] for p in planned],
+        withdrawn=withdrawn,
+        problems=problems,
+        warnings=names.report(shown),
+        rows=rows,
+        made_from=[(p[3], p[4]) for p in planned],
+        systems=systems,
+        names=names,
+    )
+
+
 def withdrawn_ids(by_register: dict[str, list[Edition]]) -> dict[str, str]:
     """The event ids of withdrawn rows (order and delivery alike), to the edition that
     no longer lists them: a curated link to one is a warning, not a broken link."""
@@ -169,33 +274,8 @@ def register_events(
     with_withdrawn: bool = False,
     editions_read: tuple[dict[str, list[Edition]], list[Problem]] | None = None,
 ) -> RegisterEvents:
-    """The order and delivery events of every current row of every registered register;
-    withdrawn rows' events apart (made only when asked for). ``editions_read`` is what
-    ``read_editions`` gave, when the caller has read them already."""
-    by_register, problems = editions_read or read_editions(sources, folder)
-    events: list[Event] = []
-    withdrawn: list[Event] = []
-    for editions in by_register.values():
-        seen_in: dict[str, list[str]] = {}
-        changed: dict[str, list[str]] = {}
-        for edition in editions:
-            for key in edition.ids:
-                seen_in.setdefault(key, []).append(edition.date)
-            for key, what in edition.changes.items():
-                changed.setdefault(key, []).extend(f"{edition.date}: {c}" for c in what)
-        listed = {id(e): frozenset(e.ids) for e in editions}
-        files = {id(e): relpath(folder / str(e.source.file)) for e in editions}
-        for edition, row, key, by in current_rows(editions):
-            names.file = files[id(edition)]  # an unmapped name is reported with its file
-            history = (tuple(dict.fromkeys(seen_in.get(key, ()))), tuple(changed.get(key, ())))
-            if by is None:
-                events.extend(row_events(row, key, edition.source.id, systems, names, history))
-            elif with_withdrawn and key not in listed[id(by)]:
-                made = row_events(row, key, edition.source.id, systems, names, history)
-                withdrawn.extend(
-                    attrs.evolve(e, register=attrs.evolve(entry, withdrawn_in=by.date))
-                    for e in made
-                    if (entry := e.register) is not None
-                )
-    shown = relpath(folder / "sources.yml")
-    return RegisterEvents(events, withdrawn, problems, names.report(shown))
+    """The order and delivery events of every current row of every registered register,
+    in id order; withdrawn rows' events apart (made only when asked for)."""
+    plan = register_plan(sources, folder, systems, names, with_withdrawn, editions_read)
+    return RegisterEvents(plan.events(0, len(plan)), plan.withdrawn, plan.problems,
+                          plan.warnings)  # fmt: skip

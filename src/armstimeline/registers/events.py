@@ -22,7 +22,7 @@ from armstimeline.registers.names import Names
 from armstimeline.registers.reader import RegisterRow
 from armstimeline.registers.row import CONTENT
 
-__all__ = ["row_content", "row_events"]
+__all__ = ["row_content", "row_events", "row_links"]
 
 
 def row_content(row: RegisterRow) -> tuple[Any, ...]:
@@ -53,6 +53,15 @@ def _years(years: tuple[int, ...]) -> str:
     return listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
 
 
+def row_links(row: RegisterRow, key: str) -> list[tuple[str, tuple[Relation, ...]]]:
+    """The ids and relations of a row's events (its order's; its deliveries', part of the
+    order, when anything was delivered), known before the events are made."""
+    order_id = f"sipri-{key}-order"
+    if not row.years:
+        return [(order_id, ())]
+    return [(order_id, ()), (f"sipri-{key}-delivery", (Relation("part_of", order_id),))]
+
+
 def row_events(
     row: RegisterRow,
     key: str,
@@ -60,12 +69,14 @@ def row_events(
     systems: dict[str, str],
     names: Names,
     history: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+    record: bool = True,
 ) -> list[Event]:
     """The order event and, when anything was delivered, the delivery event of a row.
 
     ``key`` is the row's id (its own, or the one it inherited from an earlier edition);
-    ``history`` the editions it appears in and what SIPRI changed in it."""
-    where = f"line {row.line}"
+    ``history`` the editions it appears in and what SIPRI changed in it. ``record``
+    False leaves ``names`` as it is: the row's names were reported when it was planned."""
+    where = f"line {row.line}" if record else None
     supplier = names.actor(row.supplier, "supplier", where)
     recipient = names.actor(row.recipient, "recipient", where)
     system = systems.get(row.designation.casefold(), row.designation)
@@ -83,7 +94,8 @@ def row_events(
         else "Nothing is recorded as delivered in this edition of the register."
     )
     status = f" Status: {row.status.lower()}." if row.status else ""
-    order_id = f"sipri-{key}-order"
+    links = row_links(row, key)
+    order_id = links[0][0]
     note = f"SIPRI's comment: {row.comments}" if row.comments else None
     order_amounts = [
         *_counted(row.ordered, row.ordered_uncertain, "number ordered"),
@@ -107,11 +119,11 @@ def row_events(
         amounts=order_amounts,
         **shared,
     )
-    if not row.years:
+    if len(links) == 1:
         return [order]
     first, last = min(row.years), max(row.years)
     delivery = Event(
-        id=f"sipri-{key}-delivery",
+        id=links[1][0],
         title=f"{_name(row.supplier)[:1].upper()}{_name(row.supplier)[1:]} delivers "
         f"{_count(row.delivered, row.delivered_uncertain)}{what} to {_name(row.recipient)}",
         date=_date(str(first) if first == last else f"{first}/{last}"),
@@ -124,7 +136,7 @@ def row_events(
             *_counted(row.delivered, row.delivered_uncertain, "number delivered"),
             *_tiv(row.tiv_delivered, "SIPRI TIV of the weapons delivered"),
         ],
-        relations=[Relation("part_of", order_id)],
+        relations=links[1][1],
         **shared,
     )
     return [order, delivery]

@@ -186,8 +186,9 @@ class Names:
         self.first_file: dict[str, str] = {}  # name as written -> the file first using it
         self.file = ""  # the register file being read, shown (set by the caller)
 
-    def actor(self, name: str, role: str, where: str = "") -> Actor:
-        """The actor ``name`` means; an unmapped actor, kept as written, when none does."""
+    def actor(self, name: str, role: str, where: str | None = "") -> Actor:
+        """The actor ``name`` means; an unmapped actor, kept as written, when none does
+        (remembered for the report with ``where`` it is used, unless ``where`` is None)."""
         key = (name, role)
         found = self._cache.get(key)
         if found is None:
@@ -199,7 +200,7 @@ class Names:
             except UnknownName:
                 kind, country, label = "unmapped", None, name.strip()
             found = self._cache[key] = Actor(country, role, name=label, type=kind)
-        if found.type == "unmapped":
+        if found.type == "unmapped" and where is not None:
             self.unmapped.setdefault(name, []).append(where)
             self.first_file.setdefault(name, self.file)
         return found
