@@ -240,3 +240,32 @@ def test_datasettes_quoting_and_request_errors_are_as_the_site_reads_them():
     assert escape_fts('x"y') == '"x" "y"'  # a stray quote cannot open a phrase
     assert (BadRequest("x").status, Forbidden("y").status) == (400, 403)
     assert error_parts(BadRequest("no such page")).status == 400
+
+
+async def test_datasettes_facets_are_registered_once_the_array_facet_the_sites(db_path):
+    """Datasette registers its column, date and array facets through its own plugin, named
+    ``datasette.facets``; once the site's startup blocks it, a table page runs each facet
+    type once: Datasette's column and date facets, and the site's array facet."""
+    from datasette.facets import ArrayFacet, ColumnFacet, DateFacet
+    from datasette.plugins import pm
+
+    from armstimeline.site.adapter import DEFAULT_FACETS, default_facet_classes
+    from armstimeline.site.facets import StoredArrayFacet
+
+    ds = Datasette(immutables=[str(db_path)], **site_options(db_path, ROOT / "metadata.yml"))
+    await ds.invoke_startup()
+    assert pm.is_blocked(DEFAULT_FACETS)
+    import datasette.facets as datasettes_own
+
+    # what the blocked plugin registers: the three facets, the array one replaced here
+    assert datasettes_own.register_facet_classes() == [ColumnFacet, DateFacet, ArrayFacet]
+    assert default_facet_classes(StoredArrayFacet) == [ColumnFacet, DateFacet, StoredArrayFacet]
+    classes = [c for group in pm.hook.register_facet_classes() for c in group]
+    types = [c.type for c in classes]
+    assert sorted(types) == sorted(set(types)), types  # each type once
+    assert StoredArrayFacet in classes and ArrayFacet not in classes
+    assert {ColumnFacet, DateFacet} <= set(classes)
+    # the name Datasette registers its own plugin under (the module's name)
+    from datasette.plugins import DEFAULT_PLUGINS
+
+    assert DEFAULT_FACETS in DEFAULT_PLUGINS and datasettes_own.__name__ == DEFAULT_FACETS

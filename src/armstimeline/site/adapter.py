@@ -18,6 +18,11 @@ Datasette changes it. The README lists them with their tests.
   each is served through a ``Database`` subclass whose ``connect`` makes them, put in
   place of Datasette's own in ``datasette.databases``; Datasette must still bound a
   query's time through ``set_progress_handler``. Pinned by ``tests/test_site_busy.py``.
+- ``replace_default_facets``, ``default_facet_classes``: Datasette registers its column,
+  date and array facets through its own plugin (``datasette.facets``, which calls every
+  ``register_facet_classes`` hook); it is blocked so the site registers them itself, the
+  array facet as one that reads the build's stored counts. Pinned by the facet classes a
+  table page runs and by Datasette's own array facet's answer.
 - ``replace_default_handler``: Datasette calls every ``handle_exception`` hook, and its
   own prints a costly traceback with every local variable; its plugin is blocked so the
   site's (``errorpage``) answers alone. Pinned by ``tests/test_site_busy.py``.
@@ -62,6 +67,7 @@ from armstimeline.site.timelimit import WatchedConnection
 
 __all__ = [
     "CONFIG_KEYS",
+    "DEFAULT_FACETS",
     "DEFAULT_HANDLER",
     "BadRequest",
     "ErrorParts",
@@ -74,12 +80,14 @@ __all__ = [
     "canned_queries",
     "cors_headers",
     "datasette_options",
+    "default_facet_classes",
     "error_parts",
     "escape_fts",
     "escape_sqlite",
     "instance_metadata",
     "jinja_environment",
     "legacy_through",
+    "replace_default_facets",
     "replace_default_handler",
     "takes_config",
     "view_params",
@@ -202,6 +210,26 @@ def replace_default_handler() -> None:
 
     if not pm.is_blocked(DEFAULT_HANDLER):
         pm.set_blocked(DEFAULT_HANDLER)
+
+
+DEFAULT_FACETS = "datasette.facets"  # the name Datasette registers its facet plugin under
+
+
+def replace_default_facets() -> None:
+    """Block Datasette's own facet plugin (see the module): ``default_facet_classes``."""
+    from datasette.plugins import pm
+
+    if not pm.is_blocked(DEFAULT_FACETS):
+        pm.set_blocked(DEFAULT_FACETS)
+
+
+def default_facet_classes(array: type[Any]) -> list[type[Any]]:
+    """Datasette's column and date facets and ``array`` in place of its array facet, once
+    its own plugin is blocked (none before: it registers them itself)."""
+    from datasette.facets import ColumnFacet, DateFacet
+    from datasette.plugins import pm
+
+    return [ColumnFacet, DateFacet, array] if pm.is_blocked(DEFAULT_FACETS) else []
 
 
 class WatchedDatabase(Database):

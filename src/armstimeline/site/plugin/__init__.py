@@ -15,8 +15,9 @@ The reader's pages (``register_routes``):
 
 Datasette's own views, through its hooks:
 
-- ``facets``: a ``child`` facet counting through indexed child tables, and a ``stored``
-  facet reading the counts the build stored;
+- ``facets``: a ``child`` facet counting through indexed child tables, a ``stored``
+  facet reading the counts the build stored, and Datasette's array facet reading them
+  too on the unfiltered events table;
 - ``bitmaps``: a filtered view's facet counts from the build's bitmaps;
 - ``childfilter``: the ``_child`` filter those facets link to (old ``_through`` links are
   read as ``_child``: Datasette's own mixes up its parameters with column filters');
@@ -46,13 +47,19 @@ from datasette import hookimpl
 from datasette.facets import Facet
 
 from armstimeline.site import pages
-from armstimeline.site.adapter import legacy_through, replace_default_handler, watch_databases
+from armstimeline.site.adapter import (
+    default_facet_classes,
+    legacy_through,
+    replace_default_facets,
+    replace_default_handler,
+    watch_databases,
+)
 from armstimeline.site.cells import event_cell, event_link
 from armstimeline.site.childfilter import CHILD_KEY, child_filters
 from armstimeline.site.csvcells import neutral_csv
 from armstimeline.site.errorpage import error_response
 from armstimeline.site.examples import with_examples
-from armstimeline.site.facets import ChildFacet, StoredFacet
+from armstimeline.site.facets import ChildFacet, StoredArrayFacet, StoredFacet
 from armstimeline.site.front import front_page
 from armstimeline.site.headers import with_headers
 from armstimeline.site.ics import can_render_ics, render_ics
@@ -74,6 +81,7 @@ __all__: list[str] = []  # hook implementations only
 @hookimpl
 def startup(datasette: Any) -> None:
     replace_default_handler()
+    replace_default_facets()
     watch_databases(datasette)
 
 
@@ -89,7 +97,7 @@ def handle_exception(datasette: Any, request: Any, exception: Exception) -> Any:
 
 @hookimpl
 def register_facet_classes() -> list[type[Facet]]:
-    return [ChildFacet, StoredFacet]
+    return [ChildFacet, StoredFacet, *default_facet_classes(StoredArrayFacet)]
 
 
 @hookimpl
