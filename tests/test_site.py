@@ -361,6 +361,35 @@ class TestCalendarHoldsEveryRow:
         deals = {e.id for e in TIMELINE.filter(kinds="deal")}
         assert await self.uids(ds, sql_path(sql, ".ics", kind="deal")) == deals
 
+    async def test_a_tables_calendar_is_read_without_its_facets_and_count(self, ds, monkeypatch):
+        """The table view behind a calendar counts no facets and no rows: the renderer
+        reads neither (and a calendar holds the same events)."""
+        from datasette.database import Database
+
+        from armstimeline.site import facets
+
+        async def no_facets(self):  # type: ignore[no-untyped-def]
+            raise AssertionError("facets counted for a calendar")
+
+        for kind in (facets.ChildFacet, facets.StoredFacet, facets.StoredArrayFacet):
+            monkeypatch.setattr(kind, "facet_results", no_facets)
+        sent: list[str] = []
+        execute = Database.execute
+
+        async def recorded(self, sql, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if self.name == "armstimeline":
+                sent.append(sql)
+            return await execute(self, sql, *args, **kwargs)
+
+        await ds.client.get("/armstimeline/kinds.json")  # Datasette's first-request counts
+        monkeypatch.setattr(Database, "execute", recorded)
+        turkey = {e.id for e in TIMELINE.filter(countries="TUR")}
+        through = json.dumps({"table": "actors", "column": "country", "value": "TUR"})
+        for params in ({"_through": through}, {"countries__arraycontains": "TUR", "_size": "2"}):
+            sent.clear()
+            assert await self.uids(ds, "/armstimeline/events.ics", **params) == turkey
+            assert sent and not [sql for sql in sent if "count(" in sql.lower()], sent
+
     async def test_past_the_limit_it_says_so(self, ds, monkeypatch):
         from armstimeline.site import ics
 

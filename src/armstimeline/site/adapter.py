@@ -184,12 +184,13 @@ def view_params(data: dict[str, Any] | None) -> dict[str, Any] | None:
     return dict(query.get("params") or {})
 
 
-def asking_for_params(request: Any) -> str | None:
-    """The same request's path and query string, asking for the ``query`` extra (where
-    Datasette 1.0 gives a view's parameters to its output renderers); None if it did."""
+def asking_for_params(request: Any, asked: str | None = None) -> str | None:
+    """The same request's path and query string (``asked``, when the site changed the
+    one Datasette read), asking for the ``query`` extra (where Datasette 1.0 gives a
+    view's parameters to its output renderers); None if it did."""
     from urllib.parse import parse_qsl, urlencode
 
-    args = parse_qsl(request.query_string, keep_blank_values=True)
+    args = parse_qsl(request.query_string if asked is None else asked, keep_blank_values=True)
     if ("_extra", "query") in args:
         return None
     return request.path + "?" + urlencode([*args, ("_extra", "query")])

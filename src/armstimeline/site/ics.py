@@ -23,6 +23,8 @@ written, up to ``CALENDAR_CACHE_BYTES``, keyed by the events they hold.
 from __future__ import annotations
 
 import asyncio
+import re
+import urllib.parse
 import weakref
 from collections import OrderedDict
 from collections.abc import Hashable
@@ -34,7 +36,14 @@ from datasette.database import QueryInterrupted
 from armstimeline.database import read_events
 from armstimeline.site.adapter import asking_for_params, view_params, without_page_limit
 
-__all__ = ["CALENDAR_LANES", "MAX_ICS_EVENTS", "can_render_ics", "render_ics"]
+__all__ = [
+    "ASKED_QUERY",
+    "CALENDAR_LANES",
+    "MAX_ICS_EVENTS",
+    "calendars_without_facets",
+    "can_render_ics",
+    "render_ics",
+]
 
 MAX_ICS_EVENTS = 10_000
 CALENDAR_LANE = 1
@@ -115,7 +124,7 @@ async def render_ics(
         return _refusal("This view has no event ids to put in a calendar.", 400)
     params = view_params(data)
     if params is None:  # Datasette 1.0 gives them when asked: ask, once
-        again = asking_for_params(request)
+        again = asking_for_params(request, request.scope.get(ASKED_QUERY))
         if again is None:
             return _refusal("This view's parameters could not be read for a calendar.", 500)
         return Response.redirect(again)
@@ -178,3 +187,31 @@ def _calendar_response(body: bytes, name: str | None) -> Response:
         content_type="text/calendar; charset=utf-8",
         headers={"content-disposition": f'inline; filename="{name or "events"}.ics"'},
     )
+
+
+# A table's calendar (/<database>/<table>.ics, or ?_format=ics), and where the address
+# the visitor asked for is kept when the wrapper adds to it
+_TABLE_CALENDAR = re.compile(r"^/[^/]+/[^/]+\.ics$")
+ASKED_QUERY = "armstimeline.asked_query"
+_QUIET = (("_nofacet", "1"), ("_nocount", "1"))
+
+
+def calendars_without_facets(app: Any) -> Any:
+    """``app`` asking a table view's calendar without its facets and count (see module)."""
+
+    async def wrapped(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope.get("type") == "http":
+            path = scope.get("path", "")
+            query = scope.get("query_string", b"").decode("latin-1")
+            pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
+            table = _TABLE_CALENDAR.match(path) or (
+                ("_format", "ics") in pairs and path.count("/") == 2
+            )
+            if table:
+                added = [pair for pair in _QUIET if pair not in pairs]
+                if added:
+                    quiet = urllib.parse.urlencode([*pairs, *added]).encode("latin-1")
+                    scope = {**scope, "query_string": quiet, ASKED_QUERY: query}
+        await app(scope, receive, send)
+
+    return wrapped

@@ -21,7 +21,8 @@ Datasette's own views, through its hooks:
 - ``bitmaps``: a filtered view's facet counts from the build's bitmaps;
 - ``childfilter``: the ``_child`` filter those facets link to (old ``_through`` links are
   read as ``_child``: Datasette's own mixes up its parameters with column filters');
-- ``ics``: the ``.ics`` output renderer, with every row a view matches;
+- ``ics``: the ``.ics`` output renderer, with every row a view matches (a table's
+  calendar asked without the view's facets and count, one ``asgi_wrapper``);
 - ``cells``: events-table cells and event ids in query results as links;
 - ``sqllimits``: what one SQL call may cost, on every connection;
 - ``errorpage``: error pages without Datasette's costly traceback dump;
@@ -62,7 +63,7 @@ from armstimeline.site.examples import with_examples
 from armstimeline.site.facets import ChildFacet, StoredArrayFacet, StoredFacet
 from armstimeline.site.front import front_page
 from armstimeline.site.headers import with_headers
-from armstimeline.site.ics import can_render_ics, render_ics
+from armstimeline.site.ics import calendars_without_facets, can_render_ics, render_ics
 from armstimeline.site.invisible import mark_invisible
 from armstimeline.site.offloop import off_loop
 from armstimeline.site.pagescripts import BODY_SCRIPT
@@ -151,7 +152,8 @@ def table_actions(datasette: Any, database: str, table: str, request: Any) -> li
 def asgi_wrapper(datasette: Any) -> Any:
     def wrap(app: Any) -> Any:
         app = moved_pages(datasette, with_examples(datasette, legacy_through(app, CHILD_KEY)))
-        return with_headers(datasette, neutral_csv(sql_lane(off_loop(html_page_size(app)))))
+        app = html_page_size(calendars_without_facets(app))
+        return with_headers(datasette, neutral_csv(sql_lane(off_loop(app))))
 
     return wrap
 
