@@ -269,3 +269,55 @@ async def test_datasettes_facets_are_registered_once_the_array_facet_the_sites(d
     from datasette.plugins import DEFAULT_PLUGINS
 
     assert DEFAULT_FACETS in DEFAULT_PLUGINS and datasettes_own.__name__ == DEFAULT_FACETS
+
+
+async def test_the_files_introspection_is_answered_once_as_datasette_answers_it(db_path):
+    """``WatchedDatabase`` answers Database's introspection of the immutable file as
+    Database does, asking the file once per question (each name is Database's own)."""
+    from datasette.database import Database
+
+    from armstimeline.site.adapter import FILE_QUESTIONS, WatchedDatabase
+
+    from .datasettes import ONE
+
+    assert [n for n in FILE_QUESTIONS if not hasattr(Database, n)] == ([] if ONE else
+                                                                       ["view_exists"])  # fmt: skip
+    ds = Datasette(immutables=[str(db_path)], **site_options(db_path, ROOT / "metadata.yml"))
+    await ds.invoke_startup()
+    watched = ds.get_database("armstimeline")
+    assert isinstance(watched, WatchedDatabase)
+    plain = Database(ds, path=str(db_path), is_mutable=False)
+    plain.name = "unwatched"  # its connections kept apart from the watched ones
+    tables, views = await plain.table_names(), await plain.view_names()
+    assert "events" in tables and "timeline" in views
+    questions: list[tuple[str, tuple]] = [("table_names", ()), ("view_names", ()),
+                                          ("get_all_foreign_keys", ())]  # fmt: skip
+    for name in ("events", "actors", "timeline", "no_such_table"):
+        questions += [(q, (name,)) for q in (
+            "table_exists", "view_exists", "table_columns", "table_column_details",
+            "primary_keys", "fts_table", "foreign_keys_for_table", "get_table_definition")]
+        questions += [("get_table_definition", (name, "view")), ("get_view_definition", (name,))]
+    questions = [(q, args) for q, args in questions if hasattr(Database, q)]
+    for question, args in questions:
+        assert await getattr(watched, question)(*args) == await getattr(plain, question)(*args)
+    asked: list[str] = []
+    execute_fn = Database.execute_fn
+
+    async def recorded(self, fn):  # type: ignore[no-untyped-def]
+        asked.append(getattr(fn, "__name__", "?"))
+        return await execute_fn(self, fn)
+
+    Database.execute_fn = recorded  # type: ignore[method-assign]
+    try:
+        for question, args in questions:
+            first = await getattr(watched, question)(*args)
+            assert first == await getattr(plain, question)(*args)
+            asked.clear()
+            again = await getattr(watched, question)(*args)
+            assert again == first and asked == [], (question, asked)
+        # what a caller changes is its own copy
+        keys = await watched.foreign_keys_for_table("actors")
+        keys.clear()
+        assert await watched.foreign_keys_for_table("actors")
+    finally:
+        Database.execute_fn = execute_fn  # type: ignore[method-assign]
