@@ -366,12 +366,12 @@ class TestCalendarHoldsEveryRow:
         reads neither (and a calendar holds the same events)."""
         from datasette.database import Database
 
-        from armstimeline.site import facets
+        from armstimeline.site import arrayfacet, facets
 
         async def no_facets(self):  # type: ignore[no-untyped-def]
             raise AssertionError("facets counted for a calendar")
 
-        for kind in (facets.ChildFacet, facets.StoredFacet, facets.StoredArrayFacet):
+        for kind in (facets.ChildFacet, facets.StoredFacet, arrayfacet.StoredArrayFacet):
             monkeypatch.setattr(kind, "facet_results", no_facets)
         sent: list[str] = []
         execute = Database.execute

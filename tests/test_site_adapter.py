@@ -250,7 +250,7 @@ async def test_datasettes_facets_are_registered_once_the_array_facet_the_sites(d
     from datasette.plugins import pm
 
     from armstimeline.site.adapter import DEFAULT_FACETS, default_facet_classes
-    from armstimeline.site.facets import StoredArrayFacet
+    from armstimeline.site.arrayfacet import StoredArrayFacet
 
     ds = Datasette(immutables=[str(db_path)], **site_options(db_path, ROOT / "metadata.yml"))
     await ds.invoke_startup()

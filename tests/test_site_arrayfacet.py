@@ -15,7 +15,7 @@ from datasette.facets import ArrayFacet
 from datasette.utils.asgi import Request
 
 from armstimeline.database import build
-from armstimeline.site.facets import ARRAY_COLUMNS, StoredArrayFacet
+from armstimeline.site.arrayfacet import ARRAY_COLUMNS, StoredArrayFacet
 from armstimeline.site.serve import site_options
 
 from .conftest import EVENTS, ROOT, SEEDS

@@ -20,11 +20,9 @@ Datasette changes it. The README lists them with their tests.
   query's time through ``set_progress_handler``. Pinned by ``tests/test_site_busy.py``.
   The subclass answers Database's introspection of the file (``FILE_QUESTIONS``) once
   per process; pinned by each answer equal to Database's own.
-- ``replace_default_facets``, ``default_facet_classes``: Datasette registers its column,
-  date and array facets through its own plugin (``datasette.facets``, which calls every
-  ``register_facet_classes`` hook); it is blocked so the site registers them itself, the
-  array facet as one that reads the build's stored counts. Pinned by the facet classes a
-  table page runs and by Datasette's own array facet's answer.
+- ``replace_default_facets``, ``default_facet_classes``: Datasette's own plugin
+  (``datasette.facets``) registers its column, date and array facets; it is blocked so
+  the site registers them, the array facet as one reading the build's stored counts.
 - ``replace_default_handler``: Datasette calls every ``handle_exception`` hook, and its
   own prints a costly traceback with every local variable; its plugin is blocked so the
   site's (``errorpage``) answers alone. Pinned by ``tests/test_site_busy.py``.

@@ -15,9 +15,9 @@ The reader's pages (``register_routes``):
 
 Datasette's own views, through its hooks:
 
-- ``facets``: a ``child`` facet counting through indexed child tables, a ``stored``
-  facet reading the counts the build stored, and Datasette's array facet reading them
-  too on the unfiltered events table;
+- ``facets``: a ``child`` facet counting through indexed child tables, and a ``stored``
+  facet reading the counts the build stored; ``arrayfacet``: Datasette's array facet
+  reading them too on the unfiltered events table;
 - ``bitmaps``: a filtered view's facet counts from the build's bitmaps;
 - ``childfilter``: the ``_child`` filter those facets link to (old ``_through`` links are
   read as ``_child``: Datasette's own mixes up its parameters with column filters');
@@ -55,12 +55,13 @@ from armstimeline.site.adapter import (
     replace_default_handler,
     watch_databases,
 )
+from armstimeline.site.arrayfacet import StoredArrayFacet
 from armstimeline.site.cells import event_cell, event_link
 from armstimeline.site.childfilter import CHILD_KEY, child_filters
 from armstimeline.site.csvcells import neutral_csv
 from armstimeline.site.errorpage import error_response
 from armstimeline.site.examples import with_examples
-from armstimeline.site.facets import ChildFacet, StoredArrayFacet, StoredFacet
+from armstimeline.site.facets import ChildFacet, StoredFacet
 from armstimeline.site.front import front_page
 from armstimeline.site.headers import with_headers
 from armstimeline.site.ics import calendars_without_facets, can_render_ics, render_ics
