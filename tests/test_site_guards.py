@@ -180,6 +180,63 @@ class TestCsvFormulaRule:
             ["'=HYPERLINK(\"http://x\", \"y\")", "'@SUM(A1)", "-2", "plain", "''=already", "3"],
         ]
 
+    @pytest.mark.parametrize("extra", [{}, {"_stream": "1"}])
+    async def test_a_long_csv_follows_the_rule_in_every_piece(self, ds, extra):
+        """A download of several pieces (``PIECE_CHARS``): the rule applies wherever a
+        formula starts, and only there (a comma, a quote or a line of a cell followed by
+        a trigger inside a cell is text, not a cell's start)."""
+        from armstimeline.export.csv import neutralise_row
+        from armstimeline.site.csvcells import PIECE_CHARS
+
+        sql = """with recursive n(i) as (select 1 union all select i + 1 from n limit 1000)
+            select i, case when i % 250 = 0 then '=cmd' || i when i % 250 = 1 then '-x'
+              when i % 7 = 0 then 'a,=b' || char(10) || '-c' else 'text ' || i end as a,
+              replace(hex(zeroblob(150)), '0', 'y') as pad,
+              case when i % 333 = 0 then char(9) || 'tab' else 'q"uote' end as b from n"""
+        response = await ds.client.get(sql_url(sql, ".csv", **extra))
+        assert response.status_code == 200
+        assert len(response.text) > 4 * PIECE_CHARS
+        expected = [["i", "a", "pad", "b"]]
+        for i in range(1, 1001):
+            a = (f"=cmd{i}" if i % 250 == 0 else "-x" if i % 250 == 1
+                 else "a,=b\n-c" if i % 7 == 0 else f"text {i}")  # fmt: skip
+            expected.append([str(i), a, "y" * 300, "\ttab" if i % 333 == 0 else 'q"uote'])
+        rows = cells(response.text)
+        assert rows == [neutralise_row(row) for row in expected]
+        assert rows[250][1] == "'=cmd250" and rows[333][3] == "'\ttab" and rows[7][1] == "a,=b\n-c"
+
+    async def test_records_are_passed_on_in_pieces_as_written(self):
+        """A CSV streamed a record a message goes to the socket a piece at a time, each
+        record as Datasette wrote it where no cell starts a formula, and rewritten only
+        where one does."""
+        from armstimeline.site.csvcells import PIECE_CHARS, neutral_csv
+
+        records = [f'{i},"text, with ""quotes""\r\nand a line",-{i * 2.5}\r\n' for i in range(3000)]
+        records[1234] = '1234,=SUM(A1),x\r\n'  # as csv.writer writes it
+        records[2345] = "2345,-5abc,-1e5\r\n"  # a number keeps its sign; -5abc is text
+
+        async def datasette(scope, receive, send):  # type: ignore[no-untyped-def]
+            await send({"type": "http.response.start", "status": 200,
+                        "headers": [(b"content-type", b"text/plain; charset=utf-8")]})  # fmt: skip
+            for record in records:
+                await send({"type": "http.response.body", "body": record.encode(),
+                            "more_body": True})  # fmt: skip
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+        sent: list[dict] = []
+
+        async def send(message):  # type: ignore[no-untyped-def]
+            sent.append(message)
+
+        scope = {"type": "http", "path": "/armstimeline/events.csv", "query_string": b"_stream=1"}
+        await neutral_csv(datasette)(scope, None, send)
+        bodies = [m for m in sent if m["type"] == "http.response.body"]
+        whole = b"".join(m["body"] for m in bodies).decode()
+        assert whole == "".join(records).replace(",=SUM(A1),", ",'=SUM(A1),").replace(
+            ",-5abc,", ",'-5abc,")
+        assert len(bodies) <= len(whole) // PIECE_CHARS + 2 < len(records) // 20
+        assert [m["more_body"] for m in bodies][-1] is False
+
     async def test_table_csv_is_datasettes_where_nothing_starts_a_formula(self, ds):
         response = await ds.client.get("/armstimeline/kinds.csv?_dl=1")
         rows = cells(response.text)
