@@ -336,6 +336,22 @@ def test_this_process_parses_too_and_the_order_holds(monkeypatch):
     assert 0 < chunks_here < 80  # of 80 chunks, some parsed here and some by the worker
 
 
+def test_idle_cores_are_counted_once_for_work_started_together(monkeypatch):
+    """A build asks for its files, its register's events and the work beside them within
+    a moment: the first answer holds, so a worker just started is not taken for someone
+    else's work (and the count's short wait is not paid three times)."""
+    from armstimeline.loading import parallel
+
+    monkeypatch.delenv("ARMSTIMELINE_WORKERS", raising=False)
+    monkeypatch.setattr(parallel, "_asked", [])
+    answers = iter([2, 0])
+    monkeypatch.setattr(parallel, "idle_cores", lambda: next(answers))
+    many = parallel.PARALLEL_MIN_FILES * 10
+    assert parallel.processes(many) == parallel.processes(many) == min(os.cpu_count() or 1, 2)
+    monkeypatch.setattr(parallel, "_LATELY", -1.0)  # a while later: asked again
+    assert parallel.processes(many) == 1
+
+
 def test_a_consumer_with_work_of_its_own_leaves_the_chunks_to_the_worker(monkeypatch):
     """With a share of 0 (a build writing rows while a worker makes the next), the first
     ``ahead`` chunks are the worker's, sent before this process looks at any, and the

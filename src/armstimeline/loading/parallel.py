@@ -65,7 +65,23 @@ def processes(n_files: int, idle: Callable[[], int] | None = None) -> int:
         return max(1, int(override))
     if n_files < PARALLEL_MIN_FILES or sys.platform != "linux":
         return 1
-    return max(1, min(os.cpu_count() or 1, 4, (idle or idle_cores)()))
+    return max(1, min(os.cpu_count() or 1, 4, (idle or _idle_lately)()))
+
+
+_LATELY = 5.0  # seconds an answer of idle_cores holds
+_asked: list[tuple[float, int]] = []  # (when, idle cores) of the last ask
+
+
+def _idle_lately() -> int:
+    """``idle_cores``, asked at most once in ``_LATELY`` seconds: one command asks several
+    times within a moment (its files, its register's events, work beside them), and a
+    worker it has just started must not be taken for someone else's work."""
+    import time
+
+    now = time.monotonic()
+    if not _asked or now - _asked[0][0] > _LATELY:
+        _asked[:] = [(now, idle_cores())]
+    return _asked[0][1]
 
 
 def idle_cores(seconds: float = 0.05) -> int:
