@@ -32,6 +32,8 @@ Datasette's own views, through its hooks:
 - ``pagescripts``: the inline script on every page (map popups may only link to http(s)
   pages; names for the filter form's controls, the page's language);
 - ``invisible``: direction overrides and zero-width characters shown as visible marks;
+- ``quicktemplates``: Jinja reading plain dicts' items without an exception each, and
+  not re-checking template files on every page;
 - ``sqllane``, ``offloop``, ``csvcells``, ``headers``, ``pagesize``: visitors' SQL queued
   in a lane of its own and its HTML pages written off the event loop, the formula rule on
   CSV downloads, hardening headers, HTML table pages of at most 200 rows (one
@@ -69,6 +71,7 @@ from armstimeline.site.invisible import mark_invisible
 from armstimeline.site.offloop import off_loop
 from armstimeline.site.pagescripts import BODY_SCRIPT
 from armstimeline.site.pagesize import html_page_size
+from armstimeline.site.quicktemplates import quick_templates
 from armstimeline.site.redirects import moved_pages, old_timeline
 from armstimeline.site.sqlfunctions import register_functions
 from armstimeline.site.sqllane import sql_lane
@@ -90,6 +93,7 @@ def startup(datasette: Any) -> None:
 @hookimpl
 def prepare_jinja2_environment(env: Any) -> None:
     mark_invisible(env)
+    quick_templates(env)
 
 
 @hookimpl
