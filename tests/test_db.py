@@ -343,3 +343,31 @@ def test_collected_bitmaps_are_not_used_when_rowids_are_not_as_assumed(tmp_path,
         assert not collected.write(conn)
         store_facet_counts(conn, collected)
     assert comparable(db) == expected  # the same events per value, read from the rows
+
+
+@pytest.mark.parametrize("limit", [999, 32766, 10])
+def test_rows_inserted_many_to_a_statement_are_the_rows_one_at_a_time(limit):
+    """``insert_rows`` puts many rows in one statement, as many as SQLite's parameter
+    limit allows: the table holds the same rows under the same rowids as with one
+    statement a row, a remainder included, and a repeated catalog name is ignored."""
+    from armstimeline.database.rows import ROWS_PER_INSERT, insert_rows
+
+    rows = [(None, f"e{i}", i * 1.5, "USD", None, f"what {i}", None, None)
+            for i in range(2 * ROWS_PER_INSERT + 7)]  # fmt: skip
+    systems = [(f"S-{i % 150}", "tank", None, "[]") for i in range(230)]
+    made = []
+    for many in (True, False):
+        conn = sqlite3.connect(":memory:")
+        conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, limit)
+        conn.execute("create table amounts (id integer primary key, event_id, value, "
+                     "currency, unit, what, bound, upper)")  # fmt: skip
+        conn.execute("create table systems (name primary key, category, origin, aliases)")
+        if many:
+            insert_rows(conn, {"amounts": rows, "systems": systems})
+        else:
+            conn.executemany("insert into amounts values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            conn.executemany("insert or ignore into systems values (?, ?, ?, ?)", systems)
+        made.append([conn.execute(f"select rowid, * from {t} order by rowid").fetchall()
+                     for t in ("amounts", "systems")])  # fmt: skip
+    assert made[0] == made[1]
+    assert len(made[0][0]) == len(rows) and len(made[0][1]) == 150

