@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -64,13 +65,15 @@ class ParsedEvent:
 
 
 def parse_event(
-    path: Path,
+    path: str | Path,
     shown: str | None = None,
     hashes: dict[str, Any] | None = None,
     systems: dict[str, str] | None = None,
 ) -> tuple[ParsedEvent | None, list[Problem]]:
-    """Read one file; ``systems`` is the project's catalog lookup (the package's by default)."""
-    shown = shown or relpath(path)
+    """Read one file; ``systems`` is the project's catalog lookup (the package's by default).
+
+    ``path`` may be a string: a folder's reader makes no ``Path`` per file."""
+    shown = shown or relpath(Path(path))
     node, problems = compose(path, shown, hashes)
     if node is None:
         return None, problems
@@ -84,12 +87,14 @@ def parse_event(
         return read(keys[key], key) if key in keys and not is_empty(keys[key]) else None
 
     event_id = req("id", lambda n, f: r.slug(n, f, "event id"))
-    if event_id is not None and event_id != path.stem:
+    name = os.path.basename(path)
+    stem, suffix = _split_suffix(name)
+    if event_id is not None and event_id != stem:
         r.problem(
             keys["id"],
             "id",
-            f"{show_value(event_id)} does not match the file name {show_value(path.name)}; "
-            f"rename the file to '{event_id}{path.suffix}' or change the id",
+            f"{show_value(event_id)} does not match the file name {show_value(name)}; "
+            f"rename the file to '{event_id}{suffix}' or change the id",
         )
     title = req("title", r.string)
     date = req("date", r.date)
@@ -152,6 +157,12 @@ def parse_event(
         ),
         [],
     )
+
+
+def _split_suffix(name: str) -> tuple[str, str]:
+    """A file name's stem and suffix, as ``PurePath.stem`` and ``.suffix`` give them."""
+    dot = name.rfind(".")
+    return (name[:dot], name[dot:]) if 0 < dot < len(name) - 1 else (name, "")
 
 
 def read_event(path: str | Path) -> Event:

@@ -117,11 +117,12 @@ class FolderReader:
             self.sources, self._texts, self._systems, self._keep, self._shown
         )  # fmt: skip
         want_stamps = self._hashes is not None
+        folder, join = str(self._events_dir), os.path.join
         out: list[FileResult] = []
-        for path in self.paths[start:stop]:
+        for name in self.paths.names[start:stop]:  # names, not Paths: a Path costs more here
             digest: dict[str, Any] | None = {} if want_stamps else None
-            item, found = parse_event(path, os.path.join(shown, path.name), digest, systems)
-            stamp = digest.get(path.name) if digest else None
+            item, found = parse_event(join(folder, name), join(shown, name), digest, systems)
+            stamp = digest.get(name) if digest else None
             if item is None:
                 out.append((found, stamp, None))
                 continue
