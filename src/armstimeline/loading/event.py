@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
-
-import yaml
+from typing import Any
 
 from armstimeline import reference
 from armstimeline.dates import DateInterval, PartialDate
 from armstimeline.errors import Problem, ValidationError, relpath, show_value
-from armstimeline.loading.fields import FieldReader
+from armstimeline.loading.fields import FieldReader, Keys
 from armstimeline.loading.parties import read_actor
 from armstimeline.loading.registerblock import read_register
 from armstimeline.loading.yamlsafe import compose, is_empty, node_line
@@ -20,9 +18,7 @@ from armstimeline.model import Citation, Event, Relation
 
 __all__ = ["EVENT_KEYS", "ParsedEvent", "parse_event", "read_event"]
 
-T = TypeVar("T")
-
-EVENT_KEYS = {
+EVENT_KEYS = Keys({
     "id": True,
     "title": True,
     "date": True,
@@ -38,7 +34,7 @@ EVENT_KEYS = {
     "note": False,
     "date_basis": False,
     "register": False,
-}
+})
 
 
 class ParsedEvent:
@@ -82,11 +78,12 @@ def parse_event(
     if keys is None:
         return None, r.problems
     r.curated = "register" not in keys  # a register's text is kept as written
-
-    def req(key: str, read: Callable[[yaml.Node, str], T | None]) -> T | None:
-        return read(keys[key], key) if key in keys and not is_empty(keys[key]) else None
-
-    event_id = req("id", lambda n, f: r.slug(n, f, "event id"))
+    # each field read straight from its node, when given and not empty (no closure per
+    # field: they are read in every file)
+    filled = {key: n for key, n in keys.items() if not is_empty(n)}
+    get = filled.get
+    n = get("id")
+    event_id = None if n is None else r.slug(n, "id", "event id")
     name = os.path.basename(path)
     stem, suffix = _split_suffix(name)
     if event_id is not None and event_id != stem:
@@ -96,19 +93,23 @@ def parse_event(
             f"{show_value(event_id)} does not match the file name {show_value(name)}; "
             f"rename the file to '{event_id}{suffix}' or change the id",
         )
-    title = req("title", r.string)
-    date = req("date", r.date)
-    kind = req("kind", lambda n, f: r.choice(n, f, reference.kinds(), "kind"))
-    summary = req("summary", lambda n, f: r.string(n, f, multiline=True))
-    actors = r.items(keys.get("actors"), "actors", lambda n, f: read_actor(r, n, f))
+    n = get("title")
+    title = None if n is None else r.string(n, "title")
+    n = get("date")
+    date = None if n is None else r.date(n, "date")
+    n = get("kind")
+    kind = None if n is None else r.choice(n, "kind", reference.kinds(), "kind")
+    n = get("summary")
+    summary = None if n is None else r.string(n, "summary", multiline=True)
+    actors = r.items(keys.get("actors"), "actors", partial(read_actor, r))
     register = None
-    if "register" in keys and not is_empty(keys["register"]):
-        register = read_register(r, keys["register"], "register")
+    if (n := get("register")) is not None:
+        register = read_register(r, n, "register")
     designation = register.designation if register else None
-    named = r.items(keys.get("systems"), "systems", lambda n, f: r.system(n, f, designation))
+    named = r.items(keys.get("systems"), "systems", partial(r.system, as_written=designation))
     amounts = r.items(keys.get("amounts"), "amounts", r.amount)
     places = r.items(keys.get("places"), "places", r.place)
-    tags = r.items(keys.get("tags"), "tags", lambda n, f: r.slug(n, f, "tag"))
+    tags = r.items(keys.get("tags"), "tags", partial(r.slug, what="tag"))
     citations = r.items(keys.get("sources"), "sources", r.citation)
     if "sources" in keys and not citations and not r.problems:
         r.problem(keys["sources"], "sources", "cite at least one source with a quote")
@@ -118,10 +119,8 @@ def parse_event(
             r.problem(target_node, "relations", "an event cannot be related to itself")
     note = r.optional_string(keys.get("note"), "note")
     basis = "source"
-    if "date_basis" in keys and not is_empty(keys["date_basis"]):
-        basis = (
-            r.choice(keys["date_basis"], "date_basis", reference.date_bases(), "date basis") or ""
-        )
+    if (n := get("date_basis")) is not None:
+        basis = r.choice(n, "date_basis", reference.date_bases(), "date basis") or ""
     if basis in ("record", "editors") and not note:
         whose = "the public record" if basis == "record" else "the editors"
         r.problem(keys["date_basis"], "date_basis",

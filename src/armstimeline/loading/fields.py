@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import operator
 import re
 from collections.abc import Callable, Iterable
 from typing import TypeVar
@@ -19,10 +20,10 @@ from armstimeline.dates import DateError, EventDate, parse_date
 from armstimeline.errors import Problem, show_value
 from armstimeline.loading.quotes import MAX_QUOTE
 from armstimeline.loading.safetext import hidden_problem, url_problem
-from armstimeline.loading.yamlsafe import MAX_NESTING, describe, is_empty
+from armstimeline.loading.yamlsafe import MAX_NESTING, NULL_WORDS, describe, is_empty
 from armstimeline.model import ID_PATTERN, Amount, Citation, Place, Relation
 
-__all__ = ["FieldReader"]
+__all__ = ["FieldReader", "Keys"]
 
 T = TypeVar("T")
 _NUMBER = re.compile(r"[+-]?(?:\d[\d_]*)?(?:\.\d+)?(?:[eE][+-]?\d+)?")
@@ -35,6 +36,27 @@ _CORE_TAGS = {
 # the fields a reader sees, so a skeleton never passes as an event.
 _PLACEHOLDER = re.compile(r"(?:TODO|FIXME|TBD|XXX)\b")
 _PROSE_FIELDS = frozenset({"title", "summary", "quote", "note", "what", "name"})
+_PLACEHOLDER_START = frozenset("TFX")  # what _PLACEHOLDER's words start with
+_SCALAR, _MAPPING, _SEQUENCE = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
+_TAG = operator.attrgetter("tag")
+
+
+class Keys(dict[str, bool]):
+    """A mapping's allowed keys (True: required) with its required ones listed once, for
+    the mappings read in every file (``mapping`` takes a plain dict too)."""
+
+    __slots__ = ("required",)
+
+    def __init__(self, spec: dict[str, bool]) -> None:
+        super().__init__(spec)
+        self.required = tuple(key for key, required in spec.items() if required)
+
+
+_AMOUNT_KEYS = Keys({"value": True, "what": True, "currency": False, "unit": False,
+                     "bound": False, "upper": False})  # fmt: skip
+_PLACE_KEYS = Keys({"name": True, "lat": True, "lon": True})
+_CITATION_KEYS = Keys({"source": True, "quote": True})
+_RELATION_KEYS = Keys({"type": True, "target": True})
 
 
 class FieldReader:
@@ -75,13 +97,23 @@ class FieldReader:
 
         The mapping node itself was checked by whoever holds it (see ``check_node``).
         """
-        if not isinstance(node, yaml.MappingNode):
+        if not isinstance(node, _MAPPING):
             found = describe(node)
             self.problem(node, field, f"expected a mapping of keys to values, found {found}")
             return None
         out: dict[str, yaml.Node] = {}
+        deep = depth >= MAX_NESTING
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
+            if (
+                isinstance(key_node, _SCALAR)
+                and key_node.value in keys
+                and key_node.value not in out
+                and value_node.tag in _CORE_TAGS
+                and not deep
+            ):  # the usual key: the checks below, at once
+                out[key_node.value] = value_node
+                continue
+            if not isinstance(key_node, _SCALAR):
                 self.problem(key_node, field, "keys must be plain words")
                 continue
             key = key_node.value
@@ -95,26 +127,35 @@ class FieldReader:
                 name = f"{field}.{key}" if field else key
                 self.problem(key_node, name, f"the key {show_value(key)} appears twice; keep one")
                 continue
-            if value_node.tag not in _CORE_TAGS or depth >= MAX_NESTING:  # check_node's refusals
+            if value_node.tag not in _CORE_TAGS or deep:  # check_node's refusals
                 self.check_node(value_node, f"{field}.{key}" if field else key, depth + 1)
                 continue
             out[key] = value_node
-        for key, required in keys.items():
-            if required and (key not in out or is_empty(out[key])):
+        required = (
+            keys.required if isinstance(keys, Keys) else [k for k, r in keys.items() if r]
+        )
+        for key in required:
+            value = out.get(key)
+            if value is None or (
+                isinstance(value, _SCALAR) and not value.style and value.value in NULL_WORDS
+            ):
                 name = f"{field}.{key}" if field else key
                 self.problem(node, name, f"the required key '{key}' is missing or empty")
         return out
 
     def sequence(self, node: yaml.Node, field: str) -> list[yaml.Node]:
-        if isinstance(node, yaml.ScalarNode) and is_empty(node):
+        if isinstance(node, _SEQUENCE):
+            values: list[yaml.Node] = node.value
+            if _CORE_TAGS.issuperset(map(_TAG, values)):  # the usual list: no foreign tag
+                return values[:]
+            return [n for n in values if self.check_node(n, field)]
+        if is_empty(node):
             return []
-        if not isinstance(node, yaml.SequenceNode):
-            self.problem(node, field, f"expected a list, found {describe(node)}")
-            return []
-        return [n for n in node.value if self.check_node(n, field)]
+        self.problem(node, field, f"expected a list, found {describe(node)}")
+        return []
 
     def string(self, node: yaml.Node, field: str, *, multiline: bool = False) -> str | None:
-        if not isinstance(node, yaml.ScalarNode):
+        if not isinstance(node, _SCALAR):
             self.problem(node, field, f"expected text, found {describe(node)}")
             return None
         text: str = node.value
@@ -140,7 +181,11 @@ class FieldReader:
             if hidden:
                 self.problem(node, field, hidden)
                 return None
-        if _PLACEHOLDER.match(text) and field.rpartition(".")[2] in _PROSE_FIELDS:
+        if (
+            text[0] in _PLACEHOLDER_START
+            and _PLACEHOLDER.match(text)
+            and field.rpartition(".")[2] in _PROSE_FIELDS
+        ):
             self.problem(
                 node, field, f"{show_value(text)} is a placeholder; replace it with the real text"
             )
@@ -213,11 +258,12 @@ class FieldReader:
     ) -> list[T]:
         if node is None:
             return []
-        out = []
+        out: list[T] = []
+        append = out.append
         for i, item in enumerate(self.sequence(node, field)):
             value = read(item, f"{field}[{i}]")
             if value is not None:
-                out.append(value)
+                append(value)
         return out
 
     # -- fields of an event ------------------------------------------------------------
@@ -281,13 +327,7 @@ class FieldReader:
         return canonical
 
     def amount(self, node: yaml.Node, field: str) -> Amount | None:
-        keys = self.mapping(
-            node,
-            field,
-            {"value": True, "what": True, "currency": False, "unit": False, "bound": False,
-             "upper": False},
-            2,
-        )
+        keys = self.mapping(node, field, _AMOUNT_KEYS, 2)
         if not keys or "value" not in keys or "what" not in keys:
             return None
         value = self.number(keys["value"], f"{field}.value", 0, math.inf)
@@ -344,7 +384,7 @@ class FieldReader:
         )
 
     def place(self, node: yaml.Node, field: str) -> Place | None:
-        keys = self.mapping(node, field, {"name": True, "lat": True, "lon": True}, 2)
+        keys = self.mapping(node, field, _PLACE_KEYS, 2)
         if not keys or len(keys) < 3:
             return None
         name = self.string(keys["name"], f"{field}.name")
@@ -355,7 +395,7 @@ class FieldReader:
         return Place(name, lat, lon)
 
     def citation(self, node: yaml.Node, field: str) -> tuple[Citation, yaml.Node] | None:
-        keys = self.mapping(node, field, {"source": True, "quote": True}, 2)
+        keys = self.mapping(node, field, _CITATION_KEYS, 2)
         if not keys or len(keys) < 2:
             return None
         source = self.string(keys["source"], f"{field}.source")
@@ -372,7 +412,7 @@ class FieldReader:
         return Citation(source, quote), keys["quote"]
 
     def relation(self, node: yaml.Node, field: str) -> tuple[Relation, yaml.Node] | None:
-        keys = self.mapping(node, field, {"type": True, "target": True}, 2)
+        keys = self.mapping(node, field, _RELATION_KEYS, 2)
         if not keys or len(keys) < 2:
             return None
         rtype = self.choice(

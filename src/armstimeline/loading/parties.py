@@ -5,26 +5,25 @@ from __future__ import annotations
 import yaml
 
 from armstimeline import reference
-from armstimeline.loading.fields import FieldReader
+from armstimeline.loading.fields import FieldReader, Keys
 from armstimeline.model import Actor
 
 __all__ = ["read_actor"]
+
+_ACTOR_KEYS = Keys({"country": False, "organisation": False, "group": False, "unknown": False,
+                    "role": True})  # fmt: skip
+_KINDS = ("organisation", "group", "unknown")
 
 
 def read_actor(r: FieldReader, node: yaml.Node, field: str) -> Actor | None:
     """``{country: RUS, role: supplier}``; ``{organisation: NATO, role: …}`` or
     ``{group: Houthi rebels, country: YEM, role: …}``; ``{unknown: true, role: …}``."""
-    keys = r.mapping(
-        node,
-        field,
-        {"country": False, "organisation": False, "group": False, "unknown": False,
-         "role": True},
-        2,
-    )  # fmt: skip
+    keys = r.mapping(node, field, _ACTOR_KEYS, 2)
     if not keys or "role" not in keys:
         return None
     role = r.choice(keys["role"], f"{field}.role", reference.roles(), "role")
-    kinds = [k for k in ("organisation", "group", "unknown") if k in keys]
+    # the usual actor is a country and its role: no other kind to look for
+    kinds = [] if len(keys) == 2 and "country" in keys else [k for k in _KINDS if k in keys]
     if len(kinds) > 1 or (not kinds and "country" not in keys):
         r.problem(
             node,

@@ -26,6 +26,7 @@ __all__ = [
     "MAX_INDENT",
     "MAX_LIST_BYTES",
     "MAX_NESTING",
+    "NULL_WORDS",
     "Composer",
     "compose",
     "describe",
@@ -63,7 +64,8 @@ MAX_LIST_BYTES = 16 * 1024 * 1024
 MAX_NESTING = 64
 MAX_INDENT = 256
 _LINE_KEY = re.compile(r"\s*(?:-\s+)?([A-Za-z_][\w-]*)\s*:")
-_EMPTY = ("", "~", "null", "Null", "NULL")
+# a plain scalar that YAML reads as null (nothing, ~, null): an empty value
+NULL_WORDS = frozenset(("", "~", "null", "Null", "NULL"))
 
 
 def compose(
@@ -234,7 +236,7 @@ def node_line(node: yaml.Node) -> int:
 
 def is_empty(node: yaml.Node) -> bool:
     """A plain (unquoted) null: nothing, ~ or null. The C loader marks plain style ''."""
-    return isinstance(node, yaml.ScalarNode) and not node.style and node.value in _EMPTY
+    return isinstance(node, yaml.ScalarNode) and not node.style and node.value in NULL_WORDS
 
 
 def describe(node: yaml.Node) -> str:
