@@ -34,7 +34,13 @@ __all__ = [
     "node_line",
 ]
 
-_BASE = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+# libyaml's parser and composer alone (CBaseLoader is this plus a constructor and a
+# resolver, which composing never uses: their set-up cost 6% of composing a small file);
+# the pure-Python loader where PyYAML was built without libyaml
+try:
+    from yaml.cyaml import CParser as _BASE  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - PyYAML without libyaml
+    _BASE = yaml.BaseLoader  # type: ignore[misc,assignment]
 _DEFAULT_TAGS = {
     yaml.ScalarNode: "tag:yaml.org,2002:str",
     yaml.SequenceNode: "tag:yaml.org,2002:seq",
@@ -42,9 +48,10 @@ _DEFAULT_TAGS = {
 }
 
 
-class Composer(_BASE):  # type: ignore[valid-type,misc]
+class Composer(_BASE):
     """libyaml's composer with the cheapest resolver: every untagged node gets its kind's
-    default tag, which is all BaseLoader's resolver does, minus its bookkeeping."""
+    default tag, which is all BaseLoader's resolver does, minus its bookkeeping (the
+    composer calls these three for every node)."""
 
     def resolve(self, kind: type, value: object, implicit: object) -> str:
         return _DEFAULT_TAGS[kind]
@@ -207,7 +214,7 @@ def _block_depth_line(text: str) -> int | None:
 def _first_anchor(text: str) -> int | None:
     """The line of the first anchor or alias, found by libyaml's own event stream."""
     try:
-        for event in yaml.parse(text, Loader=Composer):
+        for event in yaml.parse(text, Loader=Composer):  # type: ignore[arg-type]
             if getattr(event, "anchor", None) is not None and event.start_mark is not None:
                 return int(event.start_mark.line) + 1
     except yaml.YAMLError:
