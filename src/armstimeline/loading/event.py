@@ -10,6 +10,7 @@ from typing import Any
 from armstimeline import reference
 from armstimeline.dates import DateInterval, PartialDate
 from armstimeline.errors import Problem, ValidationError, relpath, show_value
+from armstimeline.loading.compound import read_amount, read_citation, read_place, read_relation
 from armstimeline.loading.fields import FieldReader, Keys
 from armstimeline.loading.parties import read_actor
 from armstimeline.loading.registerblock import read_register
@@ -107,13 +108,13 @@ def parse_event(
         register = read_register(r, n, "register")
     designation = register.designation if register else None
     named = r.items(keys.get("systems"), "systems", partial(r.system, as_written=designation))
-    amounts = r.items(keys.get("amounts"), "amounts", r.amount)
-    places = r.items(keys.get("places"), "places", r.place)
+    amounts = r.items(keys.get("amounts"), "amounts", partial(read_amount, r))
+    places = r.items(keys.get("places"), "places", partial(read_place, r))
     tags = r.items(keys.get("tags"), "tags", partial(r.slug, what="tag"))
-    citations = r.items(keys.get("sources"), "sources", r.citation)
+    citations = r.items(keys.get("sources"), "sources", partial(read_citation, r))
     if "sources" in keys and not citations and not r.problems:
         r.problem(keys["sources"], "sources", "cite at least one source with a quote")
-    relations = r.items(keys.get("relations"), "relations", r.relation)
+    relations = r.items(keys.get("relations"), "relations", partial(read_relation, r))
     for rel, target_node in relations:
         if event_id is not None and rel.target == event_id:
             r.problem(target_node, "relations", "an event cannot be related to itself")
