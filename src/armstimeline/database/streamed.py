@@ -31,38 +31,21 @@ from armstimeline.errors import ValidationError
 from armstimeline.figures import load_transfers
 from armstimeline.loading import FolderReader, Progress, beside, recorded_stamp
 from armstimeline.model import ORDERING_RELATIONS, Event
+from armstimeline.registers import RegisterPlan
 
 __all__ = ["BATCH", "stream"]
 
 BATCH = 2000  # events turned into rows at a time
 
 
-def _rows_of(events: list[Event]) -> dict[str, list[tuple[Any, ...]]]:
-    """Events' rows, made at once (their places in the timeline are numbered at the end,
-    by ``renumber``): the reader makes them for each chunk of files, and a parse worker
-    sends them back, plain tuples, cheaper to send than the events' objects."""
-    return event_rows(events, dict.fromkeys([e.id for e in events], 0))
-
-
 def _batch_rows(owns: list[Any]) -> dict[str, list[tuple[Any, ...]]]:
     """A batch's rows table by table, in file order, from what the reader kept: the rows
-    of a chunk of files, None (an event whose rows come with its chunk's last), or an
-    event derived from a register (each run of them made into rows at once)."""
-    if all(isinstance(own, Event) for own in owns):
-        return _rows_of(owns)
+    of a chunk of events, or None (an event whose rows come with its chunk's last)."""
     rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in EVENT_TABLES}
     rows["systems"] = []
-    run: list[Event] = []
-    for own in [*owns, None]:
-        if isinstance(own, Event):
-            run.append(own)
-            continue
-        parts = [own] if own is not None else []
-        if run:
-            parts.insert(0, _rows_of(run))
-            run = []
-        for part in parts:
-            for name, table in part.items():
+    for own in owns:
+        if own is not None:
+            for name, table in own.items():
                 if table:
                     rows[name] += table
     return rows
@@ -79,8 +62,29 @@ def stream(
     table). Raises ValidationError with every problem when the folder has any."""
     read_at = time.time_ns()
     hashes: dict[str, Any] = {}
+    # each event's place in the timeline, once known: when the registers' plan is shown,
+    # before their events are made (a file's row is numbered at the end, by ``renumber``)
+    order: dict[str, int] = {}
+
+    def rows_of(events: list[Event]) -> dict[str, list[tuple[Any, ...]]]:
+        """Events' rows, made at once: the reader makes them for each chunk of events (a
+        parse worker sends them back, plain tuples, cheaper to send than objects)."""
+        return event_rows(events, {e.id: order.get(e.id, 0) for e in events})
+
+    def planned(plan: RegisterPlan) -> None:
+        """Every file is read: number the timeline now, from the files' rows written so
+        far and the plan's dates, so the registers' events are written in place."""
+        if problems:
+            return
+        flush()
+        keys = stored_keys(conn)
+        keys.update(zip(plan.ids, plan.keys, strict=True))
+        made = [(r.type, event_id, r.target) for event_id, related in
+                zip(plan.ids, plan.relations, strict=True) for r in related]  # fmt: skip
+        order.update(timeline_order(keys, [*edges, *made]))
+
     reader = FolderReader(events_dir, sources_dir, progress, hashes, with_withdrawn=True,
-                          bundle=_rows_of)  # fmt: skip
+                          bundle=rows_of, planned=planned)  # fmt: skip
     problems = reader.problems
     edges: list[tuple[str, str, str]] = []
     digest = FileDigest(sources_fp)
@@ -137,7 +141,7 @@ def stream(
         if registered:
             insert_rows(conn, transferred())
             insert_rows(conn, {"withdrawn_events": withdrawn_rows(reader.withdrawn)})
-        renumber(conn, timeline_order(stored_keys(conn), edges))
+        renumber(conn, order or timeline_order(stored_keys(conn), edges))
         fingerprint = digest.hexdigest()
         info = {
             "fingerprint": fingerprint,

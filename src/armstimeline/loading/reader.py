@@ -27,6 +27,7 @@ from armstimeline.loading.systems import lookup_table, project_systems
 from armstimeline.model import Event
 from armstimeline.registers import (
     Names,
+    RegisterPlan,
     project_names,
     read_editions,
     register_plan,
@@ -58,7 +59,8 @@ class FolderReader:
     to make at once as one by one, and a tenth to send back from a worker), which
     arrives as the ``kept`` of the chunk's last event, the others' being None: the same
     in a worker and here, so a build is the same file either way; ``hashes``, when given,
-    is filled with each file's stamp as it is read.
+    is filled with each file's stamp as it is read; ``planned``, when given, is shown the
+    registers' plan once every file is read, before any of their events is made.
     After the files come the events derived from the registered registers' current rows,
     each with the register file's name; ``warnings`` then names the register names
     that could not be mapped, and ``withdrawn`` holds the events of withdrawn rows when
@@ -75,6 +77,7 @@ class FolderReader:
         with_withdrawn: bool = False,
         keep: Callable[[Event], Any] = _the_event,
         bundle: Callable[[list[Any]], Any] | None = None,
+        planned: Callable[[RegisterPlan], None] | None = None,
     ) -> None:
         events_dir = Path(events_dir)
         self._sources_dir = Path(sources_dir)
@@ -92,6 +95,7 @@ class FolderReader:
         self._hashes = hashes
         self._keep = keep
         self._bundle = bundle
+        self._planned = planned
         self._systems = lookup_table(self.catalog)
         self._broken: set[str] = set()  # unreadable files: their links are not reported again
         self._links = Links(broken=self._broken)
@@ -211,6 +215,8 @@ class FolderReader:
         self.problems.extend(plan.problems)
         self.warnings.extend(plan.warnings)
         self.withdrawn = plan.withdrawn
+        if self._planned is not None:
+            self._planned(plan)
         keep, bundle = self._keep, self._bundle
 
         def make(start: int, stop: int) -> list[Any]:

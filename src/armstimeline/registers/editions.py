@@ -22,7 +22,7 @@ import attrs
 
 from armstimeline.errors import Problem, relpath
 from armstimeline.model import Event, Relation, Source
-from armstimeline.registers.events import row_events, row_links
+from armstimeline.registers.events import row_events, row_outline
 from armstimeline.registers.identity import number
 from armstimeline.registers.names import Names
 from armstimeline.registers.reader import Register, RegisterRow, read_register
@@ -157,10 +157,11 @@ Planned = tuple[RegisterRow, str, str, tuple[tuple[str, ...], tuple[str, ...]]]
 @attrs.frozen
 class RegisterPlan:
     """The events of a project's registers before they are made: each one's id,
-    relations and source, in id order (the order they are handed on), and the row it
-    comes from. Knowing these, the events can be made a span at a time, in any process
-    (``events``): a build makes them in a parse worker while it writes rows. The names
-    of every row were looked up, and the unmapped ones reported, when it was planned."""
+    relations, source and date's sort key, in id order (the order they are handed on),
+    and the row it comes from. Knowing these, the events can be made a span at a time,
+    in any process (``events``): a build makes them in a parse worker while it writes
+    rows, and places them in the timeline before. The names of every row were looked
+    up, and the unmapped ones reported, when it was planned."""
 
     ids: list[str]
     relations: list[tuple[Relation, ...]]
@@ -170,6 +171,7 @@ class RegisterPlan:
     warnings: list[Problem]
     rows: list[Planned]  # (row, id, source id, history) of every current row
     made_from: list[tuple[int, int]]  # each event's row (index in ``rows``) and part
+    keys: list[tuple[int, int, int]]  # each event's date's place in the timeline
     systems: dict[str, str]
     names: Names
 
@@ -203,7 +205,7 @@ def register_plan(
     register; withdrawn rows' events apart (made now, only when asked for).
     ``editions_read`` is what ``read_editions`` gave, when the caller has read them."""
     by_register, problems = editions_read or read_editions(sources, folder)
-    planned: list[tuple[str, tuple[Relation, ...], str, int, int]] = []
+    planned: list[tuple[str, tuple[Relation, ...], str, int, int, tuple[int, int, int]]] = []
     rows: list[Planned] = []
     withdrawn: list[Event] = []
     for editions in by_register.values():
@@ -226,8 +228,8 @@ def register_plan(
                 names.actor(row.recipient, "recipient", where)
                 at = len(rows)
                 rows.append((row, key, source_id, history))
-                for part, (event_id, relations) in enumerate(row_links(row, key)):
-                    planned.append((event_id, relations, source_id, at, part))
+                for part, (event_id, relations, date) in enumerate(row_outline(row, key)):
+                    planned.append((event_id, relations, source_id, at, part, date.sort_key))
             elif with_withdrawn and key not in listed[id(by)]:
                 made = row_events(row, key, source_id, systems, names, history)
                 withdrawn.extend(
@@ -246,6 +248,7 @@ def register_plan(
         warnings=names.report(shown),
         rows=rows,
         made_from=[(p[3], p[4]) for p in planned],
+        keys=[p[5] for p in planned],
         systems=systems,
         names=names,
     )

@@ -22,7 +22,7 @@ from armstimeline.registers.names import Names
 from armstimeline.registers.reader import RegisterRow
 from armstimeline.registers.row import CONTENT
 
-__all__ = ["row_content", "row_events", "row_links"]
+__all__ = ["row_content", "row_events", "row_outline"]
 
 
 def row_content(row: RegisterRow) -> tuple[Any, ...]:
@@ -53,13 +53,22 @@ def _years(years: tuple[int, ...]) -> str:
     return listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
 
 
-def row_links(row: RegisterRow, key: str) -> list[tuple[str, tuple[Relation, ...]]]:
-    """The ids and relations of a row's events (its order's; its deliveries', part of the
-    order, when anything was delivered), known before the events are made."""
+def row_outline(
+    row: RegisterRow, key: str
+) -> list[tuple[str, tuple[Relation, ...], EventDate]]:
+    """The id, relations and date of each of a row's events (its order's; its
+    deliveries', part of the order, when anything was delivered), known before the
+    events are made."""
     order_id = f"sipri-{key}-order"
+    ordered = _date(f"{row.year}{'?' if row.year_uncertain else ''}")
     if not row.years:
-        return [(order_id, ())]
-    return [(order_id, ()), (f"sipri-{key}-delivery", (Relation("part_of", order_id),))]
+        return [(order_id, (), ordered)]
+    first, last = min(row.years), max(row.years)
+    delivered = _date(str(first) if first == last else f"{first}/{last}")
+    return [
+        (order_id, (), ordered),
+        (f"sipri-{key}-delivery", (Relation("part_of", order_id),), delivered),
+    ]
 
 
 def row_events(
@@ -94,8 +103,8 @@ def row_events(
         else "Nothing is recorded as delivered in this edition of the register."
     )
     status = f" Status: {row.status.lower()}." if row.status else ""
-    links = row_links(row, key)
-    order_id = links[0][0]
+    outline = row_outline(row, key)
+    order_id, _, ordered = outline[0]
     note = f"SIPRI's comment: {row.comments}" if row.comments else None
     order_amounts = [
         *_counted(row.ordered, row.ordered_uncertain, "number ordered"),
@@ -110,7 +119,7 @@ def row_events(
         id=order_id,
         title=f"{_name(row.recipient)} orders {_count(row.ordered, row.ordered_uncertain)}"
         f"{what} from {_name(row.supplier)}",
-        date=_date(f"{row.year}{'?' if row.year_uncertain else ''}"),
+        date=ordered,
         kind="deal",
         summary=f"SIPRI's trade register records an order by {_name(row.recipient)} for "
         f"{_count(row.ordered, row.ordered_uncertain)}{what} from {_name(row.supplier)} in "
@@ -119,14 +128,14 @@ def row_events(
         amounts=order_amounts,
         **shared,
     )
-    if len(links) == 1:
+    if len(outline) == 1:
         return [order]
-    first, last = min(row.years), max(row.years)
+    delivery_id, relations, delivered_in = outline[1]
     delivery = Event(
-        id=links[1][0],
+        id=delivery_id,
         title=f"{_name(row.supplier)[:1].upper()}{_name(row.supplier)[1:]} delivers "
         f"{_count(row.delivered, row.delivered_uncertain)}{what} to {_name(row.recipient)}",
-        date=_date(str(first) if first == last else f"{first}/{last}"),
+        date=delivered_in,
         kind="delivery",
         summary=f"Deliveries of the {what} that {_name(row.recipient)} ordered from "
         f"{_name(row.supplier)} in {row.year}, as SIPRI's trade register records them: "
@@ -136,7 +145,7 @@ def row_events(
             *_counted(row.delivered, row.delivered_uncertain, "number delivered"),
             *_tiv(row.tiv_delivered, "SIPRI TIV of the weapons delivered"),
         ],
-        relations=links[1][1],
+        relations=relations,
         **shared,
     )
     return [order, delivery]
