@@ -390,6 +390,27 @@ class TestCalendarHoldsEveryRow:
             assert await self.uids(ds, "/armstimeline/events.ics", **params) == turkey
             assert sent and not [sql for sql in sent if "count(" in sql.lower()], sent
 
+    async def test_a_calendar_written_a_batch_at_a_time_is_the_same_calendar(
+        self, db_path, monkeypatch
+    ):
+        """Events read and written ``CALENDAR_BATCH`` at a time make the calendar all of
+        them at once make, byte for byte, in timeline order."""
+        from armstimeline.site import ics
+
+        path = "/armstimeline/events.ics"
+        whole = await get_calendar(_site(db_path), path, {"_size": "3"})
+        monkeypatch.setattr(ics, "CALENDAR_BATCH", 2)
+        batched = await get_calendar(_site(db_path), path, {"_size": "3"})
+        assert whole.status_code == batched.status_code == 200
+        assert batched.content == whole.content
+        assert whole.content.count(b"BEGIN:VEVENT") == len(TIMELINE) > 2
+        uids = re.findall(rb"UID:([^@\r]+)@", whole.content)
+        assert [u.decode() for u in uids] == [e.id for e in TIMELINE]  # timeline order
+        empty = await get_calendar(_site(db_path), sql_path(
+            "select 'no-such-event' as event_id", ".ics"))  # fmt: skip
+        assert empty.status_code == 200 and b"BEGIN:VCALENDAR" in empty.content
+        assert b"BEGIN:VEVENT" not in empty.content
+
     async def test_past_the_limit_it_says_so(self, ds, monkeypatch):
         from armstimeline.site import ics
 
