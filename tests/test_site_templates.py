@@ -57,3 +57,16 @@ async def test_datasettes_environment_reads_the_quick_way(tmp_path_factory):
     assert env.getattr({"items": "x"}, "items") != "x"  # dict's method, as Jinja reads it
     page = await ds.client.get("/armstimeline/events?_size=3")
     assert page.status_code == 200 and "rows-and-columns" in page.text
+
+
+def test_site_paths_are_plain_strings_of_datasettes_paths():
+    """The reader pages' links are Datasette's paths (its base_url included) as plain
+    strings, which a template escapes without looking methods up through dir(str)."""
+    from armstimeline.site.frame import reader_nav, site_path
+
+    ds = Datasette(settings={"base_url": "/site/"})
+    path = site_path(ds, "/events")
+    assert path == ds.urls.path("/events") == "/site/events"
+    assert type(path) is str and type(ds.urls.path("/events")) is not str
+    nav = reader_nav(ds)
+    assert all(type(url) is str for _, url in nav["nav"]) and type(nav["home"]) is str

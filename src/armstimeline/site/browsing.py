@@ -17,7 +17,7 @@ from armstimeline import reference
 from armstimeline.dates import parse_date
 from armstimeline.datewords import describe
 from armstimeline.site.choices import Choices
-from armstimeline.site.frame import problem_page, reader_nav
+from armstimeline.site.frame import problem_page, reader_nav, site_path
 from armstimeline.site.selection import Found, facet_counts, select
 
 __all__ = [
@@ -137,7 +137,10 @@ def table_pairs(choices: Choices) -> list[tuple[str, str]]:
 
 def listed_row(datasette: Any, row: dict[str, Any]) -> dict[str, Any]:
     """One listed event as the page shows it: the date as written and in words, links."""
-    path = datasette.urls.path
+
+    def path(p: str) -> str:
+        return site_path(datasette, p)
+
     try:
         words = describe(parse_date(row["date"]))
     except ValueError:
@@ -220,7 +223,10 @@ def browse_context(datasette: Any, name: str, found: Found, choices: Choices,
     """What every page that browses the events shows: the count, the filters as chips
     and in words, the curated/register switch, the search form's hidden fields and the
     links to the same events elsewhere."""
-    path = datasette.urls.path
+
+    def path(p: str) -> str:
+        return site_path(datasette, p)
+
     everywhere = attrs.evolve(choices, fixed=None)  # for links that leave this page
     table_query = urllib.parse.urlencode(table_pairs(choices))
     return {

@@ -28,7 +28,13 @@ from armstimeline.site.browsing import (
 from armstimeline.site.choices import Choices
 from armstimeline.site.event_page import event_page_context
 from armstimeline.site.figures_view import country_figures, event_figures, withdrawn_entry
-from armstimeline.site.frame import choices_or_problem, our_database, problem_page, reader_nav
+from armstimeline.site.frame import (
+    choices_or_problem,
+    our_database,
+    problem_page,
+    reader_nav,
+    site_path,
+)
 from armstimeline.site.selection import PAGE_SIZE, facet_counts, listing, select
 
 __all__ = ["countries_page", "country_page", "event_page", "events_page", "system_page",
@@ -81,7 +87,7 @@ async def events_page(datasette: Any, request: Any) -> Response:
     noun = {"curated": "Events", "register": "Register rows", "all": "Events and register rows"}
     heading = noun[choices.origin] + (" " + words if words else "")
     return await _browser(datasette, request, name, choices,
-                          base=datasette.urls.path("/events"), heading=heading)  # fmt: skip
+                          base=site_path(datasette, "/events"), heading=heading)  # fmt: skip
 
 
 async def country_page(datasette: Any, request: Any) -> Response:
@@ -94,7 +100,7 @@ async def country_page(datasette: Any, request: Any) -> Response:
         choices = await choices_or_problem(datasette, request, name, {"country": [asked]})
         assert isinstance(choices, Response)  # an unknown country is refused
         return choices
-    base = datasette.urls.path("/countries/" + code)
+    base = site_path(datasette, "/countries/" + code)
     if asked != code:  # one address per country: /countries/Turkey goes to /countries/TUR
         query = ("?" + request.query_string) if request.query_string else ""
         return Response.redirect(base + query)
@@ -129,7 +135,7 @@ async def system_page(datasette: Any, request: Any) -> Response:
         return choices
     system = choices.systems[0]
     choices = attrs.evolve(choices, fixed=("systems", system))
-    base = datasette.urls.path("/systems/" + urllib.parse.quote(system, safe=""))
+    base = site_path(datasette, "/systems/" + urllib.parse.quote(system, safe=""))
     if asked != system:  # one address per system: /systems/SA-21 goes to /systems/S-400
         query = ("?" + request.query_string) if request.query_string else ""
         return Response.redirect(base + query)
