@@ -5,8 +5,12 @@ file by file (``loading.FolderReader``, as ``validate`` reads it) and each batch
 becomes rows at once; what is kept is only what needs every file: what the link checks
 keep, the relations that order ties in the timeline, the designations imported rows add
 to the systems catalog, and the running fingerprint. The timeline is numbered at the end
-from the rows (``ordering``). Every problem is still collected, and any problem fails the
-build with nothing published (the caller's ``replacing`` discards the file).
+from the rows (``ordering``); with a register, once every file is read, from the files'
+rows and the register's plan, so the register's many events are written in their place.
+A register's events are made into rows in a parse worker while this process writes, and
+its transfers in a process beside (when cores are idle). Every problem is still
+collected, and any problem fails the build with nothing published (the caller's
+``replacing`` discards the file).
 """
 
 from __future__ import annotations
@@ -73,7 +77,8 @@ def stream(
 
     def planned(plan: RegisterPlan) -> None:
         """Every file is read: number the timeline now, from the files' rows written so
-        far and the plan's dates, so the registers' events are written in place."""
+        far and the plan's dates, so the registers' events are written in place. (Called
+        by the reader from inside the loop below, once ``conn`` and ``flush`` exist.)"""
         if problems:
             return
         flush()
