@@ -233,7 +233,8 @@ def test_a_narrower_edition_supersedes_only_inside_its_scope(project, tmp_path):
 
 def test_every_name_is_accepted_and_unknown_ones_are_kept_and_reported(project, tmp_path):
     rows = [*ROWS_1, "Libya GNC,Russia,2014,,2,,Mi-35,combat helicopter,2,,2015,New,,10,20,20",
-            "Atlantis Navy,Russia,2015,,1,,Kilo,submarine,1,,2016,New,,200,200,200"]
+            "Atlantis Navy,Russia,2015,,1,,Kilo,submarine,1,,2016,New,,200,200,200",
+            "Atlantis Navy,Russia,2017,,4,,Kilo,submarine,4,,2019,New,,200,800,800"]
     file = write(tmp_path / "r.csv", register(rows, unknown=True))
     result = CliRunner().invoke(cli, ["import", "sipri", str(file), "--events",
                                       str(project / "events")])  # fmt: skip
@@ -241,6 +242,14 @@ def test_every_name_is_accepted_and_unknown_ones_are_kept_and_reported(project, 
     assert "\"Ruritania Army*\": is a name" in result.output
     assert "\"Atlantis Navy\": is a name" in result.output
     assert "names.yml" in result.output
+    # loading reports it once, at the first row that uses it, counting the others
+    first = next(n for n, line in enumerate(file.read_text("latin-1").splitlines(), 1)
+                 if line.startswith("Atlantis Navy"))  # fmt: skip
+    result = CliRunner().invoke(cli, ["validate", "--events", str(project / "events")])
+    warned = [line for line in result.output.splitlines() if "Atlantis Navy" in line]
+    assert len(warned) == 1 and f"first at line {first} of the register, and 1 more rows" in (
+        warned[0]
+    ), result.output
     events = derived(project)
     atlantis = next(e for e in events.values() if "Atlantis" in e.title)
     assert [(a.type, a.name) for a in atlantis.actors if a.role == "recipient"] == [

@@ -84,8 +84,11 @@ def stream(
         flush()
         keys = stored_keys(conn)
         keys.update(zip(plan.ids, plan.keys, strict=True))
-        made = [(r.type, event_id, r.target) for event_id, related in
-                zip(plan.ids, plan.relations, strict=True) for r in related]  # fmt: skip
+        made = [
+            (rtype, event_id, target)
+            for event_id, related in zip(plan.ids, plan.relations, strict=True)
+            for rtype, target in related
+        ]
         order.update(timeline_order(keys, [*edges, *made]))
 
     reader = FolderReader(events_dir, sources_dir, progress, hashes, with_withdrawn=True,

@@ -240,7 +240,7 @@ class FolderReader:
             plan.ids, plan.relations, plan.sources, made, strict=True
         ):
             name, shown = files[source_id]
-            relations = tuple([(r.type, r.target, 0) for r in related]) if related else ()
+            relations = tuple([(rtype, target, 0) for rtype, target in related]) if related else ()
             self.problems.extend(links.add(event_id, shown, 0, relations, True))
             self.derived += 1
             yield name, event_id, relations, kept

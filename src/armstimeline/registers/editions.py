@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 
 from armstimeline.errors import Problem, relpath
-from armstimeline.model import Event, Relation, Source
+from armstimeline.model import Event, Source
 from armstimeline.registers.events import row_events, row_outline
 from armstimeline.registers.identity import number
 from armstimeline.registers.names import Names
@@ -151,7 +151,8 @@ class RegisterEvents:
     warnings: list[Problem]
 
 
-Planned = tuple[RegisterRow, str, str, tuple[tuple[str, ...], tuple[str, ...]]]
+Planned = tuple[RegisterRow, str, str, int]  # row, id, source id, register (its history)
+History = tuple[dict[str, list[str]], dict[str, list[str]]]  # editions, changes by row id
 
 
 @attrs.frozen
@@ -164,14 +165,15 @@ class RegisterPlan:
     up, and the unmapped ones reported, when it was planned."""
 
     ids: list[str]
-    relations: list[tuple[Relation, ...]]
+    relations: list[tuple[tuple[str, str], ...]]  # (type, target) of each event's links
     sources: list[str]  # the id of each event's register source
     withdrawn: list[Event]
     problems: list[Problem]
     warnings: list[Problem]
-    rows: list[Planned]  # (row, id, source id, history) of every current row
+    rows: list[Planned]  # every current row
     made_from: list[tuple[int, int]]  # each event's row (index in ``rows``) and part
     keys: list[tuple[int, int, int]]  # each event's date's place in the timeline
+    histories: list[History]  # of each register: where each row id appears, its changes
     systems: dict[str, str]
     names: Names
 
@@ -185,7 +187,10 @@ class RegisterPlan:
         for at, part in self.made_from[start:stop]:
             both = made.get(at)
             if both is None:
-                row, key, source_id, history = self.rows[at]
+                row, key, source_id, register = self.rows[at]
+                seen_in, changed = self.histories[register]
+                history = (tuple(dict.fromkeys(seen_in.get(key, ()))),
+                           tuple(changed.get(key, ())))  # fmt: skip
                 both = made[at] = row_events(
                     row, key, source_id, self.systems, self.names, history, record=False
                 )
@@ -205,10 +210,12 @@ def register_plan(
     register; withdrawn rows' events apart (made now, only when asked for).
     ``editions_read`` is what ``read_editions`` gave, when the caller has read them."""
     by_register, problems = editions_read or read_editions(sources, folder)
-    planned: list[tuple[str, tuple[Relation, ...], str, int, int, tuple[int, int, int]]] = []
+    planned: list[tuple[str, tuple[tuple[str, str], ...], str, int, int, Any]] = []
     rows: list[Planned] = []
     withdrawn: list[Event] = []
-    for editions in by_register.values():
+    histories: list[History] = []
+    actor = names.actor
+    for register, editions in enumerate(by_register.values()):
         seen_in: dict[str, list[str]] = {}
         changed: dict[str, list[str]] = {}
         for edition in editions:
@@ -216,21 +223,26 @@ def register_plan(
                 seen_in.setdefault(key, []).append(edition.date)
             for key, what in edition.changes.items():
                 changed.setdefault(key, []).extend(f"{edition.date}: {c}" for c in what)
+        histories.append((seen_in, changed))
         listed = {id(e): frozenset(e.ids) for e in editions}
         files = {id(e): relpath(folder / str(e.source.file)) for e in editions}
         for edition, row, key, by in current_rows(editions):
             names.file = files[id(edition)]  # an unmapped name is reported with its file
-            history = (tuple(dict.fromkeys(seen_in.get(key, ()))), tuple(changed.get(key, ())))
             source_id = edition.source.id
             if by is None:
-                where = f"line {row.line}"  # the names, reported as the events are made
-                names.actor(row.supplier, "supplier", where)
-                names.actor(row.recipient, "recipient", where)
+                # the names, reported here as making the events would report them
+                if (actor(row.supplier, "supplier", None).type == "unmapped"
+                        or actor(row.recipient, "recipient", None).type == "unmapped"):
+                    where = f"line {row.line}"
+                    actor(row.supplier, "supplier", where)
+                    actor(row.recipient, "recipient", where)  # fmt: skip
                 at = len(rows)
-                rows.append((row, key, source_id, history))
+                rows.append((row, key, source_id, register))
                 for part, (event_id, relations, date) in enumerate(row_outline(row, key)):
                     planned.append((event_id, relations, source_id, at, part, date.sort_key))
             elif with_withdrawn and key not in listed[id(by)]:
+                history = (tuple(dict.fromkeys(seen_in.get(key, ()))),
+                           tuple(changed.get(key, ())))  # fmt: skip
                 made = row_events(row, key, source_id, systems, names, history)
                 withdrawn.extend(
                     attrs.evolve(e, register=attrs.evolve(entry, withdrawn_in=by.date))
@@ -249,6 +261,7 @@ def register_plan(
         rows=rows,
         made_from=[(p[3], p[4]) for p in planned],
         keys=[p[5] for p in planned],
+        histories=histories,
         systems=systems,
         names=names,
     )

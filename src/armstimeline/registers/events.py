@@ -55,10 +55,10 @@ def _years(years: tuple[int, ...]) -> str:
 
 def row_outline(
     row: RegisterRow, key: str
-) -> list[tuple[str, tuple[Relation, ...], EventDate]]:
-    """The id, relations and date of each of a row's events (its order's; its
-    deliveries', part of the order, when anything was delivered), known before the
-    events are made."""
+) -> list[tuple[str, tuple[tuple[str, str], ...], EventDate]]:
+    """The id, relations ((type, target) pairs) and date of each of a row's events (its
+    order's; its deliveries', part of the order, when anything was delivered), known
+    before the events are made."""
     order_id = f"sipri-{key}-order"
     ordered = _date(f"{row.year}{'?' if row.year_uncertain else ''}")
     if not row.years:
@@ -67,7 +67,7 @@ def row_outline(
     delivered = _date(str(first) if first == last else f"{first}/{last}")
     return [
         (order_id, (), ordered),
-        (f"sipri-{key}-delivery", (Relation("part_of", order_id),), delivered),
+        (f"sipri-{key}-delivery", (("part_of", order_id),), delivered),
     ]
 
 
@@ -145,7 +145,7 @@ def row_events(
             *_counted(row.delivered, row.delivered_uncertain, "number delivered"),
             *_tiv(row.tiv_delivered, "SIPRI TIV of the weapons delivered"),
         ],
-        relations=relations,
+        relations=[Relation(rtype, target) for rtype, target in relations],
         **shared,
     )
     return [order, delivery]
