@@ -417,6 +417,32 @@ def test_parallel_parsing_gives_the_same_result(tmp_path, monkeypatch):
     assert a == b and hashes_one == hashes_two and len(hashes_one) == 2100
 
 
+def test_a_workers_events_come_back_as_they_were():
+    """What a parse worker sends (attrs objects as class and field values, rebuilt field by
+    field) is the same events here: every field of every kind of object in the project's
+    events, and a register row's."""
+    import io
+    import pickle
+
+    import attrs
+
+    from armstimeline.loading import parallel
+    from armstimeline.model import RegisterEntry
+
+    from .conftest import EVENTS, SEEDS
+
+    events, _ = load_events(EVENTS, SEEDS)
+    row = RegisterEntry("r-1", "T-90S", "tank", "new", (2001, 2002), None, ("2024-03-11",))
+    events.append(attrs.evolve(events[0], register=row))
+    assert any(e.amounts for e in events) and any(e.places for e in events)
+    out = io.BytesIO()
+    parallel._Pickler(out, pickle.HIGHEST_PROTOCOL).dump(events)
+    back = pickle.loads(out.getvalue())
+    assert back == events
+    assert [attrs.asdict(e) for e in back] == [attrs.asdict(e) for e in events]
+    assert [type(a) for e in back for a in e.actors] == [type(a) for e in events for a in e.actors]
+
+
 def test_stamps_do_not_depend_on_when_files_are_read(write_event, events_dir, seeds, monkeypatch):
     """Two loads of the same unchanged files give the same stamps, however long after the
     files were written (the racy-clean rule belongs to what a database records)."""

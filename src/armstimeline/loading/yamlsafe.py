@@ -108,7 +108,7 @@ def compose(
     if info.st_size > max_bytes:
         return None, fail(f"is {info.st_size} bytes; {kind} may be at most {max_bytes} bytes")
     try:
-        data = _read(path, max_bytes + 1)
+        data = _read(path, max_bytes + 1, info.st_size)
     except OSError as exc:
         return None, fail(f"cannot be read ({exc.strerror}); check the file's permissions")
     if hashes is not None:
@@ -178,12 +178,13 @@ def compose(
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
-def _read(path: str | os.PathLike[str], most: int) -> bytes:
-    """At most ``most`` bytes of a regular file, read to its end as ``open().read`` does."""
+def _read(path: str | os.PathLike[str], most: int, size: int) -> bytes:
+    """At most ``most`` bytes of a regular file of ``size`` bytes (as ``lstat`` saw it):
+    one read when the file still has that size, more while it answers short of it."""
     fd = os.open(path, _OPEN_FLAGS)
     try:
         data = os.read(fd, most)
-        while data and len(data) < most:
+        while len(data) < min(size, most):
             more = os.read(fd, most - len(data))
             if not more:
                 break
@@ -238,7 +239,8 @@ def _bracket_depth(text: str) -> int:
 
 
 def node_line(node: yaml.Node) -> int:
-    return int(node.start_mark.line) + 1
+    line: int = node.start_mark.line
+    return line + 1
 
 
 def is_empty(node: yaml.Node) -> bool:
