@@ -7,6 +7,7 @@ problems are all reported at once.
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import operator
 import re
@@ -267,7 +268,7 @@ class FieldReader:
         if text is None:
             return None
         try:
-            return parse_date(text)
+            return _parsed_date(text)
         except DateError as exc:
             self.problem(node, field, f"date {show_value(text)}: {exc}")
             return None
@@ -319,6 +320,12 @@ class FieldReader:
                 "with its aliases",
             )
         return canonical
+
+
+# Dates repeat across files ('2016', '2014-03'), and a date is a frozen value: one parse
+# each, shared by the events that give it (a bad date is never kept: its error is raised
+# again, with the same words, each time)
+_parsed_date = functools.lru_cache(maxsize=16384)(parse_date)
 
 
 def _country_guess(text: str) -> str | None:

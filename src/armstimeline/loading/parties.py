@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import yaml
 
 from armstimeline import reference
@@ -51,4 +53,12 @@ def read_actor(r: FieldReader, node: yaml.Node, field: str) -> Actor | None:
         return None
     if role is None:
         return None
+    if kind == "state":
+        return _state(country, role)
     return Actor(country, role, name=name, type=kind)
+
+
+# A state in a role is a frozen value that thousands of events share: made once each
+@functools.lru_cache(maxsize=8192)
+def _state(country: str | None, role: str) -> Actor:
+    return Actor(country, role)
