@@ -124,27 +124,29 @@ def citation_problems(
 ) -> Iterator[Problem]:
     """One event's citations: registered sources, quotes found in local texts, and at
     least one quote from a local source. Needs no other event."""
+    local = False  # a quote from a source with a local text
+    registered = True  # every source in the registry
     for cit, line in p.citations:
         source = sources.get(cit.source)
         if source is None:
+            registered = False
             yield Problem(
                 p.path,
                 line,
                 "sources",
                 f"the source '{cit.source}' is not in the registry (seeds/sources.yml)",
             )
-        elif source.checked_locally and not quote_in_text(cit.quote, texts.get(cit.source, "")):
-            yield Problem(
-                p.path,
-                line,
-                "sources.quote",
-                f"the quote {show_value(cit.quote)} is not in the text of '{cit.source}'; "
-                "copy it verbatim (white space may differ)",
-            )
-    if not any(
-        sources.get(c.source) is not None and sources[c.source].checked_locally
-        for c, _ in p.citations
-    ) and all(c.source in sources for c, _ in p.citations):
+        elif source.checked_locally:
+            local = True
+            if not quote_in_text(cit.quote, texts.get(cit.source, "")):
+                yield Problem(
+                    p.path,
+                    line,
+                    "sources.quote",
+                    f"the quote {show_value(cit.quote)} is not in the text of '{cit.source}'; "
+                    "copy it verbatim (white space may differ)",
+                )
+    if not local and registered:
         yield Problem(
             p.path,
             None,
