@@ -121,11 +121,13 @@ class FolderReader:
             self.sources, self._texts, self._systems, self._keep, self._shown
         )  # fmt: skip
         want_stamps = self._hashes is not None
-        folder, join = str(self._events_dir), os.path.join
+        # names, not Paths, joined to their folder by hand: a Path, or os.path.join, costs
+        # more than the rest of what is done here to each file
+        folder, shown = os.path.join(self._events_dir, ""), os.path.join(shown, "")
         out: list[FileResult] = []
-        for name in self.paths.names[start:stop]:  # names, not Paths: a Path costs more here
+        for name in self.paths.names[start:stop]:
             digest: dict[str, Any] | None = {} if want_stamps else None
-            item, found = parse_event(join(folder, name), join(shown, name), digest, systems)
+            item, found = parse_event(folder + name, shown + name, digest, systems)
             stamp = digest.get(name) if digest else None
             if item is None:
                 out.append((found, stamp, None))
