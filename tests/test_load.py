@@ -421,7 +421,6 @@ def test_a_workers_events_come_back_as_they_were():
     """What a parse worker sends (attrs objects as class and field values, rebuilt field by
     field) is the same events here: every field of every kind of object in the project's
     events, and a register row's."""
-    import io
     import pickle
 
     import attrs
@@ -435,9 +434,7 @@ def test_a_workers_events_come_back_as_they_were():
     row = RegisterEntry("r-1", "T-90S", "tank", "new", (2001, 2002), None, ("2024-03-11",))
     events.append(attrs.evolve(events[0], register=row))
     assert any(e.amounts for e in events) and any(e.places for e in events)
-    out = io.BytesIO()
-    parallel._Pickler(out, pickle.HIGHEST_PROTOCOL).dump(events)
-    back = pickle.loads(out.getvalue())
+    back = pickle.loads(parallel.pack(events))
     assert back == events
     assert [attrs.asdict(e) for e in back] == [attrs.asdict(e) for e in events]
     assert [type(a) for e in back for a in e.actors] == [type(a) for e in events for a in e.actors]

@@ -33,6 +33,7 @@ __all__ = [
     "beside",
     "idle_cores",
     "in_order",
+    "pack",
     "processes",
 ]
 
@@ -116,8 +117,14 @@ def _start(parent: int, work: Work) -> None:
 
 def _run(span: tuple[int, int]) -> bytes:
     assert _work is not None
+    return pack(_work(*span))
+
+
+def pack(results: Any) -> bytes:
+    """What a worker sends back: one pickle (``pickle.loads`` reads it), attrs objects in
+    it as their class and field values."""
     out = io.BytesIO()
-    _Pickler(out, pickle.HIGHEST_PROTOCOL).dump(_work(*span))
+    _Pickler(out, pickle.HIGHEST_PROTOCOL).dump(results)
     return out.getvalue()
 
 
