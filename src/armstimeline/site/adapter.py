@@ -18,8 +18,7 @@ Datasette changes it. The README lists them with their tests.
   each is served through a ``Database`` subclass whose ``connect`` makes them, put in
   place of Datasette's own in ``datasette.databases``; Datasette must still bound a
   query's time through ``set_progress_handler``. Pinned by ``tests/test_site_busy.py``.
-  The subclass answers Database's introspection of the file (``FILE_QUESTIONS``) once
-  per process; pinned by each answer equal to Database's own.
+  It answers 0.65's schema look-up of a table's name (``SCHEMA_LOOKUPS``) once.
 - ``replace_default_facets``, ``default_facet_classes``: Datasette's own plugin
   (``datasette.facets``) registers its column, date and array facets; it is blocked so
   the site registers them, the array facet as one reading the build's stored counts.
@@ -55,7 +54,6 @@ Datasette changes it. The README lists them with their tests.
 
 from __future__ import annotations
 
-import copy
 import re
 import sqlite3
 from typing import Any, NamedTuple
@@ -64,13 +62,14 @@ from datasette.database import Database
 from datasette.utils import escape_fts, escape_sqlite
 from datasette.utils.asgi import BadRequest, Forbidden
 
+from armstimeline.site.fileanswers import AnsweredOnce
 from armstimeline.site.timelimit import WatchedConnection
 
 __all__ = [
     "CONFIG_KEYS",
     "DEFAULT_FACETS",
     "DEFAULT_HANDLER",
-    "FILE_QUESTIONS",
+    "SCHEMA_LOOKUPS",
     "BadRequest",
     "ErrorParts",
     "Forbidden",
@@ -235,33 +234,26 @@ def default_facet_classes(array: type[Any]) -> list[type[Any]]:
     return [ColumnFacet, DateFacet, array] if pm.is_blocked(DEFAULT_FACETS) else []
 
 
-# Database's documented introspection whose answers come from the file alone (no
-# metadata): Datasette asks them again on every request (a table page some fifteen times,
-# each a trip to a SQL thread that queues behind visitors' queries); an immutable file's
-# answers never change, so each serving process asks each question once.
-FILE_QUESTIONS = (
-    "table_exists", "view_exists", "table_names", "view_names", "table_columns",
-    "table_column_details", "primary_keys", "fts_table", "foreign_keys_for_table",
-    "get_all_foreign_keys", "get_table_definition", "get_view_definition",
-)  # fmt: skip
+# Datasette 0.65.5 looks a table's name up in the file's schema on every table permission
+# check (two trips to a SQL thread for each reader page): asked once too
+SCHEMA_LOOKUPS = frozenset({
+    "select name from sqlite_master where type in ('table', 'view') and name = ? collate nocase",
+})  # fmt: skip
 
 
-def _asked_once(name: str) -> Any:
-    async def ask(self: Any, *args: Any, **kwargs: Any) -> Any:
-        answers = self.__dict__.setdefault("_file_answers", {})
-        key = (name, args, tuple(sorted(kwargs.items())))
-        if key not in answers:
-            answers[key] = await getattr(Database, name)(self, *args, **kwargs)
-        return copy.deepcopy(answers[key])  # a caller may change what it is given
-
-    ask.__name__ = ask.__qualname__ = name
-    ask.__doc__ = f"Database.{name}, asked of the immutable file once."
-    return ask
-
-
-class WatchedDatabase(Database):
+class WatchedDatabase(AnsweredOnce):
     """An immutable database file whose read connections are ``WatchedConnection``s, and
-    whose ``FILE_QUESTIONS`` are each answered once."""
+    whose introspection (``fileanswers``) and ``SCHEMA_LOOKUPS`` are answered once."""
+
+    async def execute(self, sql: str, params: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if sql not in SCHEMA_LOOKUPS or args or kwargs or self.is_mutable:
+            return await super().execute(sql, params, *args, **kwargs)
+        answers = self.__dict__.setdefault("_file_answers", {})
+        key = ("execute", sql, tuple(params or ()))
+        if key not in answers:
+            answers[key] = await super().execute(sql, params)
+        found = answers[key]
+        return type(found)(list(found.rows), found.truncated, found.description)
 
     def connect(self, write: bool = False) -> sqlite3.Connection:
         if write or self.is_mutable or self.is_memory or not self.path:
@@ -272,11 +264,6 @@ class WatchedDatabase(Database):
             check_same_thread=False,
             factory=WatchedConnection,
         )
-
-
-for _name in FILE_QUESTIONS:
-    if hasattr(Database, _name):  # 0.65 has no view_exists
-        setattr(WatchedDatabase, _name, _asked_once(_name))
 
 
 def watch_databases(datasette: Any, kind: type[WatchedDatabase] = WatchedDatabase) -> None:

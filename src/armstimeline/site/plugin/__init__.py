@@ -12,6 +12,7 @@ The reader's pages (``register_routes``):
 - ``redirects``: old addresses (Datasette's row page, ``/-/timeline``) to the new ones;
 - ``adapter``: the one place the site relies on Datasette beyond its documented surface
   (and where its versions differ), each assumption pinned by a test.
+- ``fileanswers``: Datasette's introspection of the served immutable file, asked once.
 
 Datasette's own views, through its hooks:
 
