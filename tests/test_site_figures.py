@@ -100,6 +100,26 @@ async def test_no_register_no_figures(tmp_path):
     assert "Before and after" not in (await ds.client.get("/events/armenia-iskander-2016")).text
 
 
+async def test_whether_a_register_is_stored_is_asked_once(registered, tmp_path, monkeypatch):
+    """Every event and country page asks whether transfers are stored: once per process."""
+    from datasette.database import Database
+
+    sent: list[str] = []
+    execute = Database.execute
+
+    async def recorded(self, sql, *args, **kwargs):  # type: ignore[no-untyped-def]
+        sent.append(sql)
+        return await execute(self, sql, *args, **kwargs)
+
+    monkeypatch.setattr(Database, "execute", recorded)
+    ds = datasette(registered)
+    for path in ("/countries/IND", "/events/armenia-iskander-2016", "/countries/ARM"):
+        page = await ds.client.get(path)
+        assert page.status_code == 200
+    assert sent.count("select 1 from transfers limit 1") == 1
+    assert "In SIPRI" in (await ds.client.get("/countries/IND")).text
+
+
 @pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.parametrize("path", ["/countries/IND", "/countries/RUS",

@@ -15,6 +15,7 @@ from armstimeline.figures import Coverage
 from armstimeline.figures.charts import share_chart
 from armstimeline.figures.measures import NOTICE, party_label, party_shares, span_tiv, windows
 from armstimeline.figures.transfers import Scope, delivery_span
+from armstimeline.site.memo import remembered
 
 __all__ = ["country_figures", "event_figures", "withdrawn_entry"]
 
@@ -34,11 +35,17 @@ group by t.recipient_key
 """
 
 
-async def _has_transfers(db: Any) -> bool:
-    tables = await db.table_names()
-    if "transfers" not in tables:
-        return False
-    return bool((await db.execute("select 1 from transfers limit 1")).rows)
+async def _has_transfers(datasette: Any, name: str) -> bool:
+    """Whether a register's transfers are stored (asked once per process of an immutable
+    database: every event and country page asks)."""
+    db = datasette.get_database(name)
+
+    async def ask() -> bool:
+        if "transfers" not in await db.table_names():
+            return False
+        return bool((await db.execute("select 1 from transfers limit 1")).rows)
+
+    return await remembered(datasette, name, "has transfers", ask)
 
 
 async def _coverage(db: Any) -> Coverage:
@@ -94,7 +101,7 @@ async def _through(db: Any) -> int:
 async def country_figures(datasette: Any, name: str, code: str, base: str) -> dict[str, Any]:
     """The figures a country's page shows (empty when no register is registered)."""
     db = datasette.get_database(name)
-    if not await _has_transfers(db):
+    if not await _has_transfers(datasette, name):
         return {}
     coverage = await _coverage(db)
     country = reference.country_name(code)
@@ -161,7 +168,7 @@ async def event_figures(datasette: Any, name: str, event_id: str) -> dict[str, A
     TIV and share of its imports in the five years before and after (empty when no
     register is registered or the event came from one)."""
     db = datasette.get_database(name)
-    if not await _has_transfers(db):
+    if not await _has_transfers(datasette, name):
         return {}
     found = (await db.execute(
         "select origin, earliest, latest, (select country from actors where event_id = :id "
