@@ -167,6 +167,27 @@ async def test_sql_threads_yield_and_the_rendering_thread_does_not(db_path):
 
 
 @pytest.mark.asyncio
+async def test_a_serving_process_gives_the_interpreter_back_to_the_loop_sooner(
+    db_path, monkeypatch
+):
+    """Its threads take turns of at most ``SWITCH_SECONDS`` (never lengthened)."""
+    import sys
+
+    from armstimeline.site.sqlthreads import SWITCH_SECONDS, favour_the_event_loop
+
+    before = sys.getswitchinterval()
+    try:
+        sys.setswitchinterval(0.005)
+        await site(db_path).invoke_startup()
+        assert sys.getswitchinterval() == pytest.approx(SWITCH_SECONDS) and SWITCH_SECONDS < 0.005
+        sys.setswitchinterval(SWITCH_SECONDS / 2)
+        favour_the_event_loop()
+        assert sys.getswitchinterval() == pytest.approx(SWITCH_SECONDS / 2)
+    finally:
+        sys.setswitchinterval(before)
+
+
+@pytest.mark.asyncio
 async def test_stored_counts_are_asked_once_per_process_and_match_a_fresh_site(db_path):
     ds = site(db_path)
     first = (await ds.client.get(FACETED)).json()

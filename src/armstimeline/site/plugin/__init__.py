@@ -27,7 +27,8 @@ Datasette's own views, through its hooks:
 - ``cells``: events-table cells and event ids in query results as links;
 - ``sqllimits``: what one SQL call may cost, on every connection;
 - ``errorpage``: error pages without Datasette's costly traceback dump;
-- ``sqlthreads``: threads running SQL yield to the thread rendering pages;
+- ``sqlthreads``: threads running SQL yield to the thread rendering pages (the processor
+  and the interpreter's lock);
 - ``timelimit``: the SQL time limit kept by a watchdog, not a handler taking the GIL;
 - ``examples``: canned queries open on an example;
 - ``pagescripts``: the inline script on every page (map popups may only link to http(s)
@@ -77,7 +78,7 @@ from armstimeline.site.redirects import moved_pages, old_timeline
 from armstimeline.site.sqlfunctions import register_functions
 from armstimeline.site.sqllane import sql_lane
 from armstimeline.site.sqllimits import bound_connection
-from armstimeline.site.sqlthreads import lower_sql_thread
+from armstimeline.site.sqlthreads import favour_the_event_loop, lower_sql_thread
 from armstimeline.site.timeline_page import timeline_page
 
 __all__: list[str] = []  # hook implementations only
@@ -88,6 +89,7 @@ __all__: list[str] = []  # hook implementations only
 def startup(datasette: Any) -> None:
     replace_default_handler()
     replace_default_facets()
+    favour_the_event_loop()
     watch_databases(datasette)
 
 
