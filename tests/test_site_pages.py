@@ -90,6 +90,35 @@ async def test_the_browser_lists_every_event_in_timeline_order(ds):
     assert newest == list(reversed(TIMELINE.ids))[: len(newest)]
 
 
+@pytest.mark.parametrize("query", ["", "origin=all&kind=deal", "kind=deal", "order=newest"])
+async def test_a_view_of_most_events_is_listed_by_walking_the_timeline_the_same(
+    db_path, joined, query, monkeypatch
+):
+    """A view holding most of the events is listed by walking the timeline's index (a
+    batch of ``_WALK`` rows at a time) rather than by its rowids: the same events, in the
+    same order, page after page."""
+    from pyroaring import BitMap
+
+    from armstimeline.site import selection
+
+    # what counts as most: a page found within one batch of the walk
+    assert selection.listed_by_walking(BitMap(range(20_000)), 20_000, 51)
+    assert not selection.listed_by_walking(BitMap(range(0, 20_000, 200)), 20_000, 51)
+    assert not selection.listed_by_walking(BitMap(range(60)), 60, 51)  # small: rowids
+    for ds_of in (lambda: site(db_path), lambda: joined):
+        by_rowids = await all_ids(ds_of(), query)
+        walked: list[int] = []
+
+        def every_view(view, total, rows, walked=walked):  # type: ignore[no-untyped-def]
+            walked.append(rows)
+            return True
+
+        monkeypatch.setattr(selection, "listed_by_walking", every_view)
+        assert await all_ids(ds_of(), query) == by_rowids and by_rowids
+        assert walked, "the timeline was walked"
+        monkeypatch.undo()
+
+
 @pytest.mark.parametrize("name", ["TUR", "TR", "Turkey", "Türkiye", "turkey", "tur"])
 async def test_a_country_is_found_by_any_of_its_names(ds, name):
     expected = list(TIMELINE.filter(countries="TUR").ids)
