@@ -33,15 +33,16 @@ def read_folder(
     events of withdrawn register rows into ``withdrawn`` when it is given."""
     reader = FolderReader(events_dir, sources_dir, progress, hashes, withdrawn is not None)
     # Bulk loading makes millions of objects that are never garbage; the cyclic collector
-    # would walk them again and again (a third of the time at 100k files), ordering too.
+    # would walk them again and again (a third of the time at 100k files), ordering and
+    # the link checks too (resumed before them, its next pass walked every event).
     collecting = gc.isenabled()
     gc.disable()
     try:
         events = order_events([event for _, _, _, event in reader])
+        problems = reader.finish()
     finally:
         if collecting:
             gc.enable()
-    problems = reader.finish()
     if withdrawn is not None:
         withdrawn.extend(reader.withdrawn)
     if warnings is not None:
