@@ -455,3 +455,45 @@ def test_stamps_do_not_depend_on_when_files_are_read(write_event, events_dir, se
     second: dict[str, tuple[str, int, int]] = {}
     load_events(events_dir, seeds, hashes=second)
     assert first == second and all(stamp[2] > 0 for stamp in first.values())
+
+
+def test_the_collector_is_paused_for_bulk_work_and_resumed_as_it_was():
+    """Loading, reading registers and building pause the cyclic collector for their whole
+    length (reading the registers too: in a process that holds much, each full pass walked
+    all of it); the outermost pause resumes it, even when the work fails."""
+    import gc
+
+    from armstimeline.bulk import collector_paused
+
+    seen: list[bool] = []
+    with collector_paused():
+        with collector_paused():
+            seen.append(gc.isenabled())
+        seen.append(gc.isenabled())
+    seen.append(gc.isenabled())
+    with pytest.raises(ValueError), collector_paused():
+        raise ValueError
+    assert seen == [False, False, True] and gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # paused before: left paused
+    finally:
+        gc.enable()
+    # what the work made joins the oldest generation unwalked, not the youngest (whose
+    # first pass would walk all of it)
+    with collector_paused():
+        made = [[i] for i in range(1000)]
+    young = {id(o) for o in gc.get_objects(generation=0)}
+    old = {id(o) for o in gc.get_objects(generation=2)}
+    assert id(made[0]) not in young and id(made[0]) in old
+    # a program's own frozen objects stay frozen
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with collector_paused():
+            more = [[i] for i in range(10)]
+        assert gc.get_freeze_count() == frozen and len(more) == 10
+    finally:
+        gc.unfreeze()

@@ -10,11 +10,11 @@ folder gives the same database either way.
 from __future__ import annotations
 
 import contextlib
-import gc
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from armstimeline.bulk import collector_paused
 from armstimeline.database.checks import check_database, record_counts
 from armstimeline.database.facets import facet_collector, store_facet_counts
 from armstimeline.database.members import Collector
@@ -42,22 +42,18 @@ def private_database(path: Path) -> Iterator[sqlite3.Connection]:
     Journal and fsync are off because the file is private until ``build`` renames it into
     place, and the garbage collector is paused: the rows are millions of young tuples that
     no cycle can hold."""
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as conn:
-            # 8 KiB pages: measured 15% faster to fill at 100k events than the 4 KiB default
-            conn.execute("pragma page_size = 8192")
-            conn.execute("pragma journal_mode = off")
-            conn.execute("pragma synchronous = off")
-            # keys are checked once, in bulk, by check_database: cheaper than a lookup per insert
-            conn.execute("pragma foreign_keys = off")
-            conn.executescript(SCHEMA)
-            conn.execute("begin")
-            yield conn
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+    with collector_paused(), contextlib.closing(
+        sqlite3.connect(path, isolation_level=None)
+    ) as conn:
+        # 8 KiB pages: measured 15% faster to fill at 100k events than the 4 KiB default
+        conn.execute("pragma page_size = 8192")
+        conn.execute("pragma journal_mode = off")
+        conn.execute("pragma synchronous = off")
+        # keys are checked once, in bulk, by check_database: cheaper than a lookup per insert
+        conn.execute("pragma foreign_keys = off")
+        conn.executescript(SCHEMA)
+        conn.execute("begin")
+        yield conn
 
 
 def finish(

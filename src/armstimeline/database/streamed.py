@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from armstimeline.bulk import collector_paused
 from armstimeline.database.cold import finish, private_database
 from armstimeline.database.facets import facet_collector
 from armstimeline.database.fingerprints import FileDigest
@@ -64,6 +65,17 @@ def stream(
 ) -> tuple[str, int, dict[str, int]]:
     """Fill the new file ``path`` from the folder; return (fingerprint, events, rows per
     table). Raises ValidationError with every problem when the folder has any."""
+    with collector_paused():  # reading the sources and registers too
+        return _stream(path, events_dir, sources_dir, sources_fp, progress)
+
+
+def _stream(
+    path: Path,
+    events_dir: Path,
+    sources_dir: Path,
+    sources_fp: str,
+    progress: Progress | None = None,
+) -> tuple[str, int, dict[str, int]]:
     read_at = time.time_ns()
     hashes: dict[str, Any] = {}
     # each event's place in the timeline, once known: when the registers' plan is shown,

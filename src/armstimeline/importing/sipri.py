@@ -11,7 +11,6 @@ listed. Nothing is written when the file has a problem, or with ``dry_run``.
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import json
 from collections.abc import Iterable
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import attrs
 
+from armstimeline.bulk import collector_paused
 from armstimeline.errors import Problem, ValidationError, relpath
 from armstimeline.importing.legacy import legacy_files
 from armstimeline.importing.registry import (
@@ -97,18 +97,13 @@ def import_sipri(
     not a register, a row cannot be read (unless ``skip_bad_rows``), or the project holds
     event files of the old per-row layout; nothing is written then.
     """
-    # two editions' 60,000 rows are objects that are never garbage: the cyclic collector
-    # would walk them again and again (a fifth of an import's time)
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    # two editions' 60,000 rows are objects that are never garbage (a fifth of an
+    # import's time was the collector walking them)
+    with collector_paused():
         return _import(
             Path(path), Path(events_dir), sources_dir, tuple(suppliers), tuple(recipients),
             edition, skip_bad_rows, dry_run,
         )  # fmt: skip
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _import(

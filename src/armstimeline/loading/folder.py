@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from armstimeline.bulk import collector_paused
 from armstimeline.errors import Problem, ValidationError, relpath
 from armstimeline.loading.files import EVENT_SUFFIXES, Progress
 from armstimeline.loading.reader import FolderReader
@@ -31,18 +31,13 @@ def read_folder(
 ) -> tuple[list[Event], dict[str, Source], list[Problem]]:
     """Every event of a folder in timeline order, its sources, and every problem; the
     events of withdrawn register rows into ``withdrawn`` when it is given."""
-    reader = FolderReader(events_dir, sources_dir, progress, hashes, withdrawn is not None)
     # Bulk loading makes millions of objects that are never garbage; the cyclic collector
-    # would walk them again and again (a third of the time at 100k files), ordering and
-    # the link checks too (resumed before them, its next pass walked every event).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    # would walk them again and again (a third of the time at 100k files): reading the
+    # registers, ordering and the link checks too
+    with collector_paused():
+        reader = FolderReader(events_dir, sources_dir, progress, hashes, withdrawn is not None)
         events = order_events([event for _, _, _, event in reader])
         problems = reader.finish()
-    finally:
-        if collecting:
-            gc.enable()
     if withdrawn is not None:
         withdrawn.extend(reader.withdrawn)
     if warnings is not None:

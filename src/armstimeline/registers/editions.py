@@ -20,6 +20,7 @@ from typing import Any
 
 import attrs
 
+from armstimeline.bulk import collector_paused
 from armstimeline.errors import Problem, relpath
 from armstimeline.model import Event, Source
 from armstimeline.registers.events import row_events, row_outline
@@ -68,6 +69,13 @@ def read_editions(
     sources: dict[str, Source], folder: Path
 ) -> tuple[dict[str, list[Edition]], list[Problem]]:
     """Every registered register's editions, oldest first, by register name."""
+    with collector_paused():  # tens of thousands of rows that live on
+        return _read_editions(sources, folder)
+
+
+def _read_editions(
+    sources: dict[str, Source], folder: Path
+) -> tuple[dict[str, list[Edition]], list[Problem]]:
     by_register: dict[str, list[Edition]] = {}
     problems: list[Problem] = []
     for source in sources.values():
