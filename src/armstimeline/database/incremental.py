@@ -24,6 +24,7 @@ import sqlite3
 import time
 from pathlib import Path
 
+from armstimeline.bulk import collector_paused
 from armstimeline.database.checks import check_database, record_counts
 from armstimeline.database.connect import read_only
 from armstimeline.database.facets import adjust_facet_counts
@@ -61,6 +62,13 @@ def update(
     events_dir: Path, sources_dir: Path, db_path: Path, sources_fp: str
 ) -> BuildReport | None:
     """Bring ``db_path`` up to date incrementally; None when a cold build is needed."""
+    with collector_paused():  # every file's stamp and id, kept to the end
+        return _update(events_dir, sources_dir, db_path, sources_fp)
+
+
+def _update(
+    events_dir: Path, sources_dir: Path, db_path: Path, sources_fp: str
+) -> BuildReport | None:
     stored = _stored(db_path)
     if stored is None:
         return None
