@@ -196,14 +196,18 @@ class RegisterPlan:
             both = made.get(at)
             if both is None:
                 row, key, source_id, register = self.rows[at]
-                seen_in, changed = self.histories[register]
-                history = (tuple(dict.fromkeys(seen_in.get(key, ()))),
-                           tuple(changed.get(key, ())))  # fmt: skip
+                history = _history(self.histories[register], key)
                 both = made[at] = row_events(
                     row, key, source_id, self.systems, self.names, history, record=False
                 )
             out.append(both[part])
         return out
+
+
+def _history(history: History, key: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A row's editions (each once) and what SIPRI changed in it, from its register's."""
+    seen_in, changed = history
+    return tuple(dict.fromkeys(seen_in.get(key, ()))), tuple(changed.get(key, ()))
 
 
 def register_plan(
@@ -249,8 +253,7 @@ def register_plan(
                 for part, (event_id, relations, date) in enumerate(row_outline(row, key)):
                     planned.append((event_id, relations, source_id, at, part, date.sort_key))
             elif with_withdrawn and key not in listed[id(by)]:
-                history = (tuple(dict.fromkeys(seen_in.get(key, ()))),
-                           tuple(changed.get(key, ())))  # fmt: skip
+                history = _history((seen_in, changed), key)
                 made = row_events(row, key, source_id, systems, names, history)
                 withdrawn.extend(
                     attrs.evolve(e, register=attrs.evolve(entry, withdrawn_in=by.date))
