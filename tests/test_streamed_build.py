@@ -121,7 +121,15 @@ def test_workers_rows_events_read_here_and_a_registers_events_make_one_database(
         derived_here.append(sum(e.imported for e in batch))
         return rows_of(batch, order)
 
+    parts_of = streamed_module.parts_rows
+
+    def counting_parts(parts, order):  # a register's events: rows made from their parts
+        made_here.append(len(parts))
+        derived_here.append(len(parts))
+        return parts_of(parts, order)
+
     monkeypatch.setattr(streamed_module, "event_rows", counting_rows)
+    monkeypatch.setattr(streamed_module, "parts_rows", counting_parts)
     monkeypatch.setenv("ARMSTIMELINE_WORKERS", "1")
     one = build(events, seeds, tmp_path / "one.db", incremental=False)
     here_alone, derived_alone = sum(made_here), sum(derived_here)
@@ -216,3 +224,43 @@ def test_a_source_registry_may_list_thousands_of_sources(tmp_path):
     _, _, problems = parse_sources(tmp_path)
     assert [p.field for p in problems] == ["file"]
     assert "a source registry may be at most" in problems[0].message
+
+
+def test_a_registers_rows_made_from_parts_are_the_rows_of_its_events(tmp_path):
+    """A build writes a register's rows from what its events are made of, never making
+    them: the same rows, in the same order, as the events give, whatever the span. Two
+    editions (a row's editions and what SIPRI changed), an unmapped name, uncertain
+    numbers, money in comments, an order with nothing delivered, a designation the
+    catalog lacks and one it names otherwise."""
+    from armstimeline.database.rows import event_rows, parts_rows
+    from armstimeline.loading import FolderReader
+
+    from .sipri_fixture import ROWS_2
+
+    events, seeds = project_with_register(tmp_path)
+    second = tmp_path / "register-2.csv"
+    second.write_bytes(register(ROWS_2, "10 Mar 2026 09:15:02 AM", unknown=True)
+                       .encode("latin-1"))  # fmt: skip
+    import_sipri(second, events)
+    plans = []
+    reader = FolderReader(events, seeds, planned=plans.append)
+    for _ in reader:
+        pass
+    (plan,) = plans
+    n = len(plan)
+    assert n > 15 and any(c for _, c in plan.histories[0][1].items())
+    made = plan.events(0, n)
+    assert any(a.type == "unmapped" for e in made for a in e.actors)
+    assert any(e.register is not None and e.register.changes for e in made)
+    order = {event_id: n - i for i, event_id in enumerate(plan.ids)}  # not id order
+    for span in (n, 4, 1):
+        by_parts: dict[str, list] = {}
+        by_events: dict[str, list] = {}
+        for start in range(0, n, span):
+            stop = min(start + span, n)
+            for table, rows in parts_rows(plan.parts(start, stop), order).items():
+                by_parts.setdefault(table, []).extend(rows)
+            for table, rows in event_rows(plan.events(start, stop), order).items():
+                by_events.setdefault(table, []).extend(rows)
+        assert by_parts == by_events
+        assert len(by_parts["events"]) == n and by_parts["systems"]

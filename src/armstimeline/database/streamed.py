@@ -27,6 +27,7 @@ from armstimeline.database.ordering import renumber, stored_keys, timeline_order
 from armstimeline.database.rows import (
     event_rows,
     insert_rows,
+    parts_rows,
     transfer_tables,
     vocabulary_rows,
     withdrawn_rows,
@@ -36,7 +37,7 @@ from armstimeline.errors import ValidationError
 from armstimeline.figures import load_transfers
 from armstimeline.loading import FolderReader, Progress, beside, recorded_stamp
 from armstimeline.model import ORDERING_RELATIONS, Event
-from armstimeline.registers import RegisterPlan
+from armstimeline.registers import RegisterPlan, RowParts
 
 __all__ = ["BATCH", "stream"]
 
@@ -103,8 +104,12 @@ def _stream(
         ]
         order.update(timeline_order(keys, [*edges, *made]))
 
+    def rows_of_parts(parts: list[tuple[RowParts, int]]) -> dict[str, list[tuple[Any, ...]]]:
+        """Register events' rows, from what they are made of (no ``Event`` made)."""
+        return parts_rows(parts, order)
+
     reader = FolderReader(events_dir, sources_dir, progress, hashes, with_withdrawn=True,
-                          bundle=rows_of, planned=planned)  # fmt: skip
+                          bundle=rows_of, planned=planned, bundle_parts=rows_of_parts)  # fmt: skip
     problems = reader.problems
     edges: list[tuple[str, str, str]] = []
     digest = FileDigest(sources_fp)

@@ -28,6 +28,7 @@ from armstimeline.model import Event
 from armstimeline.registers import (
     Names,
     RegisterPlan,
+    RowParts,
     project_names,
     read_editions,
     register_plan,
@@ -60,7 +61,10 @@ class FolderReader:
     arrives as the ``kept`` of the chunk's last event, the others' being None: the same
     in a worker and here, so a build is the same file either way; ``hashes``, when given,
     is filled with each file's stamp as it is read; ``planned``, when given, is shown the
-    registers' plan once every file is read, before any of their events is made.
+    registers' plan once every file is read, before any of their events is made;
+    ``bundle_parts``, when given, makes the ``kept`` of a chunk of the registers' events
+    from what they are made of (``RegisterPlan.parts``), as ``bundle`` would from the
+    events, without making them (``keep`` is then not used for them).
     After the files come the events derived from the registered registers' current rows,
     each with the register file's name; ``warnings`` then names the register names
     that could not be mapped, and ``withdrawn`` holds the events of withdrawn rows when
@@ -78,6 +82,7 @@ class FolderReader:
         keep: Callable[[Event], Any] = _the_event,
         bundle: Callable[[list[Any]], Any] | None = None,
         planned: Callable[[RegisterPlan], None] | None = None,
+        bundle_parts: Callable[[list[tuple[RowParts, int]]], Any] | None = None,
     ) -> None:
         events_dir = Path(events_dir)
         self._sources_dir = Path(sources_dir)
@@ -96,6 +101,7 @@ class FolderReader:
         self._keep = keep
         self._bundle = bundle
         self._planned = planned
+        self._bundle_parts = bundle_parts
         self._systems = lookup_table(self.catalog)
         self._broken: set[str] = set()  # unreadable files: their links are not reported again
         self._links = Links(broken=self._broken)
@@ -219,9 +225,11 @@ class FolderReader:
         self.withdrawn = plan.withdrawn
         if self._planned is not None:
             self._planned(plan)
-        keep, bundle = self._keep, self._bundle
+        keep, bundle, bundle_parts = self._keep, self._bundle, self._bundle_parts
 
         def make(start: int, stop: int) -> list[Any]:
+            if bundle_parts is not None and stop > start:
+                return [*[None] * (stop - start - 1), bundle_parts(plan.parts(start, stop))]
             kept = [keep(event) for event in plan.events(start, stop)]
             if bundle is None or not kept:
                 return kept
@@ -229,7 +237,7 @@ class FolderReader:
 
         made = (
             in_order(len(plan), make, share=0.0, ahead=8)
-            if bundle is not None
+            if bundle is not None or bundle_parts is not None
             else (kept for start in range(0, len(plan), CHUNK)
                   for kept in make(start, start + CHUNK))
         )  # fmt: skip

@@ -23,7 +23,7 @@ import attrs
 from armstimeline.bulk import collector_paused
 from armstimeline.errors import Problem, relpath
 from armstimeline.model import Event, Source
-from armstimeline.registers.events import row_events, row_outline
+from armstimeline.registers.events import RowParts, row_events, row_outline, row_parts
 from armstimeline.registers.identity import number
 from armstimeline.registers.names import Names
 from armstimeline.registers.reader import Register, RegisterRow, read_register
@@ -190,17 +190,22 @@ class RegisterPlan:
 
     def events(self, start: int, stop: int) -> list[Event]:
         """Events ``start`` to ``stop``, in id order."""
-        made: dict[int, list[Event]] = {}
+        return [parts.event(part) for parts, part in self.parts(start, stop)]
+
+    def parts(self, start: int, stop: int) -> list[tuple[RowParts, int]]:
+        """What events ``start`` to ``stop`` are made of, in id order: their row's parts
+        (made once for a row's order and delivery) and which of its events each is."""
+        made: dict[int, RowParts] = {}
         out = []
         for at, part in self.made_from[start:stop]:
-            both = made.get(at)
-            if both is None:
+            parts = made.get(at)
+            if parts is None:
                 row, key, source_id, register = self.rows[at]
                 history = _history(self.histories[register], key)
-                both = made[at] = row_events(
+                parts = made[at] = row_parts(
                     row, key, source_id, self.systems, self.names, history, record=False
                 )
-            out.append(both[part])
+            out.append((parts, part))
         return out
 
 

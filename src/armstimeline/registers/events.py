@@ -13,16 +13,16 @@ Each event's id is its row's (see ``identity``) with ``-order`` or ``-delivery``
 from __future__ import annotations
 
 import functools
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from armstimeline.dates import EventDate, parse_date
-from armstimeline.model import Amount, Citation, Event, RegisterEntry, Relation
+from armstimeline.model import Actor, Amount, Citation, Event, RegisterEntry, Relation
 from armstimeline.registers.figures import money_in_comments
 from armstimeline.registers.names import Names
 from armstimeline.registers.reader import RegisterRow
 from armstimeline.registers.row import CONTENT
 
-__all__ = ["row_content", "row_events", "row_outline"]
+__all__ = ["RowParts", "row_content", "row_events", "row_outline", "row_parts"]
 
 
 def row_content(row: RegisterRow) -> tuple[Any, ...]:
@@ -71,6 +71,33 @@ def row_outline(
     ]
 
 
+# What one of a row's events says that the other does not: its id, title, date, kind,
+# summary, amounts and links ((type, target) pairs)
+Said = tuple[str, str, EventDate, str, str, tuple[Amount, ...], tuple[tuple[str, str], ...]]
+
+
+class RowParts(NamedTuple):
+    """What a row's events are made of, before any is made: what they share (the row's
+    actors, system, quote, comment and register entry) once, and what each says. A build
+    writes table rows from these without making an ``Event``; ``event`` makes one."""
+
+    actors: tuple[Actor, ...]
+    system: str
+    citation: Citation
+    note: str | None
+    entry: RegisterEntry
+    said: tuple[Said, ...]  # the order's, then the deliveries' when anything was delivered
+
+    def event(self, part: int) -> Event:
+        event_id, title, date, kind, summary, amounts, relations = self.said[part]
+        return Event(
+            id=event_id, title=title, date=date, kind=kind, summary=summary,
+            sources=(self.citation,), actors=self.actors, systems=(self.system,),
+            amounts=amounts, relations=[Relation(rtype, target) for rtype, target in relations],
+            note=self.note, register=self.entry,
+        )  # fmt: skip
+
+
 def row_events(
     row: RegisterRow,
     key: str,
@@ -80,7 +107,23 @@ def row_events(
     history: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
     record: bool = True,
 ) -> list[Event]:
-    """The order event and, when anything was delivered, the delivery event of a row.
+    """The order event and, when anything was delivered, the delivery event of a row
+    (see ``row_parts``)."""
+    parts = row_parts(row, key, source_id, systems, names, history, record)
+    return [parts.event(part) for part in range(len(parts.said))]
+
+
+def row_parts(
+    row: RegisterRow,
+    key: str,
+    source_id: str,
+    systems: dict[str, str],
+    names: Names,
+    history: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+    record: bool = True,
+) -> RowParts:
+    """What the order event and, when anything was delivered, the delivery event of a
+    row are made of.
 
     ``key`` is the row's id (its own, or the one it inherited from an earlier edition);
     ``history`` the editions it appears in and what SIPRI changed in it. ``record``
@@ -89,7 +132,6 @@ def row_events(
     supplier = names.actor(row.supplier, "supplier", where)
     recipient = names.actor(row.recipient, "recipient", where)
     system = systems.get(row.designation.casefold(), row.designation)
-    cite = Citation(source_id, row.text)
     editions, changes = history
     entry = RegisterEntry(
         key, row.designation, row.description, row.status, row.years,
@@ -106,49 +148,44 @@ def row_events(
     outline = row_outline(row, key)
     order_id, _, ordered = outline[0]
     note = f"SIPRI's comment: {row.comments}" if row.comments else None
-    order_amounts = [
-        *_counted(row.ordered, row.ordered_uncertain, "number ordered"),
-        *_tiv(row.tiv_unit, "SIPRI TIV per unit"),
-        *_tiv(row.tiv_order, "SIPRI TIV for the whole order"),
-        *money_in_comments(row.comments),
-    ]
-    # what the order and its deliveries share: the row, its actors, system and comment
-    shared: dict[str, Any] = {"sources": [cite], "actors": [supplier, recipient],
-                              "systems": [system], "note": note, "register": entry}  # fmt: skip
-    order = Event(
-        id=order_id,
-        title=f"{_name(row.recipient)} orders {_count(row.ordered, row.ordered_uncertain)}"
+    said: list[Said] = [(
+        order_id,
+        f"{_name(row.recipient)} orders {_count(row.ordered, row.ordered_uncertain)}"
         f"{what} from {_name(row.supplier)}",
-        date=ordered,
-        kind="deal",
-        summary=f"SIPRI's trade register records an order by {_name(row.recipient)} for "
+        ordered,
+        "deal",
+        f"SIPRI's trade register records an order by {_name(row.recipient)} for "
         f"{_count(row.ordered, row.ordered_uncertain)}{what} from {_name(row.supplier)} in "
         f"{row.year}{' (a year SIPRI marks uncertain)' if row.year_uncertain else ''}. "
         f"{delivered}{status}",
-        amounts=order_amounts,
-        **shared,
-    )
-    if len(outline) == 1:
-        return [order]
-    delivery_id, relations, delivered_in = outline[1]
-    delivery = Event(
-        id=delivery_id,
-        title=f"{_name(row.supplier)[:1].upper()}{_name(row.supplier)[1:]} delivers "
-        f"{_count(row.delivered, row.delivered_uncertain)}{what} to {_name(row.recipient)}",
-        date=delivered_in,
-        kind="delivery",
-        summary=f"Deliveries of the {what} that {_name(row.recipient)} ordered from "
-        f"{_name(row.supplier)} in {row.year}, as SIPRI's trade register records them: "
-        f"{_count(row.delivered, row.delivered_uncertain)}delivered in {_years(row.years)}."
-        f"{status}",
-        amounts=[
-            *_counted(row.delivered, row.delivered_uncertain, "number delivered"),
-            *_tiv(row.tiv_delivered, "SIPRI TIV of the weapons delivered"),
-        ],
-        relations=[Relation(rtype, target) for rtype, target in relations],
-        **shared,
-    )
-    return [order, delivery]
+        (
+            *_counted(row.ordered, row.ordered_uncertain, "number ordered"),
+            *_tiv(row.tiv_unit, "SIPRI TIV per unit"),
+            *_tiv(row.tiv_order, "SIPRI TIV for the whole order"),
+            *money_in_comments(row.comments),
+        ),
+        (),
+    )]  # fmt: skip
+    if len(outline) > 1:
+        delivery_id, relations, delivered_in = outline[1]
+        said.append((
+            delivery_id,
+            f"{_name(row.supplier)[:1].upper()}{_name(row.supplier)[1:]} delivers "
+            f"{_count(row.delivered, row.delivered_uncertain)}{what} to {_name(row.recipient)}",
+            delivered_in,
+            "delivery",
+            f"Deliveries of the {what} that {_name(row.recipient)} ordered from "
+            f"{_name(row.supplier)} in {row.year}, as SIPRI's trade register records them: "
+            f"{_count(row.delivered, row.delivered_uncertain)}delivered in "
+            f"{_years(row.years)}.{status}",
+            (
+                *_counted(row.delivered, row.delivered_uncertain, "number delivered"),
+                *_tiv(row.tiv_delivered, "SIPRI TIV of the weapons delivered"),
+            ),
+            relations,
+        ))  # fmt: skip
+    return RowParts((supplier, recipient), system, Citation(source_id, row.text), note, entry,
+                    tuple(said))  # fmt: skip
 
 
 @functools.lru_cache(maxsize=16384)
