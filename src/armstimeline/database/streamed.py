@@ -7,15 +7,18 @@ keep, the relations that order ties in the timeline, the designations imported r
 to the systems catalog, and the running fingerprint. The timeline is numbered at the end
 from the rows (``ordering``); with a register, once every file is read, from the files'
 rows and the register's plan, so the register's many events are written in their place.
-A register's events are made into rows in a parse worker while this process writes, and
-its transfers in a process beside (when cores are idle). Every problem is still
-collected, and any problem fails the build with nothing published (the caller's
-``replacing`` discards the file).
+With a core idle, a process beside makes and writes the rows of the last half of a
+register's events into a file of its own while this process makes and writes the first,
+then copies them in (``side``), and the transfers are made in a process beside. Every
+problem is still collected, and any problem fails the build with nothing published (the
+caller's ``replacing`` discards the file).
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,15 +36,19 @@ from armstimeline.database.rows import (
     withdrawn_rows,
 )
 from armstimeline.database.schema import EVENT_TABLES, SCHEMA_VERSION
+from armstimeline.database.side import SideRows, copy_side, side_file, write_side
 from armstimeline.errors import ValidationError
 from armstimeline.figures import load_transfers
-from armstimeline.loading import FolderReader, Progress, beside, recorded_stamp
+from armstimeline.loading import FolderReader, Progress, beside, processes, recorded_stamp
 from armstimeline.model import ORDERING_RELATIONS, Event
 from armstimeline.registers import RegisterPlan, RowParts
 
 __all__ = ["BATCH", "stream"]
 
 BATCH = 2000  # events turned into rows at a time
+# with a core idle, this process makes and writes the rows of this share of a register's
+# events (the first), a process beside the rest (``side``)
+SIDE_SPLIT = 0.5
 
 
 def _batch_rows(owns: list[Any]) -> dict[str, list[tuple[Any, ...]]]:
@@ -88,12 +95,18 @@ def _stream(
         parse worker sends them back, plain tuples, cheaper to send than objects)."""
         return event_rows(events, {e.id: order.get(e.id, 0) for e in events})
 
-    def planned(plan: RegisterPlan) -> None:
+    # the rows of a register's last events, when a process beside writes them: its file
+    # and what it will answer
+    side: list[tuple[Path, Callable[[], SideRows]]] = []
+
+    def planned(plan: RegisterPlan) -> int | None:
         """Every file is read: number the timeline now, from the files' rows written so
-        far and the plan's dates, so the registers' events are written in place. (Called
-        by the reader from inside the loop below, once ``conn`` and ``flush`` exist.)"""
+        far and the plan's dates, so the registers' events are written in place. With a
+        core idle, a process beside writes the rows of the last part of them; answer how
+        many this process makes. (Called by the reader from inside the loop below, once
+        ``conn``, ``flush`` and ``aside`` exist.)"""
         if problems:
-            return
+            return None
         flush()
         keys = stored_keys(conn)
         keys.update(zip(plan.ids, plan.keys, strict=True))
@@ -103,6 +116,18 @@ def _stream(
             for rtype, target in related
         ]
         order.update(timeline_order(keys, [*edges, *made]))
+        n = len(plan)
+        if processes(n) <= 1:
+            return None
+        here = int(n * SIDE_SPLIT)
+        file = aside.enter_context(side_file())
+        after = collected.rowids + here
+
+        def write() -> SideRows:
+            return write_side(file, plan, here, n, order, after)
+
+        side.append((file, aside.enter_context(beside(write, n))))
+        return here
 
     def rows_of_parts(parts: list[tuple[RowParts, int]]) -> dict[str, list[tuple[Any, ...]]]:
         """Register events' rows, from what they are made of (no ``Event`` made)."""
@@ -123,7 +148,11 @@ def _stream(
         return transfer_tables(load_transfers(events_dir, sources_dir, reader.registers))
 
     # a register's transfers are made beside the events, in a process of their own
-    with private_database(path) as conn, beside(transfers, reader.register_rows) as transferred:
+    with (
+        private_database(path) as conn,
+        beside(transfers, reader.register_rows) as transferred,
+        contextlib.ExitStack() as aside,
+    ):
         vocabulary = vocabulary_rows(reader.sources, reader.catalog)
         catalog_names = {row[0] for row in vocabulary["systems"]}
         insert_rows(conn, vocabulary)
@@ -162,6 +191,12 @@ def _stream(
         if reader.finish():
             raise ValidationError(problems)
         flush()
+        for file, written in side:
+            rows = written()
+            for row in rows.systems:
+                if row[0] not in catalog_names:
+                    designations.setdefault(row[0], row)
+            copy_side(conn, file, rows, collected)
         insert_rows(conn, {"systems": list(designations.values())})
         if registered:
             insert_rows(conn, transferred())

@@ -13,7 +13,7 @@ from __future__ import annotations
 from armstimeline.loading.event import read_event
 from armstimeline.loading.files import EVENT_SUFFIXES, Progress, event_paths
 from armstimeline.loading.folder import load_events, title_warnings, validate
-from armstimeline.loading.parallel import beside
+from armstimeline.loading.parallel import beside, processes
 from armstimeline.loading.quotes import MAX_QUOTE, normalise_space, quote_in_text
 from armstimeline.loading.reader import FolderReader
 from armstimeline.loading.sources import source_registry
@@ -41,6 +41,7 @@ __all__ = [
     "lookup_table",
     "normalise_space",
     "packages",
+    "processes",
     "project_systems",
     "project_systems_file",
     "quote_in_text",

@@ -9,6 +9,7 @@ after it is handed on (see ``checks.Links``).
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -61,7 +62,9 @@ class FolderReader:
     arrives as the ``kept`` of the chunk's last event, the others' being None: the same
     in a worker and here, so a build is the same file either way; ``hashes``, when given,
     is filled with each file's stamp as it is read; ``planned``, when given, is shown the
-    registers' plan once every file is read, before any of their events is made;
+    registers' plan once every file is read, before any of their events is made, and
+    may answer how many of them (the first ones) the reader should make: it makes them
+    here, and hands on the rest with a ``kept`` of None (the caller makes them elsewhere);
     ``bundle_parts``, when given, makes the ``kept`` of a chunk of the registers' events
     from what they are made of (``RegisterPlan.parts``), as ``bundle`` would from the
     events, without making them (``keep`` is then not used for them).
@@ -81,7 +84,7 @@ class FolderReader:
         with_withdrawn: bool = False,
         keep: Callable[[Event], Any] = _the_event,
         bundle: Callable[[list[Any]], Any] | None = None,
-        planned: Callable[[RegisterPlan], None] | None = None,
+        planned: Callable[[RegisterPlan], int | None] | None = None,
         bundle_parts: Callable[[list[tuple[RowParts, int]]], Any] | None = None,
     ) -> None:
         events_dir = Path(events_dir)
@@ -223,8 +226,11 @@ class FolderReader:
         self.problems.extend(plan.problems)
         self.warnings.extend(plan.warnings)
         self.withdrawn = plan.withdrawn
+        # the events made here (the first ones): all, unless the caller makes the rest
+        here = len(plan)
         if self._planned is not None:
-            self._planned(plan)
+            taken = self._planned(plan)
+            here = len(plan) if taken is None else min(taken, len(plan))
         keep, bundle, bundle_parts = self._keep, self._bundle, self._bundle_parts
 
         def make(start: int, stop: int) -> list[Any]:
@@ -235,11 +241,12 @@ class FolderReader:
                 return kept
             return [*[None] * (len(kept) - 1), bundle(kept)]
 
-        made = (
-            in_order(len(plan), make, share=0.0, ahead=8)
-            if bundle is not None or bundle_parts is not None
-            else (kept for start in range(0, len(plan), CHUNK)
-                  for kept in make(start, start + CHUNK))
+        made = itertools.chain(
+            in_order(here, make, share=0.0, ahead=8)
+            if (bundle is not None or bundle_parts is not None) and here == len(plan)
+            else (kept for start in range(0, here, CHUNK)
+                  for kept in make(start, min(start + CHUNK, here))),
+            itertools.repeat(None, len(plan) - here),
         )  # fmt: skip
         links = self._links
         files = {
