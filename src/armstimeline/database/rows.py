@@ -228,10 +228,7 @@ def parts_rows(
         registers.append((eid, *entry_row))
         systems.append((eid, row.system))
         regions_rows.extend([(eid, r) for r in regions])
-        amounts.extend(
-            [(None, eid, a.value, a.currency, a.unit, a.what, a.bound, a.upper)
-             for a in made_amounts]
-        )  # fmt: skip
+        amounts.extend([(None, eid, *figure) for figure in made_amounts])
         citations.append((None, eid, row.citation.source, quote))
         relations.extend(fromkeys([(eid, target, rtype) for rtype, target in links]))
     tables["systems"] = list(designations.values())

@@ -71,9 +71,12 @@ def row_outline(
     ]
 
 
+# An amount as its row in the amounts table has it: value, currency, unit, what, bound,
+# upper (a register's figures pass the checks ``Amount`` makes by how they are read)
+Figure = tuple[float, str | None, str | None, str, str | None, float | None]
 # What one of a row's events says that the other does not: its id, title, date, kind,
 # summary, amounts and links ((type, target) pairs)
-Said = tuple[str, str, EventDate, str, str, tuple[Amount, ...], tuple[tuple[str, str], ...]]
+Said = tuple[str, str, EventDate, str, str, tuple[Figure, ...], tuple[tuple[str, str], ...]]
 
 
 class RowParts(NamedTuple):
@@ -93,7 +96,9 @@ class RowParts(NamedTuple):
         return Event(
             id=event_id, title=title, date=date, kind=kind, summary=summary,
             sources=(self.citation,), actors=self.actors, systems=(self.system,),
-            amounts=amounts, relations=[Relation(rtype, target) for rtype, target in relations],
+            amounts=[Amount(v, what, currency=c, unit=u, bound=b, upper=up)
+                     for v, c, u, what, b, up in amounts],
+            relations=[Relation(rtype, target) for rtype, target in relations],
             note=self.note, register=self.entry,
         )  # fmt: skip
 
@@ -162,7 +167,8 @@ def row_parts(
             *_counted(row.ordered, row.ordered_uncertain, "number ordered"),
             *_tiv(row.tiv_unit, "SIPRI TIV per unit"),
             *_tiv(row.tiv_order, "SIPRI TIV for the whole order"),
-            *money_in_comments(row.comments),
+            *[(a.value, a.currency, a.unit, a.what, a.bound, a.upper)
+              for a in money_in_comments(row.comments)],
         ),
         (),
     )]  # fmt: skip
@@ -189,13 +195,12 @@ def row_parts(
 
 
 @functools.lru_cache(maxsize=16384)
-def _counted(number: int | None, uncertain: bool, what: str) -> tuple[Amount, ...]:
-    """Counts repeat across rows (and amounts are immutable): made once each."""
+def _counted(number: int | None, uncertain: bool, what: str) -> tuple[Figure, ...]:
+    """Counts repeat across rows: made once each."""
     if number is None:
         return ()
-    return (Amount(number, what, unit="count", bound="uncertain" if uncertain else None),)
+    return ((float(number), None, "count", what, "uncertain" if uncertain else None, None),)
 
 
-@functools.lru_cache(maxsize=65536)
-def _tiv(value: float | None, what: str) -> tuple[Amount, ...]:
-    return () if value is None else (Amount(value, what, unit="tiv_million"),)
+def _tiv(value: float | None, what: str) -> tuple[Figure, ...]:
+    return () if value is None else ((value, None, "tiv_million", what, None, None),)
