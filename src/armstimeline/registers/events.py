@@ -143,8 +143,12 @@ def row_parts(
         editions=editions, changes=changes,
     )  # fmt: skip
     what = f"{row.designation} ({row.description})"
+    # each said several times over
+    buyer, seller = _name(row.recipient), _name(row.supplier)
+    ordered_n = _count(row.ordered, row.ordered_uncertain)
+    delivered_n = _count(row.delivered, row.delivered_uncertain)
     delivered = (
-        f"SIPRI records {_count(row.delivered, row.delivered_uncertain)}delivered in "
+        f"SIPRI records {delivered_n}delivered in "
         f"{_years(row.years)}."
         if row.years
         else "Nothing is recorded as delivered in this edition of the register."
@@ -155,12 +159,12 @@ def row_parts(
     note = f"SIPRI's comment: {row.comments}" if row.comments else None
     said: list[Said] = [(
         order_id,
-        f"{_name(row.recipient)} orders {_count(row.ordered, row.ordered_uncertain)}"
-        f"{what} from {_name(row.supplier)}",
+        f"{buyer} orders {ordered_n}"
+        f"{what} from {seller}",
         ordered,
         "deal",
-        f"SIPRI's trade register records an order by {_name(row.recipient)} for "
-        f"{_count(row.ordered, row.ordered_uncertain)}{what} from {_name(row.supplier)} in "
+        f"SIPRI's trade register records an order by {buyer} for "
+        f"{ordered_n}{what} from {seller} in "
         f"{row.year}{' (a year SIPRI marks uncertain)' if row.year_uncertain else ''}. "
         f"{delivered}{status}",
         (
@@ -176,13 +180,13 @@ def row_parts(
         delivery_id, relations, delivered_in = outline[1]
         said.append((
             delivery_id,
-            f"{_name(row.supplier)[:1].upper()}{_name(row.supplier)[1:]} delivers "
-            f"{_count(row.delivered, row.delivered_uncertain)}{what} to {_name(row.recipient)}",
+            f"{seller[:1].upper()}{seller[1:]} delivers "
+            f"{delivered_n}{what} to {buyer}",
             delivered_in,
             "delivery",
-            f"Deliveries of the {what} that {_name(row.recipient)} ordered from "
-            f"{_name(row.supplier)} in {row.year}, as SIPRI's trade register records them: "
-            f"{_count(row.delivered, row.delivered_uncertain)}delivered in "
+            f"Deliveries of the {what} that {buyer} ordered from "
+            f"{seller} in {row.year}, as SIPRI's trade register records them: "
+            f"{delivered_n}delivered in "
             f"{_years(row.years)}.{status}",
             (
                 *_counted(row.delivered, row.delivered_uncertain, "number delivered"),
