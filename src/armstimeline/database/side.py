@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ from armstimeline.database.rows import insert_rows, parts_rows
 from armstimeline.database.schema import EVENT_TABLES, SCHEMA
 from armstimeline.registers import RegisterPlan
 
-__all__ = ["SideRows", "copy_side", "side_file", "write_side"]
+__all__ = ["SideRows", "copy_side", "copy_tables", "side_file", "write_side", "write_tables"]
 
 SPAN = 500  # events made into rows at a time
 
@@ -50,6 +50,20 @@ class SideRows:
     systems: list[tuple[Any, ...]]
 
 
+@contextlib.contextmanager
+def _new_file(path: Path) -> Iterator[sqlite3.Connection]:
+    """A new file with the build's schema, in one transaction, committed with the block."""
+    with collector_paused(), contextlib.closing(
+        sqlite3.connect(path, isolation_level=None)
+    ) as conn:
+        conn.execute("pragma journal_mode = off")
+        conn.execute("pragma synchronous = off")
+        conn.executescript(SCHEMA)
+        conn.execute("begin")
+        yield conn
+        conn.execute("commit")
+
+
 def write_side(
     path: Path,
     plan: RegisterPlan,
@@ -60,13 +74,7 @@ def write_side(
 ) -> SideRows:
     """Write the rows of the plan's events ``start`` to ``stop`` into a new file at
     ``path``; ``rowids_before`` events rows precede them in the build's file."""
-    with collector_paused(), contextlib.closing(
-        sqlite3.connect(path, isolation_level=None)
-    ) as conn:
-        conn.execute("pragma journal_mode = off")
-        conn.execute("pragma synchronous = off")
-        conn.executescript(SCHEMA)
-        conn.execute("begin")
+    with _new_file(path) as conn:
         collected = facet_collector(conn)
         collected.rowids = rowids_before
         systems: dict[str, tuple[Any, ...]] = {}
@@ -76,23 +84,41 @@ def write_side(
                 systems.setdefault(row[0], row)
             insert_rows(conn, rows)
             collected.add(rows)
-        conn.execute("commit")
     sets = {facet: dict(values) for facet, values in collected.sets.items()}
     return SideRows(rowids_before, stop - start, sets, list(systems.values()))
 
 
+def write_tables(path: Path, tables: dict[str, list[tuple[Any, ...]]]) -> list[str]:
+    """Write rows of any tables into a new file at ``path``; return the tables' names."""
+    with _new_file(path) as conn:
+        insert_rows(conn, tables)
+    return list(tables)
+
+
 def copy_side(conn: sqlite3.Connection, path: Path, side: SideRows, collected: Collector) -> None:
-    """Copy the rows written beside into the build's file (in its open transaction, which
-    goes on), after the rows it has; join their facet bitmaps to ``collected``."""
+    """Copy the register's rows written beside into the build's file, after the rows it
+    has; join their facet bitmaps to ``collected``."""
     if collected.rowids != side.after:
         raise RuntimeError(
             f"the rows written beside follow {side.after} events, the build has {collected.rowids}"
         )
+    copy_tables(conn, path, EVENT_TABLES)
+    for facet, values in side.sets.items():
+        mine = collected.sets[facet]
+        for value, members in values.items():
+            mine[value] |= members
+    collected.rowids += side.events
+
+
+def copy_tables(conn: sqlite3.Connection, path: Path, tables: Iterable[str]) -> None:
+    """Copy every row of ``tables`` in the file at ``path`` into the build's file, after
+    the rows each has, in the order they were written (in the build's open transaction,
+    which goes on)."""
     conn.execute("commit")  # a file is attached outside a transaction
     conn.execute("attach database ? as side", (str(path),))
     try:
         conn.execute("begin")
-        for table in EVENT_TABLES:
+        for table in tables:
             columns = [row[1] for row in conn.execute(f"pragma side.table_info([{table}])")]
             numbered = _numbered(conn, table)
             # an id the build numbers (amounts, places, citations) is numbered on from its
@@ -104,11 +130,6 @@ def copy_side(conn: sqlite3.Connection, path: Path, side: SideRows, collected: C
     finally:
         conn.execute("detach database side")
     conn.execute("begin")
-    for facet, values in side.sets.items():
-        mine = collected.sets[facet]
-        for value, members in values.items():
-            mine[value] |= members
-    collected.rowids += side.events
 
 
 def _numbered(conn: sqlite3.Connection, table: str) -> str | None:
@@ -120,7 +141,7 @@ def _numbered(conn: sqlite3.Connection, table: str) -> str | None:
 
 
 @contextlib.contextmanager
-def side_file() -> Iterator[Path]:
-    """A path for the rows written beside, in a folder of its own that goes with the block."""
+def side_file(name: str = "rows") -> Iterator[Path]:
+    """A path for rows written beside, in a folder of its own that goes with the block."""
     with tempfile.TemporaryDirectory(prefix="armstimeline-") as folder:
-        yield Path(folder) / "register-rows.db"
+        yield Path(folder) / f"{name}.db"

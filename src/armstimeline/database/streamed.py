@@ -9,7 +9,7 @@ from the rows (``ordering``); with a register, once every file is read, from the
 rows and the register's plan, so the register's many events are written in their place.
 With a core idle, a process beside makes and writes the rows of the last half of a
 register's events into a file of its own while this process makes and writes the first,
-then copies them in (``side``), and the transfers are made in a process beside. Every
+then copies them in (``side``); the transfers are made and written likewise. Every
 problem is still collected, and any problem fails the build with nothing published (the
 caller's ``replacing`` discards the file).
 """
@@ -36,7 +36,14 @@ from armstimeline.database.rows import (
     withdrawn_rows,
 )
 from armstimeline.database.schema import EVENT_TABLES, SCHEMA_VERSION
-from armstimeline.database.side import SideRows, copy_side, side_file, write_side
+from armstimeline.database.side import (
+    SideRows,
+    copy_side,
+    copy_tables,
+    side_file,
+    write_side,
+    write_tables,
+)
 from armstimeline.errors import ValidationError
 from armstimeline.figures import load_transfers
 from armstimeline.loading import FolderReader, Progress, beside, processes, recorded_stamp
@@ -144,15 +151,20 @@ def _stream(
 
     registered = any(s.register for s in reader.sources.values())
 
-    def transfers() -> dict[str, list[tuple[Any, ...]]]:
-        return transfer_tables(load_transfers(events_dir, sources_dir, reader.registers))
+    with private_database(path) as conn, contextlib.ExitStack() as aside:
+        # a register's transfers are made beside the events, in a process of their own,
+        # which writes them into a file of their own when a core is idle (copied in below)
+        apart = registered and processes(reader.register_rows) > 1
+        transfers_file = aside.enter_context(side_file("transfers")) if apart else None
 
-    # a register's transfers are made beside the events, in a process of their own
-    with (
-        private_database(path) as conn,
-        beside(transfers, reader.register_rows) as transferred,
-        contextlib.ExitStack() as aside,
-    ):
+        def transfers() -> dict[str, list[tuple[Any, ...]]]:
+            """The transfers' rows; none when they are written into ``transfers_file``."""
+            made = transfer_tables(load_transfers(events_dir, sources_dir, reader.registers))
+            if transfers_file is None:
+                return made
+            return {name: [] for name in write_tables(transfers_file, made)}
+
+        transferred = aside.enter_context(beside(transfers, reader.register_rows))
         vocabulary = vocabulary_rows(reader.sources, reader.catalog)
         catalog_names = {row[0] for row in vocabulary["systems"]}
         insert_rows(conn, vocabulary)
@@ -199,7 +211,11 @@ def _stream(
             copy_side(conn, file, rows, collected)
         insert_rows(conn, {"systems": list(designations.values())})
         if registered:
-            insert_rows(conn, transferred())
+            made = transferred()
+            if transfers_file is not None:
+                copy_tables(conn, transfers_file, made)
+            else:
+                insert_rows(conn, made)
             insert_rows(conn, {"withdrawn_events": withdrawn_rows(reader.withdrawn)})
         renumber(conn, order or timeline_order(stored_keys(conn), edges))
         fingerprint = digest.hexdigest()
