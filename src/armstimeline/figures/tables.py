@@ -3,6 +3,7 @@ per current register row, and one per transfer and delivery year with its estima
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -31,10 +32,16 @@ def transfer_rows(transfers: Transfers) -> list[tuple[Any, ...]]:
             r.supplier, actor_key(t.supplier), t.supplier.type, r.year, int(r.year_uncertain),
             r.ordered, int(r.ordered_uncertain), r.designation, r.description, t.category,
             r.status, r.comments, r.delivered, int(r.delivered_uncertain),
-            json.dumps(list(t.years)), r.tiv_unit, r.tiv_order, r.tiv_delivered,
+            _years_json(t.years), r.tiv_unit, r.tiv_order, r.tiv_delivered,
             f"sipri-{t.key}-order", f"sipri-{t.key}-delivery" if r.years else None,
         ))  # fmt: skip
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _years_json(years: tuple[int, ...]) -> str:
+    """A JSON array of delivery years: a register's rows share a few thousand lists."""
+    return json.dumps(list(years))
 
 
 def year_rows(transfers: Transfers) -> list[tuple[Any, ...]]:
