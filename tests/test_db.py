@@ -13,7 +13,7 @@ from pyroaring import BitMap
 
 from armstimeline.cli import cli
 from armstimeline.database import build, is_current, table_rows
-from armstimeline.errors import BuildError, ValidationError
+from armstimeline.errors import BuildError, ValidationError, relpath
 
 from .conftest import EVENTS, SEEDS
 
@@ -264,6 +264,170 @@ class TestIncremental:
         with pytest.raises(ValidationError) as info:
             build(events, seeds, db)
         assert any("goes both ways" in p.message for p in info.value.problems)
+
+
+def add_relation(path, rtype, target):
+    """Add one relation to an event file's list (made if the file has none)."""
+    text = path.read_text()
+    line = f"{{type: {rtype}, target: {target}}}"
+    if "\nrelations:\n" in text:
+        head, tail = text.split("\nrelations:\n", 1)
+        indent = tail[: len(tail) - len(tail.lstrip(" "))]
+        path.write_text(f"{head}\nrelations:\n{indent}- {line}\n{tail}")
+    else:
+        path.write_text(text.rstrip("\n") + f"\nrelations:\n- {line}\n")
+
+
+def edit_summary(path):
+    """Begin an event's summary with a new word (a folded block or a plain line)."""
+    text = path.read_text()
+    folded = "\nsummary: >-\n  "
+    if folded in text:
+        path.write_text(text.replace(folded, folded + "Edited ", 1))
+    else:
+        path.write_text(text.replace("\nsummary: ", "\nsummary: Edited ", 1))
+
+
+def timeline(db):
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        return [r[0] for r in conn.execute("select id from events order by sort_order")]
+
+
+class TestIncrementalShortcuts:
+    """Each shortcut an update takes gives what a cold build gives, and a wrong one fails."""
+
+    def same_as_cold(self, events, seeds, inc, tmp_path):
+        cold = tmp_path / "cold.db"
+        build(events, seeds, cold, incremental=False)
+        assert comparable(inc) == comparable(cold)
+
+    def test_text_edits_keep_every_place_in_the_timeline(self, tmp_path, dataset_copy, monkeypatch):
+        """Edits that move nothing (texts only) keep the stored order: nothing is ordered
+        or renumbered again."""
+        from armstimeline.database import incremental
+
+        events, seeds = dataset_copy
+        inc = tmp_path / "inc.db"
+        build(events, seeds, inc)
+        before = timeline(inc)
+        for name in sorted(os.listdir(events))[::7]:
+            edit_summary(events / name)
+
+        def refuse(*args):
+            raise AssertionError("the whole timeline was ordered again")
+
+        monkeypatch.setattr(incremental, "timeline_order", refuse)
+        monkeypatch.setattr(incremental, "renumber", refuse)
+        report = build(events, seeds, inc)
+        assert report.tables["changed"] == 10
+        assert timeline(inc) == before
+        self.same_as_cold(events, seeds, inc, tmp_path)
+
+    def test_a_new_date_moves_an_event_across_the_others(self, tmp_path, dataset_copy):
+        events, seeds = dataset_copy
+        inc = tmp_path / "inc.db"
+        build(events, seeds, inc)
+        before = timeline(inc)
+        with contextlib.closing(sqlite3.connect(inc)) as conn:
+            (date,) = conn.execute(
+                "select date from events where id = ?", (before[-1],)
+            ).fetchone()
+        path = events / f"{before[0]}.yml"
+        text = path.read_text()
+        start = text.index("\ndate: ") + len("\ndate: ")
+        end = text.index("\n", start)
+        path.write_text(text[:start] + f'"{date}"' + text[end:])
+        build(events, seeds, inc)
+        after = timeline(inc)
+        assert after.index(before[0]) > len(before) // 2, "moved from first to the end"
+        self.same_as_cold(events, seeds, inc, tmp_path)
+
+    def test_a_new_ordering_link_reorders_a_tie(self, tmp_path, dataset_copy):
+        """Two events on the same date keep their story order: a new 'caused' link swaps
+        them, though neither date moved."""
+        events, seeds = dataset_copy
+        inc = tmp_path / "inc.db"
+        build(events, seeds, inc)
+        with contextlib.closing(sqlite3.connect(inc)) as conn:
+            first, second = conn.execute(
+                "select a.id, b.id from events a join events b on a.earliest = b.earliest "
+                "and a.latest = b.latest and a.precision = b.precision "
+                "and a.sort_order < b.sort_order "
+                "where not exists (select 1 from relations where from_event in (a.id, b.id) "
+                "and to_event in (a.id, b.id)) order by a.sort_order limit 1"
+            ).fetchone()
+        before = timeline(inc)
+        assert before.index(first) < before.index(second)
+        add_relation(events / f"{second}.yml", "caused", first)
+        assert build(events, seeds, inc).tables == {"changed": 1, "removed": 0}
+        after = timeline(inc)
+        assert after.index(second) < after.index(first)
+        self.same_as_cold(events, seeds, inc, tmp_path)
+
+    def test_a_touched_file_is_recorded_anew(self, tmp_path, dataset_copy):
+        """A file with the same bytes and a new time is not parsed, but its new time is
+        recorded, as a cold build records it."""
+        events, seeds = dataset_copy
+        inc = tmp_path / "inc.db"
+        build(events, seeds, inc)
+        names = sorted(os.listdir(events))
+        touched = events / names[3]
+        stat = touched.stat()
+        os.utime(touched, ns=(stat.st_atime_ns, stat.st_mtime_ns - 10**10))
+        edit_summary(events / names[5])
+        assert build(events, seeds, inc).tables == {"changed": 1, "removed": 0}
+        with contextlib.closing(sqlite3.connect(inc)) as conn:
+            (mtime,) = conn.execute(
+                "select mtime_ns from files where name = ?", (names[3],)
+            ).fetchone()
+        assert mtime == touched.stat().st_mtime_ns
+        self.same_as_cold(events, seeds, inc, tmp_path)
+
+    def test_a_renamed_id_breaks_the_links_to_it(self, tmp_path, dataset_copy):
+        """A kept event's link to an event whose file and id are renamed is reported on
+        the kept event's file; once the link follows, the update is a cold build's."""
+        events, seeds = dataset_copy
+        inc = tmp_path / "inc.db"
+        build(events, seeds, inc)
+        old, new = "azerbaijan-diversifies-arms-imports-2017-2018", "azerbaijan-renamed-2017"
+        text = (events / f"{old}.yml").read_text()
+        (events / f"{old}.yml").unlink()
+        (events / f"{new}.yml").write_text(text.replace(f"id: {old}", f"id: {new}"))
+        linking = sorted(
+            p for p in events.iterdir() if f"target: {old}}}" in p.read_text()
+        )
+        assert len(linking) >= 2
+        before = inc.read_bytes()
+        with pytest.raises(ValidationError) as info:
+            build(events, seeds, inc)
+        assert sorted(
+            p.path for p in info.value.problems if f"'{old}' is not an event id" in p.message
+        ) == [relpath(p) for p in linking]
+        assert inc.read_bytes() == before
+        for path in linking:
+            path.write_text(path.read_text().replace(f"target: {old}}}", f"target: {new}}}"))
+        report = build(events, seeds, inc)
+        assert report.tables == {"changed": len(linking) + 1, "removed": 1}
+        self.same_as_cold(events, seeds, inc, tmp_path)
+
+    def test_kept_events_are_named_by_their_files(self, tmp_path, dataset_copy):
+        """An update asks about kept events one at a time: a second file with a kept
+        event's id, and a one-way symmetric link to a kept event, name the kept file."""
+        events, seeds = dataset_copy
+        inc = tmp_path / "inc.db"
+        build(events, seeds, inc)
+        kept = "bangladesh-arms-loan-2013"
+        (events / f"{kept}.yaml").write_text((events / f"{kept}.yml").read_text())
+        add_relation(events / "armenia-iskander-2016.yml", "related", kept)
+        with pytest.raises(ValidationError) as info:
+            build(events, seeds, inc)
+        shown = relpath(events / f"{kept}.yml")
+        messages = [p.message for p in info.value.problems]
+        assert f"the id '{kept}' is also used by {shown}" in messages
+        assert any(
+            m.startswith("'related' goes both ways") and m.endswith(f"relations of {shown}")
+            for m in messages
+        ), messages
 
 
 def test_stored_facet_counts_match_live_counts(tmp_path, dataset_copy):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sqlite3
@@ -31,38 +32,52 @@ def file_stamps(events_dir: Path, known: dict[str, Stamp] | None = None) -> dict
     """Every event file's stamp, by name: what incremental builds and ``serve`` compare.
 
     As git does, a file whose size and modification time match the ``known`` stamp keeps
-    its recorded hash without being read; any other file is read and hashed (and a file
-    modified moments before it was read is recorded so that it is hashed again next time:
-    see ``recorded_stamp``).
+    its recorded hash without being read (the very stamp ``known`` holds is handed back);
+    any other file is read and hashed (and a file modified moments before it was read is
+    recorded so that it is hashed again next time: see ``recorded_stamp``).
     """
     known = known or {}
     out: dict[str, Stamp] = {}
-    with os.scandir(events_dir) as entries:
+    with contextlib.ExitStack() as stack:
+        folder = _folder_fd(events_dir)
+        if folder is not None:
+            stack.callback(os.close, folder)
+        entries = stack.enter_context(os.scandir(events_dir))
+        lstat = os.lstat
         for entry in entries:
-            if not entry.name.endswith(EVENT_SUFFIXES):
+            name = entry.name
+            if not name.endswith(EVENT_SUFFIXES):
                 continue
             if not entry.is_file(follow_symlinks=False):
                 # a link, folder or device where an event file should be: never "unchanged",
                 # so the build parses it and refuses it exactly as validate does
-                out[entry.name] = (NOT_A_FILE, -1, -1)
+                out[name] = (NOT_A_FILE, -1, -1)
                 continue
-            info = entry.stat(follow_symlinks=False)
-            old = known.get(entry.name)
+            # by name in the open folder: a third cheaper than the entry's own stat, which
+            # joins the folder's path to each name (100,000 files: 0.29 s against 0.41)
+            info = lstat(name, dir_fd=folder) if folder is not None else entry.stat(
+                follow_symlinks=False
+            )
+            old = known.get(name)
             if old is not None and old[1] == info.st_size and old[2] == info.st_mtime_ns:
-                out[entry.name] = old
+                out[name] = old
             else:
                 with open(entry.path, "rb") as handle:
-                    out[entry.name] = file_stamp(handle.read(), info)
+                    out[name] = file_stamp(handle.read(), info)
     return out
 
 
-def stored_stamps(conn: sqlite3.Connection) -> dict[str, tuple[Stamp, str]]:
-    """The stamps and event ids a database recorded for its files."""
+def _folder_fd(folder: Path) -> int | None:
+    """The folder opened for looking names up in (None where the platform cannot)."""
+    if os.lstat not in os.supports_dir_fd:
+        return None
+    return os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+
+
+def stored_stamps(conn: sqlite3.Connection) -> dict[str, Stamp]:
+    """The stamps a database recorded for its files, by name."""
     return {
-        name: ((sha, size, mtime), event_id)
-        for name, sha, size, mtime, event_id in conn.execute(
-            "select name, sha256, size, mtime_ns, event_id from files"
-        )
+        row[0]: row[1:] for row in conn.execute("select name, sha256, size, mtime_ns from files")
     }
 
 
@@ -133,7 +148,7 @@ def is_current(db_path: Path, events_dir: Path, sources_dir: Path) -> bool:
     try:
         with read_only(db_path) as conn:
             row = conn.execute("select value from build_info where key = 'fingerprint'").fetchone()
-            known = {name: stamp for name, (stamp, _) in stored_stamps(conn).items()}
+            known = stored_stamps(conn)
     except sqlite3.Error:
         return False
     stamps = file_stamps(Path(events_dir), known)

@@ -6,9 +6,12 @@ data and schema are the same as at the last build, a new build
 - with nothing changed, writes nothing at all;
 - otherwise copies the database beside itself, parses the changed and added files,
   checks them against the unchanged events (ids, relation targets, both-way links,
-  quotes), replaces their rows and those of removed files, renumbers the timeline
-  order, updates the full-text index, checks and fsyncs the copy, and renames it into
-  place, exactly as a cold build would publish it.
+  quotes), replaces their rows and those of removed files, numbers the timeline again
+  (unless the change moves nothing in it), updates the full-text index, checks and
+  fsyncs the copy, and renames it into place, exactly as a cold build would publish it.
+
+The unchanged events are not read into memory: the checks ask the database about the
+few that the new events link to, or that link to the events replaced.
 
 Too many changes (over a quarter of the files) and a cold build is cheaper; ``update``
 then returns None and the caller builds from scratch.
@@ -22,6 +25,7 @@ import os
 import shutil
 import sqlite3
 import time
+from collections.abc import Container, Iterator, Mapping
 from pathlib import Path
 
 from armstimeline.bulk import collector_paused
@@ -29,14 +33,14 @@ from armstimeline.database.checks import check_database, record_counts
 from armstimeline.database.connect import read_only
 from armstimeline.database.facets import adjust_facet_counts
 from armstimeline.database.fingerprints import combine, file_stamps, stored_stamps
-from armstimeline.database.ordering import renumber, stored_keys, timeline_order
+from armstimeline.database.ordering import renumber, stored_keys, timeline_order, unmoved_order
 from armstimeline.database.publish import replacing
 from armstimeline.database.report import BuildReport
 from armstimeline.database.rows import event_rows, file_rows, insert_rows
 from armstimeline.database.schema import EVENT_TABLES, SCHEMA_VERSION
 from armstimeline.errors import BuildError, ValidationError, relpath
-from armstimeline.loading import Stamp, recorded_stamp
-from armstimeline.loading.checks import cross_file_problems
+from armstimeline.loading import EVENT_SUFFIXES, Stamp, recorded_stamp
+from armstimeline.loading.checks import Known, cross_file_problems
 from armstimeline.loading.event import ParsedEvent, parse_event
 from armstimeline.loading.sources import parse_sources
 from armstimeline.loading.systems import lookup_table, project_systems
@@ -47,8 +51,9 @@ __all__ = ["update"]
 MAX_CHANGED_SHARE = 0.25
 
 
-def _stored(db_path: Path) -> tuple[dict[str, str], dict[str, tuple[Stamp, str]]] | None:
-    """build_info and files of an existing database, or None if it cannot be read."""
+def _stored(db_path: Path) -> tuple[dict[str, str], dict[str, Stamp]] | None:
+    """build_info and the files' stamps of an existing database, or None if it cannot be
+    read."""
     try:
         with read_only(db_path) as conn:
             info = dict(conn.execute("select key, value from build_info"))
@@ -62,7 +67,7 @@ def update(
     events_dir: Path, sources_dir: Path, db_path: Path, sources_fp: str
 ) -> BuildReport | None:
     """Bring ``db_path`` up to date incrementally; None when a cold build is needed."""
-    with collector_paused():  # every file's stamp and id, kept to the end
+    with collector_paused():  # every file's stamp, kept to the end
         return _update(events_dir, sources_dir, db_path, sources_fp)
 
 
@@ -72,35 +77,43 @@ def _update(
     stored = _stored(db_path)
     if stored is None:
         return None
-    info, stored_files = stored
+    info, known = stored
     if (
         info.get("schema_version") != SCHEMA_VERSION
         or info.get("sources_fingerprint") != sources_fp
     ):
         return None
-    known = {name: stamp for name, (stamp, _) in stored_files.items()}
     read_at = time.time_ns()
-    current = file_stamps(events_dir, known)
-    # every file as recorded (file_stamps hands back the recorded stamp itself when size
-    # and time match): nothing to read, compare or write
-    if len(current) == len(known) and all(current.get(n) is s for n, s in known.items()):
-        return _unchanged(db_path, info["fingerprint"])
-    hashes = {name: recorded_stamp(stamp, read_at) for name, stamp in current.items()}
-    files = {name: (stamp[0], event_id) for name, (stamp, event_id) in stored_files.items()}
-    changed = sorted(n for n, h in hashes.items() if files.get(n, (None,))[0] != h[0])
-    removed = sorted(n for n in files if n not in hashes)
+    hashes = file_stamps(events_dir, known)
+    changed: list[str] = []
+    touched: list[str] = []  # same content, new modification time: recorded anew
+    added = 0
+    for name, found in hashes.items():
+        old = known.get(name)
+        # a file as recorded (``file_stamps`` hands back the recorded stamp itself when
+        # size and time match) stays as recorded: its time was out of the racy window when
+        # it was recorded, so it is now
+        if found is old:
+            continue
+        found = hashes[name] = recorded_stamp(found, read_at)
+        if old is None:
+            added += 1
+            changed.append(name)
+        elif old[0] != found[0]:
+            changed.append(name)
+        elif found != old:
+            touched.append(name)
+    removed = (
+        sorted(n for n in known if n not in hashes) if len(hashes) - added < len(known) else []
+    )
     if not changed and not removed:  # same sources, same files: the recorded fingerprint
         return _unchanged(db_path, info["fingerprint"])
-    stamp = combine(sources_fp, hashes)
     if len(changed) + len(removed) > MAX_CHANGED_SHARE * max(len(hashes), 1):
         return None
-    # same content, new modification time: record the new stamp so it is not re-read
-    touched = sorted(
-        n for n, h in hashes.items() if n in known and h[0] == known[n][0] and h != known[n]
-    )
+    changed.sort()
     return _apply(
-        events_dir, sources_dir, db_path, hashes, files, changed, removed, touched, stamp,
-        int(info.get("register_events", "0")),
+        events_dir, sources_dir, db_path, hashes, changed, removed, touched,
+        combine(sources_fp, hashes), int(info.get("register_events", "0")),
     )  # fmt: skip
 
 
@@ -113,12 +126,56 @@ def _unchanged(db_path: Path, fingerprint: str) -> BuildReport:
     )
 
 
+class _Kept(Mapping[str, Known]):
+    """The events an update keeps, as ``Links`` asks about them (its ``others``): each
+    looked up in the database when it is asked for. An update's new events ask about a
+    few; a dict of all of them cost a tenth of an update of 1% of 100,000 events."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        stale: set[str],
+        prefix: str,
+        files: Container[str],
+        changed: Container[str],
+    ) -> None:
+        self._conn, self._stale, self._prefix = conn, stale, prefix
+        self._files, self._changed = files, changed
+
+    def __getitem__(self, event_id: str) -> Known:
+        if event_id in self._stale or not self._conn.execute(
+            "select 1 from events where id = ?", (event_id,)
+        ).fetchone():
+            raise KeyError(event_id)
+        links = self._conn.execute(
+            "select type, to_event from relations where from_event = ?", (event_id,)
+        )
+        return self.path(event_id), frozenset(links)
+
+    def path(self, event_id: str) -> str:
+        """A kept event's file, as problems name it: its id is the file's stem
+        (``parse_event`` refuses any other) and the file is unchanged; an imported event
+        without a file is named by its id."""
+        for suffix in EVENT_SUFFIXES:
+            name = event_id + suffix
+            if name in self._files and name not in self._changed:
+                return self._prefix + name
+        return event_id
+
+    def __iter__(self) -> Iterator[str]:
+        for (event_id,) in self._conn.execute("select id from events").fetchall():
+            if event_id not in self._stale:
+                yield event_id
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 def _apply(
     events_dir: Path,
     sources_dir: Path,
     db_path: Path,
     hashes: dict[str, Stamp],
-    files: dict[str, tuple[str, str]],
     changed: list[str],
     removed: list[str],
     touched: list[str],
@@ -138,49 +195,41 @@ def _apply(
             broken.add(Path(name).stem)
         else:
             parsed.append(item)
-    stale_ids = {files[n][1] for n in changed + removed if n in files}
     with replacing(db_path, "Could not update") as tmp:
         shutil.copyfile(db_path.resolve(), tmp)
         with contextlib.closing(sqlite3.connect(tmp, isolation_level=None)) as conn:
             conn.execute("pragma journal_mode = off")
             conn.execute("pragma synchronous = off")
             conn.execute("pragma foreign_keys = on")
-            prefix = os.path.join(relpath(events_dir), "")  # "events/": joined 100k times
-            path_of = {eid: prefix + n for n, (_, eid) in files.items()}
-            kept = {
-                row[0] for row in conn.execute("select id from events") if row[0] not in stale_ids
+            stale_ids = {
+                row[0]
+                for row in conn.execute(
+                    "select event_id from files where name in (select value from json_each(?))",
+                    (json.dumps(changed + removed),),
+                )
             }
-            # most events link nowhere: they share one empty set
-            known_relations: dict[str, set[tuple[str, str]]] = {}
-            edges = []
-            for source, target_id, rtype in conn.execute(
-                "select from_event, to_event, type from relations"
-            ):
-                if source in kept:
-                    known_relations.setdefault(source, set()).add((rtype, target_id))
-                    edges.append((rtype, source, target_id))
-            none: frozenset[tuple[str, str]] = frozenset()
-            others = {
-                eid: (path_of.get(eid, eid), frozenset(known_relations.get(eid, none)))
-                for eid in kept
-            }
+            kept = _Kept(
+                conn, stale_ids, os.path.join(relpath(events_dir), ""), hashes, set(changed)
+            )
             imported = frozenset(
                 row[0] for row in conn.execute("select id from events where origin = 'register'")
             )
             problems.extend(
-                cross_file_problems(parsed, sources, texts, broken, others, imported)
+                cross_file_problems(
+                    parsed, sources, texts, broken, kept, imported, _linking(conn, kept, stale_ids)
+                )
             )
             if problems:
                 raise ValidationError(problems)
             new_events = [p.event for p in parsed]
-            _replace_rows(conn, stale_ids, new_events, edges)
+            _replace_rows(conn, stale_ids, new_events)
             conn.execute("begin")
             conn.executemany("delete from files where name = ?", [(n,) for n in changed + removed])
-            conn.executemany("delete from files where name = ?", [(n,) for n in touched])
+            conn.executemany("insert into files values (?, ?, ?, ?, ?)",
+                             file_rows(new_events, hashes))  # fmt: skip
             conn.executemany(
-                "insert into files values (?, ?, ?, ?, ?)",
-                file_rows(new_events, hashes)
-                + [(n, *hashes[n], files[n][1]) for n in touched],
+                "update files set size = ?, mtime_ns = ? where name = ?",
+                [(hashes[n][1], hashes[n][2], n) for n in touched],
             )
             conn.execute("update build_info set value = ? where key = 'fingerprint'", (stamp,))
             record_counts(conn)
@@ -201,18 +250,30 @@ def _apply(
     )  # fmt: skip
 
 
-def _replace_rows(
-    conn: sqlite3.Connection,
-    stale_ids: set[str],
-    new_events: list[Event],
-    edges: list[tuple[str, str, str]],
-) -> None:
-    """Swap the stale events' rows for the new ones and renumber the timeline order."""
+def _linking(conn: sqlite3.Connection, kept: _Kept, stale: set[str]) -> dict[str, Known]:
+    """The kept events that link to a replaced or removed one, with those links: the only
+    kept links an update can break (the others held at the last build, and their targets
+    are kept)."""
+    links: dict[str, set[tuple[str, str]]] = {}
+    for source, rtype, target in conn.execute(
+        "select from_event, type, to_event from relations "
+        "where to_event in (select value from json_each(?))",
+        (json.dumps(sorted(stale)),),
+    ):
+        if source not in stale:
+            links.setdefault(source, set()).add((rtype, target))
+    return {eid: (kept.path(eid), frozenset(found)) for eid, found in links.items()}
+
+
+def _replace_rows(conn: sqlite3.Connection, stale_ids: set[str], new_events: list[Event]) -> None:
+    """Swap the stale events' rows for the new ones and number the timeline: in place when
+    the change moves nothing in it (``unmoved_order``), else all of it again."""
     conn.execute("begin")
     # links from kept events to changed ones hold again once the new rows are in
     conn.execute("pragma defer_foreign_keys = on")
     conn.execute("create temp table _stale (id text primary key)")
     conn.executemany("insert into _stale values (?)", [(i,) for i in sorted(stale_ids)])
+    order = unmoved_order(conn, "_stale", new_events)  # while the stale rows are there
     # the full-text index holds copies of the old text: delete them with their values
     conn.execute(
         "insert into events_fts(events_fts, rowid, title, summary, quotes, note) "
@@ -224,12 +285,19 @@ def _replace_rows(
         column = "from_event" if table == "relations" else "event_id"
         conn.execute(f"delete from [{table}] where {column} in (select id from _stale)")
     conn.execute("delete from events where id in (select id from _stale)")
-    # the new timeline order over kept and new events
-    keys = stored_keys(conn)
-    for event in new_events:
-        keys[event.id] = event.date.sort_key
-        edges.extend((r.type, event.id, r.target) for r in event.relations)
-    order = timeline_order(keys, edges)
+    moved = order is None
+    if order is None:  # the new timeline order over kept and new events
+        keys = stored_keys(conn)
+        edges = [
+            (rtype, source, target)
+            for source, target, rtype in conn.execute(
+                "select from_event, to_event, type from relations"
+            )
+        ]
+        for event in new_events:
+            keys[event.id] = event.date.sort_key
+            edges.extend((r.type, event.id, r.target) for r in event.relations)
+        order = timeline_order(keys, edges)
     insert_rows(conn, event_rows(new_events, order))
     new_ids = json.dumps([e.id for e in new_events])
     conn.execute(
@@ -238,7 +306,8 @@ def _replace_rows(
         "where id in (select value from json_each(?))",
         (new_ids,),
     )
-    renumber(conn, order)
+    if moved:
+        renumber(conn, order)
     conn.execute("create temp table _new (id text primary key)")
     conn.executemany("insert into _new values (?)", [(e.id,) for e in new_events])
     adjust_facet_counts(conn, "_new", 1)

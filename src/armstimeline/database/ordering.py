@@ -2,21 +2,29 @@
 
 An incremental build adds events to kept ones, and a streamed cold build writes each
 event's rows before it has seen the others: both number the timeline afterwards, from the
-date keys the events table holds and the relations that order ties (``order_ids``).
+date keys the events table holds and the relations that order ties (``order_ids``); an
+incremental build whose changes move nothing keeps the order it has (``unmoved_order``).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from armstimeline.dates import Precision
-from armstimeline.model import order_ids
+from armstimeline.model import ORDERING_RELATIONS, Event, order_ids
 
-__all__ = ["renumber", "stored_keys", "timeline_order"]
+__all__ = ["renumber", "stored_keys", "timeline_order", "unmoved_order"]
 
 _PRECISION = {p.label: int(p) for p in Precision}  # the first word of a precision cell
 _JD_ORDINAL = 1721424.5  # julianday('0001-01-01') - date(1, 1, 1).toordinal()
+
+
+# an events row's ``PartialDate.sort_key`` (see ``stored_keys``), after its id
+_KEY_COLUMNS = (
+    f"id, cast(julianday(earliest) - {_JD_ORDINAL} as integer), precision, "
+    f"cast(julianday(latest) - {_JD_ORDINAL} as integer)"
+)
 
 
 def stored_keys(conn: sqlite3.Connection) -> dict[str, tuple[int, int, int]]:
@@ -24,11 +32,46 @@ def stored_keys(conn: sqlite3.Connection) -> dict[str, tuple[int, int, int]]:
     counts them, and the precision), read from its row."""
     return {
         eid: (e, _PRECISION[p.split(",")[0]], l_)
-        for eid, e, p, l_ in conn.execute(
-            f"select id, cast(julianday(earliest) - {_JD_ORDINAL} as integer), precision, "
-            f"cast(julianday(latest) - {_JD_ORDINAL} as integer) from events"
+        for eid, e, p, l_ in conn.execute(f"select {_KEY_COLUMNS} from events")
+    }
+
+
+def unmoved_order(
+    conn: sqlite3.Connection, stale: str, events: Sequence[Event]
+) -> dict[str, int] | None:
+    """The places ``events`` take in the timeline when they move nothing: they replace
+    the events whose ids are in the one-column table ``stale``, one for one by id, each
+    with the date key and the ordering relations (``ORDERING_RELATIONS``) its row had.
+    Every other event then keeps its key and the relations that rank it, so the order
+    is the stored one and each new event takes the place of its old row: nothing to sort
+    or renumber. None when anything moves (an event added, removed, dated anew or linked
+    anew by a relation that orders ties): the caller orders everything again."""
+    old = {
+        eid: ((e, _PRECISION[p.split(",")[0]], l_), place)
+        for eid, e, p, l_, place in conn.execute(
+            f"select {_KEY_COLUMNS}, sort_order from events "
+            f"where id in (select id from [{stale}])"
         )
     }
+    if len(old) != len(events) or old.keys() != {e.id for e in events}:
+        return None
+    types = sorted(ORDERING_RELATIONS)
+    links: dict[str, set[tuple[str, str]]] = {}
+    for source, rtype, target in conn.execute(
+        f"select from_event, type, to_event from relations "
+        f"where from_event in (select id from [{stale}]) "
+        f"and type in ({', '.join('?' * len(types))})",
+        types,
+    ):
+        links.setdefault(source, set()).add((rtype, target))
+    for event in events:
+        key, _ = old[event.id]
+        if key != event.date.sort_key:
+            return None
+        ordering = {(r.type, r.target) for r in event.relations if r.type in ORDERING_RELATIONS}
+        if ordering != links.get(event.id, set()):
+            return None
+    return {eid: place for eid, (_, place) in old.items()}
 
 
 def timeline_order(

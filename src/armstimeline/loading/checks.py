@@ -35,20 +35,25 @@ class Links:
     id to (path, relations as (type, target) pairs); ``imported`` the ids among them that an
     import wrote; ``broken`` the ids of files that failed to read, whose links are not
     reported again. A symmetric link to an imported event is stated in the curated file
-    only: the importer owns the other file and rewrites it.
+    only: the importer owns the other file and rewrites it. ``linking``, when given, are
+    the only ``others`` whose links are checked again (by default all of them): an
+    incremental build knows its kept events' links held at its last build, so only those
+    to the events it replaces or removes can break.
     """
 
-    __slots__ = ("_broken", "_by_id", "_imported", "_others")
+    __slots__ = ("_broken", "_by_id", "_imported", "_linking", "_others")
 
     def __init__(
         self,
         others: Mapping[str, Known] | None = None,
         imported: frozenset[str] = frozenset(),
         broken: Set[str] = frozenset(),
+        linking: Mapping[str, Known] | None = None,
     ) -> None:
-        self._others = others or {}
+        self._others = others if others is not None else {}
         self._imported = imported
         self._broken = broken
+        self._linking = linking if linking is not None else self._others
         self._by_id: dict[str, Linked] = {}
 
     def add(
@@ -85,7 +90,7 @@ class Links:
                     continue
                 if types[rtype].get("symmetric") and not reverse:
                     yield Problem(path, line, "relations", _both_ways(rtype, event_id, target_path))
-        for known_id, (path, known) in others.items():
+        for known_id, (path, known) in self._linking.items():
             if not known:
                 continue
             for rtype, target in sorted(known):
@@ -162,10 +167,11 @@ def cross_file_problems(
     broken: Set[str] = frozenset(),
     others: Mapping[str, Known] | None = None,
     imported: frozenset[str] = frozenset(),
+    linking: Mapping[str, Known] | None = None,
 ) -> Iterator[Problem]:
     """Checks that need every file: unique ids, relation targets, sources and quotes
-    (see ``Links`` for ``broken``, ``others`` and ``imported``)."""
-    links = Links(others, imported, broken)
+    (see ``Links`` for ``broken``, ``others``, ``imported`` and ``linking``)."""
+    links = Links(others, imported, broken, linking)
     for p in parsed:
         yield from links.add(p.event.id, p.path, p.id_line, relations_of(p), p.event.imported)
         yield from citation_problems(p, sources, texts)
