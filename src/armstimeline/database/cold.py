@@ -67,7 +67,11 @@ def finish(
     conn.executemany("insert into build_info values (?, ?)", sorted(info.items()))
     conn.execute("commit")
     conn.executescript(INDEXES)
+    # in one transaction: each of a few thousand values' rows on its own was a commit
+    # (0.16 s at 56,000 events)
+    conn.execute("begin")
     store_facet_counts(conn, collected)
+    conn.execute("commit")
     events = sqlite_utils.Database(conn).table("events")
     events.enable_fts(
         list(FTS_COLUMNS), fts_version="FTS5", create_triggers=False, tokenize=FTS_TOKENIZE
