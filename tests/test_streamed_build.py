@@ -163,8 +163,10 @@ def test_workers_rows_events_read_here_and_a_registers_events_make_one_database(
     # chunks of the files and of the register's events
     assert 0 < sum(made_here) < here_alone == one.events
     assert sum(derived_here) < derived_alone == one.events - 700
-    # the process beside wrote what this process did not make
+    # the process beside wrote what this process did not make, and its file is gone
     assert copied and sum(derived_here) + sum(copied) == derived_alone
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".tmp", ".db")) == [
+        "one.db", "two.db"]
     assert dump(tmp_path / "one.db") == dump(tmp_path / "two.db")
     assert rowids(tmp_path / "one.db") == rowids(tmp_path / "two.db")
 
@@ -288,3 +290,21 @@ def test_a_registers_rows_made_from_parts_are_the_rows_of_its_events(tmp_path):
                 by_events.setdefault(table, []).extend(rows)
         assert by_parts == by_events
         assert len(by_parts["events"]) == n and by_parts["systems"]
+
+
+def test_files_written_beside_a_build_are_removed_with_it_or_by_the_next(tmp_path):
+    """The rows a process beside writes live next to the build's private file, named
+    like it: gone when the build ends, and removed by the next build of the database
+    when a crash (kill -9) left them."""
+    from armstimeline import atomic
+    from armstimeline.database.side import side_file
+
+    db = tmp_path / "timeline.db"
+    private = tmp_path / ".timeline.db.4242.abcd.tmp"
+    with side_file(private, "rows") as path:
+        path.write_bytes(b"rows")
+        assert path.parent == tmp_path
+    assert not path.exists()
+    with side_file(private, "rows") as path:
+        path.write_bytes(b"rows")
+        assert atomic.remove_stale_temporaries(db) == [path]  # as after a crash

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -141,7 +140,12 @@ def _numbered(conn: sqlite3.Connection, table: str) -> str | None:
 
 
 @contextlib.contextmanager
-def side_file(name: str = "rows") -> Iterator[Path]:
-    """A path for rows written beside, in a folder of its own that goes with the block."""
-    with tempfile.TemporaryDirectory(prefix="armstimeline-") as folder:
-        yield Path(folder) / f"{name}.db"
+def side_file(private: Path, name: str) -> Iterator[Path]:
+    """A path for rows written beside, next to the build's ``private`` file and named like
+    it (``.<database>.<pid>.<random>-<name>.tmp``, so the next build removes it when a
+    crash leaves it behind); removed with the block."""
+    path = private.with_name(f"{private.name.removesuffix('.tmp')}-{name}.tmp")
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)

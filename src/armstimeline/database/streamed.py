@@ -127,7 +127,7 @@ def _stream(
         if processes(n) <= 1:
             return None
         here = int(n * SIDE_SPLIT)
-        file = aside.enter_context(side_file())
+        file = aside.enter_context(side_file(path, "rows"))
         after = collected.rowids + here
 
         def write() -> SideRows:
@@ -155,7 +155,7 @@ def _stream(
         # a register's transfers are made beside the events, in a process of their own,
         # which writes them into a file of their own when a core is idle (copied in below)
         apart = registered and processes(reader.register_rows) > 1
-        transfers_file = aside.enter_context(side_file("transfers")) if apart else None
+        transfers_file = aside.enter_context(side_file(path, "transfers")) if apart else None
 
         def transfers() -> dict[str, list[tuple[Any, ...]]]:
             """The transfers' rows; none when they are written into ``transfers_file``."""
