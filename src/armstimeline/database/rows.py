@@ -11,6 +11,7 @@ from typing import Any
 
 from armstimeline import reference
 from armstimeline.database.schema import EVENT_TABLES
+from armstimeline.dates import EventDate
 from armstimeline.datewords import date_texts
 from armstimeline.figures import Transfers
 from armstimeline.figures.tables import scope_rows, transfer_rows, year_rows
@@ -131,7 +132,7 @@ def event_rows(
     One loop with everything bound locally: at 100k events this is a third of the build's
     database phase, so the events row is written inline rather than by a helper."""
     tables: dict[str, list[tuple[Any, ...]]] = {name: [] for name in EVENT_TABLES}
-    as_json, fromkeys, placed = json_array, dict.fromkeys, _placed
+    as_json, fromkeys, placed, date_cells = json_array, dict.fromkeys, _placed, _date_cells
     events_rows, actors = tables["events"], tables["actors"]
     systems, tags, regions_rows = (
         tables["event_systems"],
@@ -144,13 +145,10 @@ def event_rows(
     for event in events:
         eid, date, actor_list, register = event.id, event.date, event.actors, event.register
         regions, primary, where = placed(actor_list)
-        written, _, facet, earliest, latest, words = date_texts(date)
-        first_year = date.first_year
+        cells, years = date_cells(date)
         first = event.places[0] if event.places else None
         events_rows.append((
-            eid, event.title, written, facet, int(date.is_interval), earliest, latest,
-            ", ".join(words) or None, event.date_basis,
-            first_year, date.last_year, first_year // 10 * 10, event.kind, primary, *where,
+            eid, event.title, *cells, event.date_basis, *years, event.kind, primary, *where,
             as_json(event.systems), as_json(event.tags), event.summary,
             "\n".join([c.quote for c in event.sources]), event.note,
             first.lat if first else None, first.lon if first else None, order_of[eid],
@@ -184,6 +182,19 @@ def event_rows(
 
 
 
+@functools.lru_cache(maxsize=65536)
+def _date_cells(date: EventDate) -> tuple[tuple[Any, ...], tuple[int, int, int]]:
+    """A date's cells in the events row: from ``written`` to ``qualifiers``, and its
+    years (first, last, decade), which follow the date's basis. Cached: dates recur (a
+    register's are mostly years)."""
+    written, _, facet, earliest, latest, words = date_texts(date)
+    first_year = date.first_year
+    return (
+        (written, facet, int(date.is_interval), earliest, latest, ", ".join(words) or None),
+        (first_year, date.last_year, first_year // 10 * 10),
+    )
+
+
 def parts_rows(
     parts: Iterable[tuple[RowParts, int]], order_of: dict[str, int]
 ) -> dict[str, list[tuple[Any, ...]]]:
@@ -197,6 +208,11 @@ def parts_rows(
     events_rows, actors, registers = tables["events"], tables["actors"], tables["registers"]
     amounts, citations, relations = tables["amounts"], tables["citations"], tables["relations"]
     systems, regions_rows = tables["event_systems"], tables["event_regions"]
+    actors_append, registers_append, systems_append = (
+        actors.append, registers.append, systems.append)  # fmt: skip
+    regions_append, amounts_append = regions_rows.append, amounts.append
+    citations_append, relations_append = citations.append, relations.append
+    date_cells = _date_cells
     designations: dict[str, tuple[Any, ...]] = {}
     shared: dict[int, tuple[Any, ...]] = {}  # by id(parts): made once for a row's events
     for row, part in parts:
@@ -215,22 +231,25 @@ def parts_rows(
                 designations.setdefault(system, (system, entry.description, None, "[]"))
         regions, primary, where, systems_json, quote, who, entry_row = common
         eid, title, date, kind, summary, made_amounts, links = row.said[part]
-        written, _, facet, earliest, latest, words = date_texts(date)
-        first_year = date.first_year
+        cells, years = date_cells(date)
         events_rows.append((
-            eid, title, written, facet, int(date.is_interval), earliest, latest,
-            ", ".join(words) or None, "source",
-            first_year, date.last_year, first_year // 10 * 10, kind, primary, *where,
+            eid, title, *cells, "source", *years, kind, primary, *where,
             systems_json, "[]", summary, quote, row.note, None, None, order_of.get(eid, 0),
             "register",
         ))  # fmt: skip
-        actors.extend([(eid, *actor) for actor in who])
-        registers.append((eid, *entry_row))
-        systems.append((eid, row.system))
-        regions_rows.extend([(eid, r) for r in regions])
-        amounts.extend([(None, eid, *figure) for figure in made_amounts])
-        citations.append((None, eid, row.citation.source, quote))
-        relations.extend(fromkeys([(eid, target, rtype) for rtype, target in links]))
+        # loops, not comprehensions: a row has two actors, a region or two, a figure or
+        # three and at most one link (its delivery's to its order)
+        for actor in who:
+            actors_append((eid, *actor))
+        registers_append((eid, *entry_row))
+        systems_append((eid, row.system))
+        for region in regions:
+            regions_append((eid, region))
+        for figure in made_amounts:
+            amounts_append((None, eid, *figure))
+        citations_append((None, eid, row.citation.source, quote))
+        for rtype, target in links:
+            relations_append((eid, target, rtype))
     tables["systems"] = list(designations.values())
     return tables
 
