@@ -23,7 +23,13 @@ import attrs
 from armstimeline.bulk import collector_paused
 from armstimeline.errors import Problem, relpath
 from armstimeline.model import Event, Source
-from armstimeline.registers.events import RowParts, row_events, row_outline, row_parts
+from armstimeline.registers.events import (
+    Outline,
+    RowParts,
+    row_events,
+    row_outline,
+    row_parts,
+)
 from armstimeline.registers.identity import number
 from armstimeline.registers.names import Names
 from armstimeline.registers.reader import Register, RegisterRow, read_register
@@ -159,7 +165,8 @@ class RegisterEvents:
     warnings: list[Problem]
 
 
-Planned = tuple[RegisterRow, str, str, int]  # row, id, source id, register (its history)
+# row, id, source id, register (its history), outline
+Planned = tuple[RegisterRow, str, str, int, Outline]
 History = tuple[dict[str, list[str]], dict[str, list[str]]]  # editions, changes by row id
 
 
@@ -200,10 +207,10 @@ class RegisterPlan:
         for at, part in self.made_from[start:stop]:
             parts = made.get(at)
             if parts is None:
-                row, key, source_id, register = self.rows[at]
+                row, key, source_id, register, outline = self.rows[at]
                 history = _history(self.histories[register], key)
                 parts = made[at] = row_parts(
-                    row, key, source_id, self.systems, self.names, history, record=False
+                    row, key, source_id, self.systems, self.names, history, False, outline
                 )
             out.append((parts, part))
         return out
@@ -254,8 +261,9 @@ def register_plan(
                     actor(row.supplier, "supplier", where)
                     actor(row.recipient, "recipient", where)  # fmt: skip
                 at = len(rows)
-                rows.append((row, key, source_id, register))
-                for part, (event_id, relations, date) in enumerate(row_outline(row, key)):
+                outline = row_outline(row, key)
+                rows.append((row, key, source_id, register, outline))
+                for part, (event_id, relations, date) in enumerate(outline):
                     planned.append((event_id, relations, source_id, at, part, date.sort_key))
             elif with_withdrawn and key not in listed[id(by)]:
                 history = _history((seen_in, changed), key)

@@ -22,7 +22,7 @@ from armstimeline.registers.names import Names
 from armstimeline.registers.reader import RegisterRow
 from armstimeline.registers.row import CONTENT
 
-__all__ = ["RowParts", "row_content", "row_events", "row_outline", "row_parts"]
+__all__ = ["Outline", "RowParts", "row_content", "row_events", "row_outline", "row_parts"]
 
 
 def row_content(row: RegisterRow) -> tuple[Any, ...]:
@@ -53,9 +53,11 @@ def _years(years: tuple[int, ...]) -> str:
     return listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
 
 
-def row_outline(
-    row: RegisterRow, key: str
-) -> list[tuple[str, tuple[tuple[str, str], ...], EventDate]]:
+# each of a row's events' id, links ((type, target) pairs) and date
+Outline = list[tuple[str, tuple[tuple[str, str], ...], EventDate]]
+
+
+def row_outline(row: RegisterRow, key: str) -> Outline:
     """The id, relations ((type, target) pairs) and date of each of a row's events (its
     order's; its deliveries', part of the order, when anything was delivered), known
     before the events are made."""
@@ -96,9 +98,8 @@ class RowParts(NamedTuple):
         return Event(
             id=event_id, title=title, date=date, kind=kind, summary=summary,
             sources=(self.citation,), actors=self.actors, systems=(self.system,),
-            amounts=[Amount(v, what, currency=c, unit=u, bound=b, upper=up)
-                     for v, c, u, what, b, up in amounts],
-            relations=[Relation(rtype, target) for rtype, target in relations],
+            amounts=tuple(map(_as_amount, amounts)),
+            relations=[Relation(rtype, target) for rtype, target in relations] if relations else (),
             note=self.note, register=self.entry,
         )  # fmt: skip
 
@@ -126,13 +127,15 @@ def row_parts(
     names: Names,
     history: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
     record: bool = True,
+    outline: Outline | None = None,
 ) -> RowParts:
     """What the order event and, when anything was delivered, the delivery event of a
     row are made of.
 
     ``key`` is the row's id (its own, or the one it inherited from an earlier edition);
     ``history`` the editions it appears in and what SIPRI changed in it. ``record``
-    False leaves ``names`` as it is: the row's names were reported when it was planned."""
+    False leaves ``names`` as it is: the row's names were reported when it was planned;
+    ``outline`` is the row's ``row_outline``, when the caller has it."""
     where = f"line {row.line}" if record else None
     supplier = names.actor(row.supplier, "supplier", where)
     recipient = names.actor(row.recipient, "recipient", where)
@@ -154,7 +157,7 @@ def row_parts(
         else "Nothing is recorded as delivered in this edition of the register."
     )
     status = f" Status: {row.status.lower()}." if row.status else ""
-    outline = row_outline(row, key)
+    outline = outline or row_outline(row, key)
     order_id, _, ordered = outline[0]
     note = f"SIPRI's comment: {row.comments}" if row.comments else None
     said: list[Said] = [(
@@ -196,6 +199,13 @@ def row_parts(
         ))  # fmt: skip
     return RowParts((supplier, recipient), system, Citation(source_id, row.text), note, entry,
                     tuple(said))  # fmt: skip
+
+
+@functools.lru_cache(maxsize=262144)
+def _as_amount(figure: Figure) -> Amount:
+    """A figure as an ``Amount``: counts recur across rows (and amounts are immutable)."""
+    value, currency, unit, what, bound, upper = figure
+    return Amount(value, what, currency=currency, unit=unit, bound=bound, upper=upper)
 
 
 @functools.lru_cache(maxsize=16384)
