@@ -46,6 +46,7 @@ from armstimeline.datewords import qualifier_words  # noqa: E402
 from armstimeline.export import export  # noqa: E402
 from armstimeline.loading import event_paths, load_events  # noqa: E402
 from armstimeline.records import COLUMNS, event_record  # noqa: E402
+from armstimeline.search import FTS_TOKENIZE  # noqa: E402
 from armstimeline.timeline import Timeline  # noqa: E402
 
 RESULTS: list[dict] = []
@@ -141,9 +142,9 @@ def raw_db(path: Path, tables: dict[str, list[tuple]]) -> None:
             conn.executemany(f"insert into [{table}] values ({marks})", rows)
     conn.execute("commit")
     conn.executescript(INDEXES)
-    conn.executescript(
+    conn.executescript(  # the build's tokenizer: stemming costs a tenth more to index
         "create virtual table events_fts using fts5(title, summary, quotes, note, "
-        "content=events);"
+        f"content=events, tokenize='{FTS_TOKENIZE}');"
         "insert into events_fts(rowid, title, summary, quotes, note) "
         "select rowid, title, summary, quotes, note from events;"
     )
