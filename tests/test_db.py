@@ -106,7 +106,11 @@ class TestBuild:
         check_database(conn)  # clean as built
         conn.execute(f"update [{table}] set [{column}] = ? where rowid = 1", (value,))
         with pytest.raises(BuildError, match=f"foreign key check failed.*{table}"):
-            check_database(conn)
+            check_database(conn)  # a committed file: its keys checked in a thread
+        conn.execute("begin")
+        conn.execute("update events set note = 'pending' where rowid = 1")
+        with pytest.raises(BuildError, match=f"foreign key check failed.*{table}"):
+            check_database(conn)  # with something to commit: on this connection
         conn.close()
 
     def test_fingerprint_tracks_changes(self, tmp_path, dataset_copy):
