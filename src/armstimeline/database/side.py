@@ -1,12 +1,13 @@
-"""A register's rows written beside a build, by a process of its own, and copied in.
+"""Rows written beside a build, by a process of its own, and copied in.
 
 Writing rows costs a build more than making them: each value crosses from Python into
 SQLite one parameter at a time. With a register (tens of thousands of events) and an
 idle core, the build makes and writes the first part of the register's rows itself
 while a process beside makes the rest and writes them into a file of its own, with the
-same schema; the build then copies them in with one ``insert ... select`` a table, in
-SQLite alone (a third of the cost of writing them from Python), instead of reading back
-rows pickled by a worker and writing them itself.
+same schema (``write_side``); the build then copies them in with one ``insert ...
+select`` a table, in SQLite alone (a third of the cost of writing them from Python),
+instead of reading back rows pickled by a worker and writing them itself. The process
+that makes the register's transfers writes them likewise (``write_tables``).
 
 The copy keeps every row where writing them in turn would have put it: the events after
 the build's own (rowid n + 1 onwards), each child table's rows in order, the ids of
