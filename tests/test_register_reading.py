@@ -161,3 +161,36 @@ def test_a_well_formed_line_reads_in_one_step_as_cell_by_cell(cells):
     slow, problems = _slow(line)
     assert slow is not None and not problems, problems
     assert RowPattern(_COLUMNS, _WIDTH).row(7, line) == slow
+
+
+def test_rows_kept_while_held_are_written_by_whoever_the_holder_chooses(tmp_path, monkeypatch):
+    """A build holds a register's rows for the cache and has the process it starts
+    beside write them: nothing is written inside the block until asked, once."""
+    from armstimeline.registers import cache
+
+    monkeypatch.setenv("ARMSTIMELINE_CACHE", str(tmp_path / "cache"))
+    path = _write(tmp_path / "r.csv", ROWS_1, "13 Mar 2025 10:02:49 AM")
+    with cache.holding() as write:
+        first, _ = read_register(path)
+        assert not (tmp_path / "cache").exists()
+        write()
+        assert len(list((tmp_path / "cache").iterdir())) == 1
+        write()  # nothing left to write
+    assert read_register(path)[0] == first
+    with cache.holding():
+        read_register(_write(tmp_path / "s.csv", ROWS_2, "13 Mar 2025 10:02:49 AM"))
+    assert len(list((tmp_path / "cache").iterdir())) == 1  # let go: read again next time
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_build_keeps_its_registers_rows_in_the_cache(tmp_path, monkeypatch, workers):
+    """In one process, or by the process beside that makes the transfers."""
+    from armstimeline.database import build
+
+    from .test_streamed_build import project_with_register
+
+    events, seeds = project_with_register(tmp_path)
+    monkeypatch.setenv("ARMSTIMELINE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("ARMSTIMELINE_WORKERS", workers)
+    build(events, seeds, tmp_path / "a.db", incremental=False)
+    assert len(list((tmp_path / "cache").iterdir())) == 1

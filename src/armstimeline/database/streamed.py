@@ -49,6 +49,7 @@ from armstimeline.figures import load_transfers
 from armstimeline.loading import FolderReader, Progress, beside, processes, recorded_stamp
 from armstimeline.model import ORDERING_RELATIONS, Event
 from armstimeline.registers import RegisterPlan, RowParts
+from armstimeline.registers.cache import holding
 
 __all__ = ["BATCH", "stream"]
 
@@ -80,8 +81,10 @@ def stream(
 ) -> tuple[str, int, dict[str, int]]:
     """Fill the new file ``path`` from the folder; return (fingerprint, events, rows per
     table). Raises ValidationError with every problem when the folder has any."""
-    with collector_paused():  # reading the sources and registers too
-        return _stream(path, events_dir, sources_dir, sources_fp, progress)
+    # reading the sources and registers too; a register read from its file is kept in
+    # the cache by the process beside, when there is one
+    with collector_paused(), holding() as keep_registers:
+        return _stream(path, events_dir, sources_dir, sources_fp, progress, keep_registers)
 
 
 def _stream(
@@ -90,6 +93,7 @@ def _stream(
     sources_dir: Path,
     sources_fp: str,
     progress: Progress | None = None,
+    keep_registers: Callable[[], None] = lambda: None,
 ) -> tuple[str, int, dict[str, int]]:
     read_at = time.time_ns()
     hashes: dict[str, Any] = {}
@@ -155,10 +159,14 @@ def _stream(
         # a register's transfers are made beside the events, in a process of their own,
         # which writes them into a file of their own when a core is idle (copied in below)
         apart = registered and processes(reader.register_rows) > 1
+        if not apart:
+            keep_registers()
         transfers_file = aside.enter_context(side_file(path, "transfers")) if apart else None
 
         def transfers() -> dict[str, list[tuple[Any, ...]]]:
-            """The transfers' rows; none when they are written into ``transfers_file``."""
+            """The transfers' rows; none when they are written into ``transfers_file``.
+            (First the registers' rows read from their files go to the cache.)"""
+            keep_registers()
             made = transfer_tables(load_transfers(events_dir, sources_dir, reader.registers))
             if transfers_file is None:
                 return made

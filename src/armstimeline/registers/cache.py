@@ -19,14 +19,14 @@ import marshal
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from armstimeline.registers.row import FIELDS as _FIELDS
 from armstimeline.registers.row import RegisterRow, row_from
 
-__all__ = ["FORMAT", "cache_folder", "cached", "forget", "keep"]
+__all__ = ["FORMAT", "cache_folder", "cached", "forget", "holding", "keep"]
 
 FORMAT = 1  # bump when what is kept changes
 
@@ -86,10 +86,45 @@ def cached(sha256: str) -> tuple[dict[str, Any], tuple[RegisterRow, ...], tuple[
     return about, made, tuple(bases)
 
 
+# what ``keep`` was given inside ``holding``: written later, by whoever the holder chooses
+_held: list[tuple[str, dict[str, Any], Sequence[RegisterRow], Sequence[str]]] | None = None
+
+
+@contextlib.contextmanager
+def holding() -> Iterator[Callable[[], None]]:
+    """Within the block, rows to keep are held instead of written; the function given
+    writes what is held (once; a second call writes nothing). A build holds them so the
+    process it starts beside, which has them too, writes them off its critical path; what
+    nobody wrote is let go with the block: a cache entry missed is read again next time."""
+    global _held
+    outer, _held = _held, []
+    held = _held
+
+    def write() -> None:
+        while held:
+            _keep_now(*held.pop(0))
+
+    try:
+        yield write
+    finally:
+        _held = outer
+
+
 def keep(
     sha256: str, about: dict[str, Any], rows: Sequence[RegisterRow], bases: Sequence[str]
 ) -> None:
-    """Keep a file's rows for the next reading (written whole or not at all)."""
+    """Keep a file's rows for the next reading (written whole or not at all), or hold
+    them for later inside ``holding``."""
+    if _held is not None:
+        _held.append((sha256, about, rows, bases))
+        return
+    _keep_now(sha256, about, rows, bases)
+
+
+def _keep_now(
+    sha256: str, about: dict[str, Any], rows: Sequence[RegisterRow], bases: Sequence[str]
+) -> None:
+    """``keep``, now."""
     path = _entry(sha256)
     if path is None or not rows or path.exists():
         return
