@@ -292,6 +292,19 @@ def edit_summary(path):
         path.write_text(text.replace("\nsummary: ", "\nsummary: Edited ", 1))
 
 
+def indexes_and_statistics(db):
+    """The events table's indexes in the order the planner meets them, with their SQL,
+    and the statistics ``analyze`` kept of them."""
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        indexes = conn.execute(
+            "select name, sql from sqlite_master where type = 'index' and tbl_name = 'events' "
+            "order by rowid"
+        ).fetchall()
+        stats = sorted(conn.execute("select * from sqlite_stat1 where tbl = 'events'"))
+    assert len(indexes) > 5 and len(stats) > 5
+    return indexes, stats
+
+
 def timeline(db):
     with contextlib.closing(sqlite3.connect(db)) as conn:
         return [r[0] for r in conn.execute("select id from events order by sort_order")]
@@ -328,10 +341,15 @@ class TestIncrementalShortcuts:
         self.same_as_cold(events, seeds, inc, tmp_path)
 
     def test_a_new_date_moves_an_event_across_the_others(self, tmp_path, dataset_copy):
+        """Moved from first to last, the event shifts every other row: the events' indexes
+        are set aside and made again, in their order and with their statistics."""
+        from armstimeline.database import ordering
+
         events, seeds = dataset_copy
         inc = tmp_path / "inc.db"
         build(events, seeds, inc)
         before = timeline(inc)
+        planned = indexes_and_statistics(inc)
         with contextlib.closing(sqlite3.connect(inc)) as conn:
             (date,) = conn.execute(
                 "select date from events where id = ?", (before[-1],)
@@ -344,6 +362,11 @@ class TestIncrementalShortcuts:
         build(events, seeds, inc)
         after = timeline(inc)
         assert after.index(before[0]) > len(before) // 2, "moved from first to the end"
+        shifted = sum(a != b for a, b in zip(before, after, strict=True))
+        assert shifted > ordering.REINDEX_SHARE * len(before), "the indexes were set aside"
+        assert indexes_and_statistics(inc) == planned
+        with contextlib.closing(sqlite3.connect(inc)) as conn:
+            assert conn.execute("pragma integrity_check").fetchall() == [("ok",)]
         self.same_as_cold(events, seeds, inc, tmp_path)
 
     def test_a_new_ordering_link_reorders_a_tie(self, tmp_path, dataset_copy):

@@ -8,8 +8,9 @@ incremental build whose changes move nothing keeps the order it has (``unmoved_o
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from armstimeline.dates import Precision
 from armstimeline.model import ORDERING_RELATIONS, Event, order_ids
@@ -81,6 +82,13 @@ def timeline_order(
     return {eid: i for i, eid in enumerate(order_ids(keys, edges))}
 
 
+# A renumbering that moves more than this share of the rows is cheaper with the events'
+# indexes made again after it than with each moved row's entries moved in each of the
+# eight that hold ``sort_order``: an update that re-dated 1% of 100,000 events moved
+# 99% of the rows, 3.2 s in place against about 1 s with the indexes made again.
+REINDEX_SHARE = 0.25
+
+
 def renumber(conn: sqlite3.Connection, order: dict[str, int]) -> None:
     """Write ``order`` into ``sort_order``: only the rows whose number changes, found by
     rowid (a lookup by id would go through the id's index first)."""
@@ -89,4 +97,38 @@ def renumber(conn: sqlite3.Connection, order: dict[str, int]) -> None:
         for rowid, eid, old in conn.execute("select rowid, id, sort_order from events")
         if order[eid] != old
     ]
-    conn.executemany("update events set sort_order = ? where rowid = ?", moves)
+    with _indexes_aside(conn, "events", len(moves) > REINDEX_SHARE * len(order)):
+        conn.executemany("update events set sort_order = ? where rowid = ?", moves)
+
+
+@contextlib.contextmanager
+def _indexes_aside(conn: sqlite3.Connection, table: str, aside: bool) -> Iterator[None]:
+    """With ``aside``, ``table``'s own indexes are dropped for the block and made again
+    after it, in the order they were made (the order SQLite's planner meets them in), with
+    the statistics ``analyze`` kept of them (dropping an index drops its statistics). A
+    cold build has made none yet when it numbers the timeline: nothing to set aside."""
+    indexes = (
+        conn.execute(
+            "select name, sql from sqlite_master where type = 'index' and tbl_name = ? "
+            "and sql is not null order by rowid",
+            (table,),
+        ).fetchall()
+        if aside
+        else []
+    )
+    names = {name for name, _ in indexes}
+    analysed = indexes and conn.execute(
+        "select 1 from sqlite_master where type = 'table' and name = 'sqlite_stat1'"
+    ).fetchone()
+    stats = (
+        [row for row in conn.execute("select tbl, idx, stat from sqlite_stat1") if row[1] in names]
+        if analysed
+        else []
+    )
+    for name in names:
+        conn.execute(f"drop index [{name}]")
+    yield
+    for _, sql in indexes:
+        conn.execute(sql)
+    if stats:
+        conn.executemany("insert into sqlite_stat1 values (?, ?, ?)", stats)
