@@ -391,6 +391,56 @@ def test_work_beside_runs_in_a_process_of_its_own_while_a_core_is_free(monkeypat
     assert calls == [1]
 
 
+def test_work_beside_that_fails_or_dies_is_an_error_here(monkeypatch):
+    """An error in the process beside is raised here, as it was; a process that ends
+    without answering (killed, out of memory) is an error too, never a wait forever."""
+    import signal
+    import sqlite3
+
+    from armstimeline.loading import parallel
+
+    monkeypatch.setenv("ARMSTIMELINE_WORKERS", "2")
+
+    def fails() -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    with parallel.beside(fails, 10_000) as result, pytest.raises(
+        sqlite3.OperationalError, match="disk is full"
+    ):
+        result()
+
+    def dies() -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    with parallel.beside(dies, 10_000) as result, pytest.raises(
+        ChildProcessError, match="ended without an answer"
+    ):
+        result()
+
+
+def test_a_build_whose_process_beside_dies_fails_with_a_sentence(tmp_path, monkeypatch):
+    """A build's process beside killed: the build fails with a sentence, publishes
+    nothing and leaves nothing behind, instead of waiting for an answer forever."""
+    import signal
+
+    from armstimeline.database import build, streamed
+    from armstimeline.errors import BuildError
+
+    from .test_streamed_build import project_with_register
+
+    events, seeds = project_with_register(tmp_path)
+    monkeypatch.setenv("ARMSTIMELINE_WORKERS", "2")
+
+    def killed(*args: object) -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    monkeypatch.setattr(streamed, "write_side", killed)
+    db = tmp_path / "out" / "a.db"
+    with pytest.raises(BuildError, match=r"ended without an answer.*unchanged"):
+        build(events, seeds, db, incremental=False)
+    assert not db.parent.exists() or list(db.parent.iterdir()) == []
+
+
 @pytest.mark.slow
 def test_parallel_parsing_gives_the_same_result(tmp_path, monkeypatch):
     """Large folders are parsed by several processes; the result is the same as one."""

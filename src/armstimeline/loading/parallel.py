@@ -188,7 +188,8 @@ def beside(work: Callable[[], T], size: int) -> Iterator[Callable[[], T]]:
     """A function that gives ``work()``'s result: done in a forked process, beside what
     this process does meanwhile, when ``size`` is large enough to parallelise and a core
     is idle (``processes``); else done here when the result is first asked for. The
-    process ends with the block, whatever happens in it."""
+    process ends with the block, whatever happens in it; an error there is raised here,
+    and a process that ends without an answer (killed) is an error, never a wait."""
     if processes(size) <= 1:
         done: list[T] = []
 
@@ -201,11 +202,49 @@ def beside(work: Callable[[], T], size: int) -> Iterator[Callable[[], T]]:
         return
     import multiprocessing
 
-    with multiprocessing.get_context("fork").Pool(
-        1, initializer=_start, initargs=(os.getpid(), lambda _a, _b: work())
-    ) as pool:
-        pending = pool.apply_async(_run, ((0, 0),))
-        yield lambda: pickle.loads(pending.get())
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    parent = os.getpid()
+
+    def run() -> None:
+        _start(parent, lambda _a, _b: [])
+        try:
+            answer = pack((True, work()))
+        except Exception as exc:  # sent back whole when it can be, else as a sentence
+            try:
+                answer = pack((False, exc))
+            except Exception:
+                answer = pack((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        sending.send_bytes(answer)
+
+    process = context.Process(target=run, daemon=True)
+    process.start()
+    sending.close()
+    got: list[T] = []
+
+    def answer() -> T:
+        if not got:
+            try:
+                ok, value = pickle.loads(receiving.recv_bytes())
+            except EOFError:
+                process.join()
+                # an OSError: the caller's sentence for a failed write takes it in
+                raise ChildProcessError(
+                    f"the process working beside this one ended without an answer "
+                    f"(exit code {process.exitcode}: killed, or out of memory?)"
+                ) from None
+            if not ok:
+                raise value
+            got.append(value)
+        return got[0]
+
+    try:
+        yield answer
+    finally:
+        receiving.close()
+        if process.is_alive():
+            process.kill()
+        process.join()
 
 
 def _die_with_parent(parent: int) -> None:
