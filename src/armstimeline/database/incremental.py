@@ -114,7 +114,7 @@ def _update(
     changed.sort()
     return _apply(
         events_dir, sources_dir, db_path, hashes, changed, removed, touched,
-        combine(sources_fp, hashes), int(info.get("register_events", "0")),
+        sources_fp, int(info.get("register_events", "0")),
     )  # fmt: skip
 
 
@@ -180,13 +180,15 @@ def _apply(
     changed: list[str],
     removed: list[str],
     touched: list[str],
-    stamp: str,
+    sources_fp: str,
     derived: int,
 ) -> BuildReport:
     with replacing(db_path, "Could not update") as tmp:
-        # the kernel copies the database (no interpreter lock held) while the files parse
+        # the kernel copies the database (no interpreter lock held) while the fingerprint
+        # is taken and the files parse
         with ThreadPoolExecutor(1) as copier:
             copied = copier.submit(shutil.copyfile, db_path.resolve(), tmp)
+            stamp = combine(sources_fp, hashes)
             sources, texts, parsed, broken, problems = _parse(events_dir, sources_dir, changed)
             copied.result()
         with contextlib.closing(sqlite3.connect(tmp, isolation_level=None)) as conn:
