@@ -463,6 +463,22 @@ class TestIncrementalShortcuts:
         assert inc.read_bytes() == before
         assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
+    def test_a_changed_source_text_checks_every_quote_again(self, tmp_path, dataset_copy):
+        """An update checks the quotes of the files it parses only: a source text that
+        changes sends the build cold, where an unchanged event's quote is checked again."""
+        events, seeds = dataset_copy
+        inc = tmp_path / "inc.db"
+        build(events, seeds, inc)
+        text = seeds / "001_3276b30b763cc5a2.txt"
+        assert "Armenia obtained Russian Iskander" in text.read_text()
+        text.write_text(text.read_text().replace("Armenia obtained Russian Iskander", "Armenia"))
+        edit_summary(events / "bangladesh-arms-loan-2013.yml")  # another file changes too
+        with pytest.raises(ValidationError) as info:
+            build(events, seeds, inc)
+        assert [relpath(events / "armenia-iskander-2016.yml")] == [
+            p.path for p in info.value.problems if "is not in the text" in p.message
+        ]
+
     def test_kept_events_are_named_by_their_files(self, tmp_path, dataset_copy):
         """An update asks about kept events one at a time: a second file with a kept
         event's id, and a one-way symmetric link to a kept event, name the kept file."""
