@@ -307,5 +307,11 @@ def insert_rows(conn: sqlite3.Connection, tables: dict[str, list[tuple[Any, ...]
                 f"{verb} into [{table}] values " + ", ".join([one] * per),
                 [tuple(flat(rows[at : at + per])) for at in range(0, whole, per)],
             )
-        if whole < len(rows):
+        left = len(rows) - whole
+        if left > 1 and per > 1:  # the rest in one statement too, not one each
+            conn.execute(
+                f"{verb} into [{table}] values " + ", ".join([one] * left),
+                tuple(flat(rows[whole:])),
+            )
+        elif left:
             conn.executemany(f"{verb} into [{table}] values {one}", rows[whole:])
