@@ -12,6 +12,7 @@ loading never matches again.
 
 from __future__ import annotations
 
+import functools
 import json
 import operator
 from collections.abc import Iterator
@@ -219,7 +220,14 @@ class RegisterPlan:
 def _history(history: History, key: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """A row's editions (each once) and what SIPRI changed in it, from its register's."""
     seen_in, changed = history
-    return tuple(dict.fromkeys(seen_in.get(key, ()))), tuple(changed.get(key, ()))
+    seen, what = seen_in.get(key), changed.get(key)
+    return _once(tuple(seen)) if seen else (), tuple(what) if what else ()
+
+
+@functools.lru_cache(maxsize=1024)
+def _once(editions: tuple[str, ...]) -> tuple[str, ...]:
+    """Editions each once, in order; one tuple for every row seen in the same ones."""
+    return tuple(dict.fromkeys(editions))
 
 
 def register_plan(

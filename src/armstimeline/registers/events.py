@@ -95,12 +95,14 @@ class RowParts(NamedTuple):
 
     def event(self, part: int) -> Event:
         event_id, title, date, kind, summary, amounts, relations = self.said[part]
+        # by position, in the order of Event's fields: sources, actors, systems, amounts,
+        # places, tags, relations, note, date basis, register entry
         return Event(
-            id=event_id, title=title, date=date, kind=kind, summary=summary,
-            sources=(self.citation,), actors=self.actors, systems=(self.system,),
-            amounts=tuple(map(_as_amount, amounts)),
-            relations=[Relation(rtype, target) for rtype, target in relations] if relations else (),
-            note=self.note, register=self.entry,
+            event_id, title, date, kind, summary, (self.citation,), self.actors,
+            (self.system,), tuple(map(_as_amount, amounts)), (), (),
+            tuple([Relation(rtype, target) for rtype, target in relations]) if relations
+            else (),
+            self.note, "source", self.entry,
         )  # fmt: skip
 
 
@@ -141,10 +143,10 @@ def row_parts(
     recipient = names.actor(row.recipient, "recipient", where)
     system = systems.get(row.designation.casefold(), row.designation)
     editions, changes = history
-    entry = RegisterEntry(
-        key, row.designation, row.description, row.status, row.years,
-        editions=editions, changes=changes,
-    )  # fmt: skip
+    # by position: row, designation, description, status, delivered, digest, editions,
+    # changes
+    entry = RegisterEntry(key, row.designation, row.description, row.status, row.years,
+                          None, editions, changes)  # fmt: skip
     what = f"{row.designation} ({row.description})"
     # each said several times over
     buyer, seller = _name(row.recipient), _name(row.supplier)
@@ -174,8 +176,7 @@ def row_parts(
             *_counted(row.ordered, row.ordered_uncertain, "number ordered"),
             *_tiv(row.tiv_unit, "SIPRI TIV per unit"),
             *_tiv(row.tiv_order, "SIPRI TIV for the whole order"),
-            *[(a.value, a.currency, a.unit, a.what, a.bound, a.upper)
-              for a in money_in_comments(row.comments)],
+            *_money(row.comments),
         ),
         (),
     )]  # fmt: skip
@@ -199,6 +200,14 @@ def row_parts(
         ))  # fmt: skip
     return RowParts((supplier, recipient), system, Citation(source_id, row.text), note, entry,
                     tuple(said))  # fmt: skip
+
+
+@functools.lru_cache(maxsize=16384)
+def _money(comments: str | None) -> tuple[Figure, ...]:
+    """The money a comment states (cached: a register's comments repeat, and most state
+    none)."""
+    return tuple((a.value, a.currency, a.unit, a.what, a.bound, a.upper)
+                 for a in money_in_comments(comments))  # fmt: skip
 
 
 @functools.lru_cache(maxsize=262144)
