@@ -253,12 +253,13 @@ class FolderReader:
             sid: (Path(str(s.file)).name, relpath(self._sources_dir / str(s.file)))
             for sid, s in self.sources.items() if s.register
         }  # fmt: skip
+        add, problems = links.add, self.problems
         for event_id, related, source_id, kept in zip(
             plan.ids, plan.relations, plan.sources, made, strict=True
         ):
             name, shown = files[source_id]
             relations = tuple([(rtype, target, 0) for rtype, target in related]) if related else ()
-            self.problems.extend(links.add(event_id, shown, 0, relations, True))
+            problems.extend(add(event_id, shown, 0, relations, True))
             self.derived += 1
             yield name, event_id, relations, kept
 

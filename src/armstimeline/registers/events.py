@@ -94,15 +94,16 @@ class RowParts(NamedTuple):
     said: tuple[Said, ...]  # the order's, then the deliveries' when anything was delivered
 
     def event(self, part: int) -> Event:
-        event_id, title, date, kind, summary, amounts, relations = self.said[part]
+        actors, system, citation, note, entry, said = self
+        event_id, title, date, kind, summary, amounts, relations = said[part]
         # by position, in the order of Event's fields: sources, actors, systems, amounts,
         # places, tags, relations, note, date basis, register entry
         return Event(
-            event_id, title, date, kind, summary, (self.citation,), self.actors,
-            (self.system,), tuple(map(_as_amount, amounts)), (), (),
+            event_id, title, date, kind, summary, (citation,), actors, (system,),
+            tuple(map(_as_amount, amounts)), (), (),
             tuple([Relation(rtype, target) for rtype, target in relations]) if relations
             else (),
-            self.note, "source", self.entry,
+            note, "source", entry,
         )  # fmt: skip
 
 
