@@ -11,6 +11,23 @@ from armstimeline.site.adapter import takes_config
 ONE = takes_config()  # Datasette 1.0 (the alpha CI pins), else 0.65
 
 
+def recorded_sql(monkeypatch: Any) -> list[str]:
+    """Every SQL statement sent from now on to the served database (not Datasette's
+    internal one) through Datasette's threads, in order."""
+    from datasette.database import Database
+
+    sent: list[str] = []
+    execute = Database.execute
+
+    async def recorded(self, sql, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.name == "armstimeline":
+            sent.append(sql)
+        return await execute(self, sql, *args, **kwargs)
+
+    monkeypatch.setattr(Database, "execute", recorded)
+    return sent
+
+
 def sql_path(sql: str, ext: str = "", database: str = "armstimeline", **extra: str) -> str:
     """The address of Datasette's SQL page for ``sql``: ``/<db>`` on 0.65, ``/<db>/-/query``
     on 1.0 (where the old address redirects, see ``old_sql_path_redirects``)."""

@@ -17,7 +17,7 @@ from armstimeline.site.serve import site_options
 from armstimeline.timeline import load as load_timeline
 
 from .conftest import EVENTS, ROOT, SEEDS
-from .datasettes import ONE, get_calendar, old_sql_path_redirects, sql_path
+from .datasettes import ONE, get_calendar, old_sql_path_redirects, recorded_sql, sql_path
 
 TIMELINE = load_timeline(EVENTS, SEEDS)
 
@@ -364,8 +364,6 @@ class TestCalendarHoldsEveryRow:
     async def test_a_tables_calendar_is_read_without_its_facets_and_count(self, ds, monkeypatch):
         """The table view behind a calendar counts no facets and no rows: the renderer
         reads neither (and a calendar holds the same events)."""
-        from datasette.database import Database
-
         from armstimeline.site import arrayfacet, facets
 
         async def no_facets(self):  # type: ignore[no-untyped-def]
@@ -373,16 +371,8 @@ class TestCalendarHoldsEveryRow:
 
         for kind in (facets.ChildFacet, facets.StoredFacet, arrayfacet.StoredArrayFacet):
             monkeypatch.setattr(kind, "facet_results", no_facets)
-        sent: list[str] = []
-        execute = Database.execute
-
-        async def recorded(self, sql, *args, **kwargs):  # type: ignore[no-untyped-def]
-            if self.name == "armstimeline":
-                sent.append(sql)
-            return await execute(self, sql, *args, **kwargs)
-
         await ds.client.get("/armstimeline/kinds.json")  # Datasette's first-request counts
-        monkeypatch.setattr(Database, "execute", recorded)
+        sent = recorded_sql(monkeypatch)
         turkey = {e.id for e in TIMELINE.filter(countries="TUR")}
         through = json.dumps({"table": "actors", "column": "country", "value": "TUR"})
         for params in ({"_through": through}, {"countries__arraycontains": "TUR", "_size": "2"}):

@@ -324,38 +324,25 @@ async def test_the_files_introspection_is_answered_once_as_datasette_answers_it(
         Database.execute_fn = execute_fn  # type: ignore[method-assign]
 
 
-async def test_a_tables_permission_check_asks_the_schema_once(db_path):
+async def test_a_tables_permission_check_asks_the_schema_once(db_path, monkeypatch):
     """Datasette 0.65.5 looks the table's name up in the schema for every table permission
     check: the SQL it sends is one of ``SCHEMA_LOOKUPS`` (1.0 sends none), and the
     watched database answers it from the file once."""
-    from datasette.database import Database
-
     from armstimeline.site.adapter import SCHEMA_LOOKUPS
 
-    from .datasettes import ONE
+    from .datasettes import ONE, recorded_sql
 
     ds = Datasette(immutables=[str(db_path)], **site_options(db_path, ROOT / "metadata.yml"))
     await ds.invoke_startup()
     await ds.client.get("/armstimeline/kinds.json")  # Datasette's first-request counts
-    sent: list[str] = []
-    execute = Database.execute
-
-    async def recorded(self, sql, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if self.name == "armstimeline":
-            sent.append(sql)
-        return await execute(self, sql, *args, **kwargs)
-
-    Database.execute = recorded  # type: ignore[method-assign]
-    try:
-        for table in ("events", "EVENTS", "sources"):
-            assert await can_view(ds, None, "armstimeline", table) is True
-        looked_up = [sql for sql in sent if "sqlite_master" in sql]
-        assert set(looked_up) <= SCHEMA_LOOKUPS and (looked_up != []) is not ONE, sent
-        sent.clear()
-        for table in ("events", "EVENTS", "sources"):
-            assert await can_view(ds, None, "armstimeline", table) is True
-        assert sent == [] if not ONE else "PRAGMA schema_version" in sent
-        page = await ds.client.get("/events/bangladesh-arms-loan-2013")
-        assert page.status_code == 200 and not set(sent) & SCHEMA_LOOKUPS, sent
-    finally:
-        Database.execute = execute  # type: ignore[method-assign]
+    sent = recorded_sql(monkeypatch)
+    for table in ("events", "EVENTS", "sources"):
+        assert await can_view(ds, None, "armstimeline", table) is True
+    looked_up = [sql for sql in sent if "sqlite_master" in sql]
+    assert set(looked_up) <= SCHEMA_LOOKUPS and (looked_up != []) is not ONE, sent
+    sent.clear()
+    for table in ("events", "EVENTS", "sources"):
+        assert await can_view(ds, None, "armstimeline", table) is True
+    assert sent == [] if not ONE else "PRAGMA schema_version" in sent
+    page = await ds.client.get("/events/bangladesh-arms-loan-2013")
+    assert page.status_code == 200 and not set(sent) & SCHEMA_LOOKUPS, sent

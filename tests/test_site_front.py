@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from datasette.app import Datasette
-from datasette.database import Database
 
 from armstimeline.database import build
 from armstimeline.site.serve import datasette_options, load_metadata, site_options
 
 from .conftest import EVENTS, ROOT, SEEDS
+from .datasettes import recorded_sql
 
 pytestmark = pytest.mark.asyncio
 
@@ -34,16 +34,7 @@ def site(db_path: Path) -> Datasette:
 def asked(monkeypatch) -> list[str]:
     """Every SQL statement sent to the served database (not Datasette's internal one)
     through Datasette's threads, in order."""
-    sent: list[str] = []
-    execute = Database.execute
-
-    async def counted(self, sql, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if self.name == "armstimeline":
-            sent.append(sql)
-        return await execute(self, sql, *args, **kwargs)
-
-    monkeypatch.setattr(Database, "execute", counted)
-    return sent
+    return recorded_sql(monkeypatch)
 
 
 async def test_the_front_page_shows_the_dataset_in_figures(db_path):
