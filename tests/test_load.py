@@ -352,24 +352,6 @@ def test_idle_cores_are_counted_once_for_work_started_together(monkeypatch):
     assert parallel.processes(many) == 1
 
 
-def test_a_consumer_with_work_of_its_own_leaves_the_chunks_to_the_worker(monkeypatch):
-    """With a share of 0 (a build writing rows while a worker makes the next), the first
-    ``ahead`` chunks are the worker's, sent before this process looks at any, and the
-    results still come in order."""
-    from armstimeline.loading import parallel
-
-    monkeypatch.setenv("ARMSTIMELINE_WORKERS", "2")
-    monkeypatch.setattr(parallel, "CHUNK", 5)
-    here = os.getpid()
-
-    def work(start: int, stop: int) -> list[tuple[int, bool]]:
-        return [(i, os.getpid() == here) for i in range(start, stop)]
-
-    got = list(parallel.in_order(400, work, share=0.0, ahead=8))
-    assert [i for i, _ in got] == list(range(400))
-    assert not any(mine for _, mine in got[: 8 * 5])
-
-
 def test_work_beside_runs_in_a_process_of_its_own_while_a_core_is_free(monkeypatch):
     """``beside`` forks for work done while this process does something else; on a busy
     machine the work is done here, once, when its result is first asked for."""

@@ -260,24 +260,20 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def in_order(
-    n_files: int,
-    work: Callable[[int, int], list[T]],
-    share: float = OWN_SHARE,
-    ahead: int = 2,
-) -> Iterator[T]:
+AHEAD = 2  # chunks in flight per worker, and as many parsed here ahead
+
+
+def in_order(n_files: int, work: Callable[[int, int], list[T]]) -> Iterator[T]:
     """``work(start, stop)``'s results for files ``start`` to ``stop``, chunk after chunk
     in file order: in forked workers and here when the folder is large, else here.
 
     This process is one of the parsers: while the next chunk due from a worker is not
-    ready, or while it has parsed less than its ``share`` (``OWN_SHARE`` times its even
-    share by default), it parses a later chunk itself (a few ahead at most), so only the
-    workers' share of the results is pickled and sent, and one process fewer is forked.
-    ``ahead`` chunks are in flight per worker and as many parsed here ahead, never the
-    whole folder: a consumer slower than the parsers (a streamed build writing rows)
-    would otherwise hold every result. A consumer with work of its own (a build writing
-    the rows of a register's events while a worker makes the next) asks for a share of
-    0 and more chunks ahead: this process then works only while it would wait."""
+    ready, or while it has parsed less than its share (``OWN_SHARE`` times its even
+    share), it parses a later chunk itself (a few ahead at most), so only the workers'
+    share of the results is pickled and sent, and one process fewer is forked. ``AHEAD``
+    chunks are in flight per worker and as many parsed here ahead, never the whole
+    folder: a consumer slower than the parsers (a streamed build writing rows) would
+    otherwise hold every result."""
     starts = iter(range(0, n_files, CHUNK))
     workers = processes(n_files)
     if workers <= 1:
@@ -296,7 +292,7 @@ def in_order(
 
         def send() -> None:
             nonlocal sent
-            while sent < ahead * helpers:
+            while sent < AHEAD * helpers:
                 start = next(starts, None)
                 if start is None:
                     return
@@ -310,8 +306,8 @@ def in_order(
             local, item = due[0]
             # parse a later chunk here while the worker is busy, or while this process
             # has parsed less than its share
-            behind = parsed_here < share / workers * (parsed_here + parsed_there)
-            if not local and (behind or not item.ready()) and here < ahead * helpers:
+            behind = parsed_here < OWN_SHARE / workers * (parsed_here + parsed_there)
+            if not local and (behind or not item.ready()) and here < AHEAD * helpers:
                 later = next(starts, None)
                 if later is not None:
                     due.append((True, work(later, min(later + CHUNK, n_files))))

@@ -212,9 +212,9 @@ class FolderReader:
 
     def _derived(self) -> Iterator[tuple[str, str, Relations, Any]]:
         """The registers' events: checked for ids and links like any event; their quote is
-        their own row, so there is nothing to look up. A build's (``bundle``) are made
-        into rows in a parse worker while this process writes the rows already made: what
-        comes back is rows, as for files, and every id and link is known beforehand."""
+        their own row, so there is nothing to look up. A build's (``bundle_parts``) are
+        made straight into rows, as many as ``planned`` answers; every id and link is
+        known beforehand, so the rest can be made elsewhere (the build's process beside)."""
         if self.registers is None:
             return
         extra, problems = project_names(self._events_dir)
@@ -241,11 +241,11 @@ class FolderReader:
                 return kept
             return [*[None] * (len(kept) - 1), bundle(kept)]
 
+        # made here, a chunk at a time (a build has a process beside make the rest, when
+        # a core is idle: see ``planned``); the rest handed on as None
         made = itertools.chain(
-            in_order(here, make, share=0.0, ahead=8)
-            if (bundle is not None or bundle_parts is not None) and here == len(plan)
-            else (kept for start in range(0, here, CHUNK)
-                  for kept in make(start, min(start + CHUNK, here))),
+            (kept for start in range(0, here, CHUNK)
+             for kept in make(start, min(start + CHUNK, here))),
             itertools.repeat(None, len(plan) - here),
         )  # fmt: skip
         links = self._links
