@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from typing import Any
 
 import attrs
@@ -19,6 +19,7 @@ from armstimeline.dates import DateInterval, EventDate, PartialDate
 __all__ = [
     "ID_PATTERN",
     "ORDERING_RELATIONS",
+    "RECEIVING_ROLES",
     "Actor",
     "Amount",
     "Citation",
@@ -27,6 +28,8 @@ __all__ = [
     "RegisterEntry",
     "Relation",
     "Source",
+    "actor_countries",
+    "country_regions",
     "order_events",
     "order_ids",
 ]
@@ -213,6 +216,27 @@ class RegisterEntry:
     withdrawn_in: str | None = None
 
 
+# who receives: recipients, and buyers, who receive what they pay for (a source that
+# says otherwise names a recipient apart)
+RECEIVING_ROLES = ("recipient", "buyer")
+
+
+def actor_countries(
+    actors: Iterable[Actor], roles: Container[str] | None = None
+) -> tuple[str, ...]:
+    """The actors' country codes (of those in ``roles``, when given), once each, in order:
+    an event's countries, suppliers or recipients, with or without the event."""
+    return tuple(dict.fromkeys(
+        a.country for a in actors if a.country and (roles is None or a.role in roles)
+    ))  # fmt: skip
+
+
+def country_regions(countries: Iterable[str]) -> tuple[str, ...]:
+    """The regions of these countries, once each, in their order."""
+    table = reference.country_regions()
+    return tuple(dict.fromkeys(table[c] for c in countries if c in table))
+
+
 @attrs.frozen
 class Event:
     """One dated, sourced event."""
@@ -239,13 +263,11 @@ class Event:
     def countries(self) -> tuple[str, ...]:
         """Every country code, once, in the order the file lists them (an organisation's
         or a group's country too: Houthi rebels are a Yemeni actor)."""
-        return tuple(dict.fromkeys(a.country for a in self.actors if a.country))
+        return actor_countries(self.actors)
 
     def countries_in(self, *roles: str) -> tuple[str, ...]:
         """The countries in any of these roles, once each, in the file's order."""
-        return tuple(
-            dict.fromkeys(a.country for a in self.actors if a.role in roles and a.country)
-        )
+        return actor_countries(self.actors, roles)
 
     @property
     def imported(self) -> bool:
@@ -256,12 +278,11 @@ class Event:
     def recipients(self) -> tuple[str, ...]:
         """Who receives: recipients, and buyers, who receive what they pay for (a source
         that says otherwise names a recipient apart)."""
-        return self.countries_in("recipient", "buyer")
+        return actor_countries(self.actors, RECEIVING_ROLES)
 
     @property
     def regions(self) -> tuple[str, ...]:
-        table = reference.country_regions()
-        return tuple(dict.fromkeys(table[c] for c in self.countries if c in table))
+        return country_regions(self.countries)
 
     @property
     def sort_key(self) -> tuple[int, int, int, str]:

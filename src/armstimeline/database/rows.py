@@ -16,7 +16,14 @@ from armstimeline.datewords import date_texts
 from armstimeline.figures import Transfers
 from armstimeline.figures.tables import scope_rows, transfer_rows, year_rows
 from armstimeline.loading import EVENT_SUFFIXES, Stamp
-from armstimeline.model import Actor, Event, Source
+from armstimeline.model import (
+    RECEIVING_ROLES,
+    Actor,
+    Event,
+    Source,
+    actor_countries,
+    country_regions,
+)
 from armstimeline.registers import RowParts
 
 __all__ = [
@@ -48,17 +55,14 @@ def _placed(actors: tuple[Actor, ...]) -> tuple[tuple[str, ...], str | None, tup
     countries, suppliers and recipients. Cached: a register's thousands of rows share a
     few hundred pairs of supplier and recipient."""
     region_of = reference.country_regions()
-    countries = tuple(dict.fromkeys(a.country for a in actors if a.country))
-    regions = tuple(dict.fromkeys([region_of[c] for c in countries if c in region_of]))
+    countries = actor_countries(actors)
+    regions = country_regions(countries)
     primary = next((region_of[c] for c in countries if c != "RUS" and c in region_of), None)
     if primary is None and countries:
         primary = region_of.get(countries[0])
-
-    def of(*roles: str) -> str:
-        return json_array(tuple(dict.fromkeys(
-            a.country for a in actors if a.role in roles and a.country)))  # fmt: skip
-
-    where = (json_array(regions), json_array(countries), of("supplier"), of("recipient", "buyer"))
+    where = (json_array(regions), json_array(countries),
+             json_array(actor_countries(actors, ("supplier",))),
+             json_array(actor_countries(actors, RECEIVING_ROLES)))  # fmt: skip
     return regions, primary, where
 
 
