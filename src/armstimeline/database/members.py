@@ -136,6 +136,15 @@ class Collector:
             _gather(sets, zip(map(itemgetter(at), child), owners, strict=True))
         self.rowids += len(events)
 
+    def join(self, sets: dict[str, dict[Any, BitMap]], events: int) -> None:
+        """Take in what another collector gathered from the ``events`` rows inserted next,
+        its rowids already counted on from this one's (rows written by a process beside)."""
+        for facet, values in sets.items():
+            mine = self.sets[facet]
+            for value, members in values.items():
+                mine[value] |= members
+        self.rowids += events
+
     def write(self, conn: sqlite3.Connection) -> bool:
         """Store the bitmaps and each value's count (inside the caller's transaction); False,
         storing nothing, when the events table's rowids are not 1 to n as assumed."""

@@ -103,11 +103,7 @@ def copy_side(conn: sqlite3.Connection, path: Path, side: SideRows, collected: C
             f"the rows written beside follow {side.after} events, the build has {collected.rowids}"
         )
     copy_tables(conn, path, EVENT_TABLES)
-    for facet, values in side.sets.items():
-        mine = collected.sets[facet]
-        for value, members in values.items():
-            mine[value] |= members
-    collected.rowids += side.events
+    collected.join(side.sets, side.events)
 
 
 def copy_tables(conn: sqlite3.Connection, path: Path, tables: Iterable[str]) -> None:
