@@ -207,7 +207,8 @@ def beside(work: Callable[[], T], size: int) -> Iterator[Callable[[], T]]:
     parent = os.getpid()
 
     def run() -> None:
-        _start(parent, lambda _a, _b: [])
+        _die_with_parent(parent)
+        gc.disable()  # what the work makes lives until it is sent
         try:
             answer = pack((True, work()))
         except Exception as exc:  # sent back whole when it can be, else as a sentence
