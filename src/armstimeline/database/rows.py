@@ -234,7 +234,7 @@ def parts_rows(
             if system == entry.designation:
                 designations.setdefault(system, (system, entry.description, None, "[]"))
         regions, primary, where, systems_json, quote, who, entry_row = common
-        eid, title, date, kind, summary, made_amounts, links = row.said[part]
+        eid, title, date, kind, summary, made_amounts, _, links = row.said[part]
         cells, years = date_cells(date)
         events_rows.append((
             eid, title, *cells, "source", *years, kind, primary, *where,

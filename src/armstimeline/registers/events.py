@@ -76,9 +76,14 @@ def row_outline(row: RegisterRow, key: str) -> Outline:
 # An amount as its row in the amounts table has it: value, currency, unit, what, bound,
 # upper (a register's figures pass the checks ``Amount`` makes by how they are read)
 Figure = tuple[float, str | None, str | None, str, str | None, float | None]
+# Figures as rows (a build's) and as the same Amounts (an Event's), made once for both
+Figures = tuple[tuple[Figure, ...], tuple[Amount, ...]]
 # What one of a row's events says that the other does not: its id, title, date, kind,
-# summary, amounts and links ((type, target) pairs)
-Said = tuple[str, str, EventDate, str, str, tuple[Figure, ...], tuple[tuple[str, str], ...]]
+# summary, amounts (as rows and as Amounts) and links ((type, target) pairs)
+Said = tuple[
+    str, str, EventDate, str, str, tuple[Figure, ...], tuple[Amount, ...],
+    tuple[tuple[str, str], ...],
+]  # fmt: skip
 
 
 class RowParts(NamedTuple):
@@ -95,12 +100,12 @@ class RowParts(NamedTuple):
 
     def event(self, part: int) -> Event:
         actors, system, citation, note, entry, said = self
-        event_id, title, date, kind, summary, amounts, relations = said[part]
+        event_id, title, date, kind, summary, _, amounts, relations = said[part]
         # by position, in the order of Event's fields: sources, actors, systems, amounts,
         # places, tags, relations, note, date basis, register entry
         return Event(
-            event_id, title, date, kind, summary, (citation,), actors, (system,),
-            tuple(map(_as_amount, amounts)), (), (),
+            event_id, title, date, kind, summary, (citation,), actors, (system,), amounts,
+            (), (),
             tuple([Relation(rtype, target) for rtype, target in relations]) if relations
             else (),
             note, "source", entry,
@@ -163,6 +168,9 @@ def row_parts(
     outline = outline or row_outline(row, key)
     order_id, _, ordered = outline[0]
     note = f"SIPRI's comment: {row.comments}" if row.comments else None
+    ordered_figures, ordered_amounts = _ordered(
+        row.ordered, row.ordered_uncertain, row.tiv_unit, row.tiv_order, row.comments
+    )
     said: list[Said] = [(
         order_id,
         f"{buyer} orders {ordered_n}"
@@ -173,16 +181,13 @@ def row_parts(
         f"{ordered_n}{what} from {seller} in "
         f"{row.year}{' (a year SIPRI marks uncertain)' if row.year_uncertain else ''}. "
         f"{delivered}{status}",
-        (
-            *_counted(row.ordered, row.ordered_uncertain, "number ordered"),
-            *_tiv(row.tiv_unit, "SIPRI TIV per unit"),
-            *_tiv(row.tiv_order, "SIPRI TIV for the whole order"),
-            *_money(row.comments),
-        ),
+        ordered_figures,
+        ordered_amounts,
         (),
     )]  # fmt: skip
     if len(outline) > 1:
         delivery_id, relations, delivered_in = outline[1]
+        figures, amounts = _delivered(row.delivered, row.delivered_uncertain, row.tiv_delivered)
         said.append((
             delivery_id,
             f"{seller[:1].upper()}{seller[1:]} delivers "
@@ -193,20 +198,49 @@ def row_parts(
             f"{seller} in {row.year}, as SIPRI's trade register records them: "
             f"{delivered_n}delivered in "
             f"{_years(row.years)}.{status}",
-            (
-                *_counted(row.delivered, row.delivered_uncertain, "number delivered"),
-                *_tiv(row.tiv_delivered, "SIPRI TIV of the weapons delivered"),
-            ),
+            figures,
+            amounts,
             relations,
         ))  # fmt: skip
     return RowParts((supplier, recipient), system, Citation(source_id, row.text), note, entry,
                     tuple(said))  # fmt: skip
 
 
+# Made once for every row that states the same: a load() of a register looks its events'
+# Amounts up rather than making them (a count, a TIV, a comment recur across rows, and
+# load() is called again on the same rows); a build takes the figures as rows
+@functools.lru_cache(maxsize=262144)
+def _ordered(
+    number: int | None, uncertain: bool, unit: float | None, whole: float | None,
+    comments: str | None,
+) -> Figures:
+    """What an order states: the number ordered, TIV per unit and for the whole order,
+    and the money its comment states."""
+    return _made((
+        *_counted(number, uncertain, "number ordered"),
+        *_tiv(unit, "SIPRI TIV per unit"),
+        *_tiv(whole, "SIPRI TIV for the whole order"),
+        *_money(comments),
+    ))  # fmt: skip
+
+
+@functools.lru_cache(maxsize=262144)
+def _delivered(number: int | None, uncertain: bool, worth: float | None) -> Figures:
+    """What deliveries state: the number delivered and their TIV."""
+    return _made((
+        *_counted(number, uncertain, "number delivered"),
+        *_tiv(worth, "SIPRI TIV of the weapons delivered"),
+    ))  # fmt: skip
+
+
+def _made(figures: tuple[Figure, ...]) -> Figures:
+    """Figures, and the same as Amounts (each made once: see ``_as_amount``)."""
+    return figures, tuple(map(_as_amount, figures))
+
+
 @functools.lru_cache(maxsize=16384)
 def _money(comments: str | None) -> tuple[Figure, ...]:
-    """The money a comment states (cached: a register's comments repeat, and most state
-    none)."""
+    """The money a comment states (most state none)."""
     return tuple((a.value, a.currency, a.unit, a.what, a.bound, a.upper)
                  for a in money_in_comments(comments))  # fmt: skip
 
