@@ -234,7 +234,7 @@ def parts_rows(
             if system == entry.designation:
                 designations.setdefault(system, (system, entry.description, None, "[]"))
         regions, primary, where, systems_json, quote, who, entry_row = common
-        eid, title, date, kind, summary, made_amounts, _, links = row.said[part]
+        eid, title, date, kind, summary, figures, links = row.said[part]
         cells, years = date_cells(date)
         events_rows.append((
             eid, title, *cells, "source", *years, kind, primary, *where,
@@ -249,7 +249,7 @@ def parts_rows(
         systems_append((eid, row.system))
         for region in regions:
             regions_append((eid, region))
-        for figure in made_amounts:
+        for figure in figures.rows:
             amounts_append((None, eid, *figure))
         citations_append((None, eid, row.citation.source, quote))
         for rtype, target in links:

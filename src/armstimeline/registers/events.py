@@ -76,14 +76,30 @@ def row_outline(row: RegisterRow, key: str) -> Outline:
 # An amount as its row in the amounts table has it: value, currency, unit, what, bound,
 # upper (a register's figures pass the checks ``Amount`` makes by how they are read)
 Figure = tuple[float, str | None, str | None, str, str | None, float | None]
-# Figures as rows (a build's) and as the same Amounts (an Event's), made once for both
-Figures = tuple[tuple[Figure, ...], tuple[Amount, ...]]
+
+
+class Figures:
+    """What one of a row's events states in figures: as amounts rows (what a build
+    writes) and, made when first asked, as Amounts (what an Event holds). One object for
+    every row that states the same (see ``_ordered``): a build makes no Amount, and a
+    load() after the first makes none either."""
+
+    __slots__ = ("_amounts", "rows")
+
+    def __init__(self, rows: tuple[Figure, ...]) -> None:
+        self.rows = rows
+        self._amounts: tuple[Amount, ...] | None = None
+
+    @property
+    def amounts(self) -> tuple[Amount, ...]:
+        if self._amounts is None:
+            self._amounts = tuple(map(_as_amount, self.rows))
+        return self._amounts
+
+
 # What one of a row's events says that the other does not: its id, title, date, kind,
-# summary, amounts (as rows and as Amounts) and links ((type, target) pairs)
-Said = tuple[
-    str, str, EventDate, str, str, tuple[Figure, ...], tuple[Amount, ...],
-    tuple[tuple[str, str], ...],
-]  # fmt: skip
+# summary, figures and links ((type, target) pairs)
+Said = tuple[str, str, EventDate, str, str, Figures, tuple[tuple[str, str], ...]]
 
 
 class RowParts(NamedTuple):
@@ -100,12 +116,12 @@ class RowParts(NamedTuple):
 
     def event(self, part: int) -> Event:
         actors, system, citation, note, entry, said = self
-        event_id, title, date, kind, summary, _, amounts, relations = said[part]
+        event_id, title, date, kind, summary, figures, relations = said[part]
         # by position, in the order of Event's fields: sources, actors, systems, amounts,
         # places, tags, relations, note, date basis, register entry
         return Event(
-            event_id, title, date, kind, summary, (citation,), actors, (system,), amounts,
-            (), (),
+            event_id, title, date, kind, summary, (citation,), actors, (system,),
+            figures.amounts, (), (),
             tuple([Relation(rtype, target) for rtype, target in relations]) if relations
             else (),
             note, "source", entry,
@@ -168,9 +184,6 @@ def row_parts(
     outline = outline or row_outline(row, key)
     order_id, _, ordered = outline[0]
     note = f"SIPRI's comment: {row.comments}" if row.comments else None
-    ordered_figures, ordered_amounts = _ordered(
-        row.ordered, row.ordered_uncertain, row.tiv_unit, row.tiv_order, row.comments
-    )
     said: list[Said] = [(
         order_id,
         f"{buyer} orders {ordered_n}"
@@ -181,13 +194,11 @@ def row_parts(
         f"{ordered_n}{what} from {seller} in "
         f"{row.year}{' (a year SIPRI marks uncertain)' if row.year_uncertain else ''}. "
         f"{delivered}{status}",
-        ordered_figures,
-        ordered_amounts,
+        _ordered(row.ordered, row.ordered_uncertain, row.tiv_unit, row.tiv_order, row.comments),
         (),
     )]  # fmt: skip
     if len(outline) > 1:
         delivery_id, relations, delivered_in = outline[1]
-        figures, amounts = _delivered(row.delivered, row.delivered_uncertain, row.tiv_delivered)
         said.append((
             delivery_id,
             f"{seller[:1].upper()}{seller[1:]} delivers "
@@ -198,17 +209,15 @@ def row_parts(
             f"{seller} in {row.year}, as SIPRI's trade register records them: "
             f"{delivered_n}delivered in "
             f"{_years(row.years)}.{status}",
-            figures,
-            amounts,
+            _delivered(row.delivered, row.delivered_uncertain, row.tiv_delivered),
             relations,
         ))  # fmt: skip
     return RowParts((supplier, recipient), system, Citation(source_id, row.text), note, entry,
                     tuple(said))  # fmt: skip
 
 
-# Made once for every row that states the same: a load() of a register looks its events'
-# Amounts up rather than making them (a count, a TIV, a comment recur across rows, and
-# load() is called again on the same rows); a build takes the figures as rows
+# One Figures for every row that states the same (a count, a TIV, a comment recur across
+# rows; load() is called again on the same rows)
 @functools.lru_cache(maxsize=262144)
 def _ordered(
     number: int | None, uncertain: bool, unit: float | None, whole: float | None,
@@ -216,7 +225,7 @@ def _ordered(
 ) -> Figures:
     """What an order states: the number ordered, TIV per unit and for the whole order,
     and the money its comment states."""
-    return _made((
+    return Figures((
         *_counted(number, uncertain, "number ordered"),
         *_tiv(unit, "SIPRI TIV per unit"),
         *_tiv(whole, "SIPRI TIV for the whole order"),
@@ -227,15 +236,10 @@ def _ordered(
 @functools.lru_cache(maxsize=262144)
 def _delivered(number: int | None, uncertain: bool, worth: float | None) -> Figures:
     """What deliveries state: the number delivered and their TIV."""
-    return _made((
+    return Figures((
         *_counted(number, uncertain, "number delivered"),
         *_tiv(worth, "SIPRI TIV of the weapons delivered"),
     ))  # fmt: skip
-
-
-def _made(figures: tuple[Figure, ...]) -> Figures:
-    """Figures, and the same as Amounts (each made once: see ``_as_amount``)."""
-    return figures, tuple(map(_as_amount, figures))
 
 
 @functools.lru_cache(maxsize=16384)
