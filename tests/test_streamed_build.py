@@ -292,6 +292,47 @@ def test_a_registers_rows_made_from_parts_are_the_rows_of_its_events(tmp_path):
         assert len(by_parts["events"]) == n and by_parts["systems"]
 
 
+def test_a_build_makes_no_amount_and_a_second_load_makes_none(tmp_path, monkeypatch):
+    """A register's figures are made once per distinct statement: a build writes them as
+    rows without making an ``Amount``; load() makes them, and a second load() in the same
+    process reuses them. The figures are this test's own (no earlier test made them)."""
+    import random
+
+    from armstimeline import load
+    from armstimeline.model import Amount
+
+    salt = random.Random().randrange(10**6, 10**9)  # TIVs no other test states
+    rows = []
+    for row in ROWS_1:
+        head, _, _ = row.rsplit(",", 2)
+        *front, unit = head.rsplit(",", 1)
+        rows.append(f"{front[0]},{float(unit) + salt:.2f},{7 + salt},{3 + salt}")
+    shutil.copytree(EVENTS, tmp_path / "events")
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    (tmp_path / "register.csv").write_bytes(register(rows).encode("latin-1"))
+    import_sipri(tmp_path / "register.csv", tmp_path / "events")
+    made: list[Amount] = []
+    checked = Amount.__attrs_post_init__
+
+    def counted(self: Amount) -> None:  # every Amount of this test's figures
+        checked(self)
+        if self.unit == "tiv_million" and self.value >= salt:
+            made.append(self)
+
+    monkeypatch.setattr(Amount, "__attrs_post_init__", counted)
+    monkeypatch.setenv("ARMSTIMELINE_WORKERS", "1")
+    build(tmp_path / "events", tmp_path / "seeds", tmp_path / "t.db", incremental=False)
+    assert made == []
+    first = load(tmp_path / "events", tmp_path / "seeds")
+    tivs = {a.value for e in first if e.imported for a in e.amounts if a.unit == "tiv_million"}
+    assert {3 + salt, 7 + salt} <= tivs
+    assert len(made) >= len(tivs)
+    before = len(made)
+    second = load(tmp_path / "events", tmp_path / "seeds")
+    assert len(made) == before
+    assert [e.amounts for e in second if e.imported] == [e.amounts for e in first if e.imported]
+
+
 def test_files_written_beside_a_build_are_removed_with_it_or_by_the_next(tmp_path):
     """The rows a process beside writes live next to the build's private file, named
     like it: gone when the build ends, and removed by the next build of the database
