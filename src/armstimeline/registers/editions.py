@@ -198,11 +198,15 @@ class RegisterPlan:
 
     def events(self, start: int, stop: int) -> list[Event]:
         """Events ``start`` to ``stop``, in id order."""
-        return [parts.event(part) for parts, part in self.parts(start, stop)]
+        return [parts.event(part) for parts, part in self.parts(start, stop, shared=True)]
 
-    def parts(self, start: int, stop: int) -> list[tuple[RowParts, int]]:
+    def parts(
+        self, start: int, stop: int, shared: bool = False
+    ) -> list[tuple[RowParts, int]]:
         """What events ``start`` to ``stop`` are made of, in id order: their row's parts
-        (made once for a row's order and delivery) and which of its events each is."""
+        (made once for a row's order and delivery) and which of its events each is.
+        ``shared``: their figures are the ones events share (see ``row_parts``); a
+        build's rows, which make no event, keep none."""
         made: dict[int, RowParts] = {}
         out = []
         for at, part in self.made_from[start:stop]:
@@ -211,7 +215,8 @@ class RegisterPlan:
                 row, key, source_id, register, outline = self.rows[at]
                 history = _history(self.histories[register], key)
                 parts = made[at] = row_parts(
-                    row, key, source_id, self.systems, self.names, history, False, outline
+                    row, key, source_id, self.systems, self.names, history, False, outline,
+                    shared,
                 )
             out.append((parts, part))
         return out

@@ -80,9 +80,9 @@ Figure = tuple[float, str | None, str | None, str, str | None, float | None]
 
 class Figures:
     """What one of a row's events states in figures: as amounts rows (what a build
-    writes) and, made when first asked, as Amounts (what an Event holds). One object for
-    every row that states the same (see ``_ordered``): a build makes no Amount, and a
-    load() after the first makes none either."""
+    writes) and, made when first asked, as Amounts (what an Event holds): a build makes
+    no Amount, and events share one for every row that states the same (see
+    ``_shared_ordered``), so a load() after the first makes none either."""
 
     __slots__ = ("_amounts", "rows")
 
@@ -152,6 +152,7 @@ def row_parts(
     history: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
     record: bool = True,
     outline: Outline | None = None,
+    shared: bool = True,
 ) -> RowParts:
     """What the order event and, when anything was delivered, the delivery event of a
     row are made of.
@@ -159,8 +160,12 @@ def row_parts(
     ``key`` is the row's id (its own, or the one it inherited from an earlier edition);
     ``history`` the editions it appears in and what SIPRI changed in it. ``record``
     False leaves ``names`` as it is: the row's names were reported when it was planned;
-    ``outline`` is the row's ``row_outline``, when the caller has it."""
+    ``outline`` is the row's ``row_outline``, when the caller has it; ``shared`` False
+    (a build's rows) makes the row's figures for it alone, kept in no cache."""
     where = f"line {row.line}" if record else None
+    order_figures, delivery_figures = (
+        (_shared_ordered, _shared_delivered) if shared else (_ordered, _delivered)
+    )
     supplier = names.actor(row.supplier, "supplier", where)
     recipient = names.actor(row.recipient, "recipient", where)
     system = systems.get(row.designation.casefold(), row.designation)
@@ -194,7 +199,9 @@ def row_parts(
         f"{ordered_n}{what} from {seller} in "
         f"{row.year}{' (a year SIPRI marks uncertain)' if row.year_uncertain else ''}. "
         f"{delivered}{status}",
-        _ordered(row.ordered, row.ordered_uncertain, row.tiv_unit, row.tiv_order, row.comments),
+        order_figures(
+            row.ordered, row.ordered_uncertain, row.tiv_unit, row.tiv_order, row.comments
+        ),
         (),
     )]  # fmt: skip
     if len(outline) > 1:
@@ -209,16 +216,13 @@ def row_parts(
             f"{seller} in {row.year}, as SIPRI's trade register records them: "
             f"{delivered_n}delivered in "
             f"{_years(row.years)}.{status}",
-            _delivered(row.delivered, row.delivered_uncertain, row.tiv_delivered),
+            delivery_figures(row.delivered, row.delivered_uncertain, row.tiv_delivered),
             relations,
         ))  # fmt: skip
     return RowParts((supplier, recipient), system, Citation(source_id, row.text), note, entry,
                     tuple(said))  # fmt: skip
 
 
-# One Figures for every row that states the same (a count, a TIV, a comment recur across
-# rows; load() is called again on the same rows)
-@functools.lru_cache(maxsize=262144)
 def _ordered(
     number: int | None, uncertain: bool, unit: float | None, whole: float | None,
     comments: str | None,
@@ -233,13 +237,19 @@ def _ordered(
     ))  # fmt: skip
 
 
-@functools.lru_cache(maxsize=262144)
 def _delivered(number: int | None, uncertain: bool, worth: float | None) -> Figures:
     """What deliveries state: the number delivered and their TIV."""
     return Figures((
         *_counted(number, uncertain, "number delivered"),
         *_tiv(worth, "SIPRI TIV of the weapons delivered"),
     ))  # fmt: skip
+
+
+# Events' figures: one Figures for every row that states the same, kept while the process
+# lives (load() reads the same rows again, and makes no Amount twice). A build's rows take
+# each row's figures once and keep none: a cache there would only hold memory.
+_shared_ordered = functools.lru_cache(maxsize=262144)(_ordered)
+_shared_delivered = functools.lru_cache(maxsize=262144)(_delivered)
 
 
 @functools.lru_cache(maxsize=16384)
