@@ -22,7 +22,7 @@ from armstimeline.registers.editions import (
     register_plan,
     withdrawn_ids,
 )
-from armstimeline.registers.events import RowParts, row_content, row_events
+from armstimeline.registers.events import RowParts, row_content
 from armstimeline.registers.identity import content_ids, number
 from armstimeline.registers.names import NAMES_FILE, Names, nearest_names, project_names
 from armstimeline.registers.reader import Register, RegisterRow, read_register
@@ -53,6 +53,5 @@ __all__ = [
     "register_events",
     "register_plan",
     "row_content",
-    "row_events",
     "withdrawn_ids",
 ]

@@ -27,7 +27,6 @@ from armstimeline.model import Event, Source
 from armstimeline.registers.events import (
     Outline,
     RowParts,
-    row_events,
     row_outline,
     row_parts,
 )
@@ -280,7 +279,7 @@ def register_plan(
                     planned.append((event_id, relations, source_id, at, part, date.sort_key))
             elif with_withdrawn and key not in listed[id(by)]:
                 history = _history((seen_in, changed), key)
-                made = row_events(row, key, source_id, systems, names, history)
+                made = row_parts(row, key, source_id, systems, names, history).events()
                 withdrawn.extend(
                     attrs.evolve(e, register=attrs.evolve(entry, withdrawn_in=by.date))
                     for e in made

@@ -22,7 +22,7 @@ from armstimeline.registers.names import Names
 from armstimeline.registers.reader import RegisterRow
 from armstimeline.registers.row import CONTENT
 
-__all__ = ["Outline", "RowParts", "row_content", "row_events", "row_outline", "row_parts"]
+__all__ = ["Outline", "RowParts", "row_content", "row_outline", "row_parts"]
 
 
 def row_content(row: RegisterRow) -> tuple[Any, ...]:
@@ -114,6 +114,10 @@ class RowParts(NamedTuple):
     entry: RegisterEntry
     said: tuple[Said, ...]  # the order's, then the deliveries' when anything was delivered
 
+    def events(self) -> list[Event]:
+        """The order event and, when anything was delivered, the delivery event."""
+        return [self.event(part) for part in range(len(self.said))]
+
     def event(self, part: int) -> Event:
         actors, system, citation, note, entry, said = self
         event_id, title, date, kind, summary, figures, relations = said[part]
@@ -126,21 +130,6 @@ class RowParts(NamedTuple):
             else (),
             note, "source", entry,
         )  # fmt: skip
-
-
-def row_events(
-    row: RegisterRow,
-    key: str,
-    source_id: str,
-    systems: dict[str, str],
-    names: Names,
-    history: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
-    record: bool = True,
-) -> list[Event]:
-    """The order event and, when anything was delivered, the delivery event of a row
-    (see ``row_parts``)."""
-    parts = row_parts(row, key, source_id, systems, names, history, record)
-    return [parts.event(part) for part in range(len(parts.said))]
 
 
 def row_parts(
