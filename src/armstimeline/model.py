@@ -47,8 +47,8 @@ def _in(vocab: str) -> Callable[[object, attrs.Attribute[str], str], None]:
     def check(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
         if not known:
             known.append(getattr(reference, vocab)())
-        if value not in known[0]:
-            allowed = known[0]
+        allowed = known[0]
+        if value not in allowed:
             raise ValueError(f"{attribute.name} {value!r} is not one of {sorted(allowed)}")
 
     return check
